@@ -1,0 +1,31 @@
+# Two commands for people: `make lab` (open the module) and `make test` (check everything).
+# Both create a local .venv on first use; nothing is installed outside this folder.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: lab app test test-unit test-notebooks exercises clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	touch $(STAMP)
+
+## Open the module in JupyterLab on the start notebook (127.0.0.1, token kept on).
+lab: $(STAMP)
+	$(BIN)/attribution-lab lab
+
+## Run every test: unit, notebooks (nbval) and, where a browser exists, browser tests.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks exercises
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg solutions
+
+## Regenerate exercises/ from solutions/ (solutions are the only hand-edited worksheets).
+exercises: $(STAMP)
+	$(BIN)/attribution-lab make-exercises solutions exercises
+
+clean:
+	rm -rf $(VENV)
