@@ -1,0 +1,44 @@
+"""Plain-text views of the engine's results, for people without widgets (screen readers, static
+viewers, a terminal). The same verdicts and feedback the panel shows, as lines of text."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from .case import DEFAULT_CASE, FIELD_NAMES, Case, load_case
+from .engine import StatementResult, check_statement
+
+
+def format_result(result: StatementResult, *, width: int = 88) -> str:
+    """The feedback on one statement as plain text: a line per field, then why."""
+    lines = [f"{result.statement_id}:"]
+    for field in result.fields:
+        lines.extend(textwrap.wrap(field.feedback, width, initial_indent="  ", subsequent_indent="    "))
+    lines.extend(textwrap.wrap(f"Why: {result.rationale}", width, initial_indent="  ", subsequent_indent="    "))
+    lines.extend(textwrap.wrap(f"Confidence rule {result.rule}", width, initial_indent="  ", subsequent_indent="    "))
+    if result.uncertain:
+        lines.extend(textwrap.wrap(f"Still uncertain: {result.uncertain}", width, initial_indent="  ", subsequent_indent="    "))
+    return "\n".join(lines)
+
+
+def format_statement(case: Case, statement_id: str, *, width: int = 88) -> str:
+    """One statement's id and text, and the choices for each field, as plain text."""
+    statement = case.statement(statement_id)
+    lines = textwrap.wrap(f"{statement.id}: {statement.quote}", width, subsequent_indent="     ")
+    return "\n".join(lines)
+
+
+def format_choices(case: Case, field: str, *, width: int = 88) -> str:
+    """The labels of one field with their definitions, as plain text."""
+    lines = [f"{FIELD_NAMES[field]}:"]
+    for label in case.labels(field).values():
+        lines.extend(textwrap.wrap(f"{label.id}: {label.name}. {label.definition}", width, initial_indent="  - ", subsequent_indent="    "))
+    return "\n".join(lines)
+
+
+def check(statement_id: str, *, case: Case | str = DEFAULT_CASE, **answers: Any) -> None:
+    """Check answers for one statement and print the feedback, e.g.
+    ``check("S05", origin="north_korea", confidence="high")``."""
+    loaded = case if isinstance(case, Case) else load_case(case)
+    print(format_result(check_statement(loaded, statement_id, answers)))
