@@ -96,6 +96,27 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Estimate:
+    """A dated figure from an outside source (``given_by`` is an origin label)."""
+
+    quantity: str
+    value: float
+    date: str
+    given_by: str
+    evidence: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleFigure:
+    """A figure the article itself gives, in one of its statements."""
+
+    statement: str
+    quantity: str
+    value: float
+
+
+@dataclass(frozen=True)
 class Statement:
     """One statement of the article with its key answers. ``start``/``end`` are derived offsets."""
 
@@ -126,6 +147,8 @@ class Case:
     rules: Mapping[str, Rule]
     evidence: Mapping[str, Evidence]
     statements: tuple[Statement, ...]
+    estimates: tuple[Estimate, ...] = ()
+    article_figures: tuple[ArticleFigure, ...] = ()
     invented: bool = False
     folder: Path | None = field(default=None, compare=False)
 
@@ -316,6 +339,16 @@ def semantic_problems(data: Mapping[str, Any], article: str, file: str, *, allow
             if ref not in evidence_ids:
                 report("evidence", f"{ref!r} is not in the case's evidence list")
 
+    origin_ids = set(vocab["origin"])
+    for n, estimate in enumerate(data.get("estimates", []), start=1):
+        if estimate["given_by"] not in origin_ids:
+            problems.append(Problem(file, None, f"estimates[{n}].given_by", f"{estimate['given_by']!r} is not an origin label"))
+        if estimate["evidence"] not in evidence_ids:
+            problems.append(Problem(file, None, f"estimates[{n}].evidence", f"{estimate['evidence']!r} is not in the case's evidence list"))
+    for n, figure in enumerate(data.get("article_figures", []), start=1):
+        if figure["statement"] not in seen:
+            problems.append(Problem(file, figure["statement"], f"article_figures[{n}]", "is not a statement of the case"))
+
     spans.sort()
     for (_, end, first), (start, _, second) in zip(spans, spans[1:]):
         if start < end:
@@ -409,6 +442,11 @@ def build_case(
             {e["id"]: Evidence(e["id"], e["title"], e["outlet"], e["date"], e["url"], e["supports"]) for e in data.get("evidence", [])}
         ),
         statements=tuple(statements),
+        estimates=tuple(
+            Estimate(e["quantity"], e["value"], e["date"], e["given_by"], e["evidence"], e.get("note"))
+            for e in sorted(data.get("estimates", []), key=lambda e: e["date"])
+        ),
+        article_figures=tuple(ArticleFigure(f["statement"], f["quantity"], f["value"]) for f in data.get("article_figures", [])),
         invented=bool(meta.get("invented", False)),
         folder=folder,
     )
