@@ -1,0 +1,220 @@
+"""Figures for the lessons: a claim's chain, how estimates changed over time, a student's results.
+
+Every function takes case data (and a submission where needed) and returns a matplotlib
+:class:`~matplotlib.figure.Figure`; none calls ``plt.show()`` or touches files, so notebooks display
+the figure and tests read its titles, labels and texts. Colours come from the Okabe-Ito palette,
+which stays distinguishable for the common kinds of colour blindness; meaning never rests on
+colour alone (every point and bar is labelled, verdicts carry a symbol as well).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+from .case import FIELD_NAMES, FIELDS, Case
+from .engine import VERDICT_MARKS, check_field
+from .lessons import graded_lessons, lesson_scores
+from .submission import Submission, answers_of, score_submission
+
+#: Okabe & Ito (2008), "Color Universal Design": black first, then the seven colours.
+OKABE_ITO: tuple[str, ...] = (
+    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+)
+#: Verdict colours, chosen from the palette so right and wrong differ in lightness as well as hue.
+VERDICT_COLOURS = {
+    "correct": "#009E73",
+    "accepted": "#56B4E9",
+    "partly": "#F0E442",
+    "wrong": "#D55E00",
+    "unanswered": "#FFFFFF",
+}
+READER = "You, the reader"
+
+
+def _source_note(fig: Figure, case: Case, evidence_ids: Iterable[str], prefix: str = "Sources") -> None:
+    """Write the outlets behind a figure at its foot (the key's evidence, in first-use order)."""
+    outlets: list[str] = []
+    for evidence_id in evidence_ids:
+        outlet = case.evidence[evidence_id].outlet
+        if outlet not in outlets:
+            outlets.append(outlet)
+    text = textwrap.fill(
+        f"{prefix}: " + ("; ".join(outlets) if outlets else "the case's answer key") + f". Case: {case.id}.", 150
+    )
+    fig.text(0.01, 0.005, text, fontsize=7, va="bottom", ha="left", color="#333333")
+    # Keep the note clear of axis labels: the layout may use only the part of the figure above it.
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        bottom = (0.14 * (text.count("\n") + 1) + 0.06) / fig.get_figheight()
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def draw_chain(case: Case, statement_id: str) -> Figure:
+    """The key's chain for one statement: origin, then every intermediary, then the reader, as boxes
+    joined by arrows, with the statement's words as the subtitle."""
+    statement = case.statement(statement_id)
+    origin = case.labels("origin")[statement.answers["origin"]].name
+    links = [case.labels("chain")[link].name for link in statement.answers["chain"]]
+    names = [origin, *links, READER]
+    fig = Figure(figsize=(max(7.0, 1.9 * len(names)), 3.0), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_xlim(-0.6, len(names) - 0.4)
+    ax.set_ylim(-1.0, 1.0)
+    ax.axis("off")
+    ax.set_title(f"{statement.id}: how the claim reached you", fontsize=12, loc="left")
+    for n, name in enumerate(names):
+        role = "origin" if n == 0 else "reader" if n == len(names) - 1 else f"link {n}"
+        colour = OKABE_ITO[1] if n == 0 else OKABE_ITO[2] if n < len(names) - 1 else "#DDDDDD"
+        box = FancyBboxPatch((n - 0.42, -0.35), 0.84, 0.7, boxstyle="round,pad=0.02", facecolor=colour,
+                             edgecolor="#000000", linewidth=1.0, gid=f"chain-box-{n}")
+        ax.add_patch(box)
+        ax.text(n, 0.0, _wrap(name, 14), ha="center", va="center", fontsize=9)
+        ax.text(n, -0.5, role, ha="center", va="top", fontsize=8, style="italic", color="#333333")
+        if n:
+            ax.add_patch(FancyArrowPatch((n - 1 + 0.44, 0.0), (n - 0.44, 0.0), arrowstyle="-|>",
+                                         mutation_scale=14, color="#000000", gid=f"chain-arrow-{n}"))
+    ax.text(-0.55, 0.85, _wrap(f"“{statement.quote}”", 40 + 24 * len(names)), fontsize=8, va="top", ha="left")
+    _source_note(fig, case, statement.evidence, "Checked against")
+    return fig
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def _nice_date(text: str) -> str:
+    day = _day(text)
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def estimates_timeline(case: Case, quantity: str) -> Figure:
+    """Every dated estimate of one quantity as a point (labelled with who gave it and when), and the
+    article's own figures for that quantity as dashed lines: the article gives them no date."""
+    estimates = sorted((e for e in case.estimates if e.quantity == quantity), key=lambda e: (e.date, e.value))
+    figures = [f for f in case.article_figures if f.quantity == quantity]
+    if not estimates and not figures:
+        known = sorted({e.quantity for e in case.estimates} | {f.quantity for f in case.article_figures})
+        raise KeyError(f"case {case.id!r} has no estimates of {quantity!r}; it has: {', '.join(known) or 'none'}")
+    origins = case.labels("origin")
+    order = list(origins)
+    fig = Figure(figsize=(9.0, 5.0), layout="constrained")
+    ax = fig.add_subplot()
+    seen: set[str] = set()
+    markers = "osD^vP*X"
+    for n, estimate in enumerate(estimates):
+        index = order.index(estimate.given_by)
+        colour = OKABE_ITO[1 + index % 7]
+        marker = markers[index % len(markers)]
+        label = origins[estimate.given_by].name if estimate.given_by not in seen else None
+        seen.add(estimate.given_by)
+        ax.plot([_day(estimate.date)], [estimate.value], marker=marker, markersize=9, linestyle="none",
+                color=colour, markeredgecolor="#000000", label=label)
+        # Of estimates within a fortnight of each other, only the highest is labelled above its
+        # point and the rest below, so labels close in time do not print over each other.
+        near = [e.value for e in estimates if abs((_day(e.date) - _day(estimate.date)).days) <= 14]
+        dy = 10 if estimate.value >= max(near) else -30
+        ax.annotate(f"{estimate.value:,.0f}: {origins[estimate.given_by].name}\n{_nice_date(estimate.date)}",
+                    (_day(estimate.date), estimate.value), textcoords="offset points", xytext=(6, dy),
+                    fontsize=8, ha="left")
+    for figure in figures:
+        ax.axhline(figure.value, color=OKABE_ITO[6], linestyle="--", linewidth=1.5,
+                   label=f"The article ({figure.statement}): {figure.value:,.0f}, no date given")
+    values = [e.value for e in estimates] + [f.value for f in figures]
+    ax.set_ylim(0, max(values) * 1.25)
+    if estimates:
+        first, last = _day(estimates[0].date), _day(estimates[-1].date)
+        pad = max((last - first).days * 0.12, 10)
+        ax.set_xlim(first - timedelta(days=pad), last + timedelta(days=pad * 3))
+        locator = AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.set_title(f"Estimates of {quantity} over time, and the article's figure", loc="left")
+    ax.set_xlabel("Date the estimate was published")
+    ax.set_ylabel(f"{quantity.capitalize()} (number of people)")
+    ax.yaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
+    ax.grid(True, axis="y", color="#DDDDDD")
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
+    _source_note(fig, case, [e.evidence for e in estimates])
+    return fig
+
+
+def _bars(ax, names: list[str], first: list[float], final: list[float], title: str) -> None:
+    positions = range(len(names))
+    ax.barh([p - 0.2 for p in positions], first, height=0.38, color=OKABE_ITO[1], label="First try", hatch="//",
+            edgecolor="#000000")
+    ax.barh([p + 0.2 for p in positions], final, height=0.38, color=OKABE_ITO[5], label="Now", edgecolor="#000000")
+    for p, (a, b) in enumerate(zip(first, final)):
+        ax.text(a + 1, p - 0.2, f"{a:.0f}%", va="center", fontsize=8)
+        ax.text(b + 1, p + 0.2, f"{b:.0f}%", va="center", fontsize=8)
+    ax.set_yticks(list(positions), names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 112)
+    ax.set_xlabel("Score (% of points)")
+    ax.set_title(title, loc="left")
+    ax.legend(loc="lower right", fontsize=8)
+
+
+def results_dashboard(case: Case, submission: Submission) -> Figure:
+    """Two bar charts of a submission: score by lesson and score by field, first try beside now."""
+    final_lessons, first_lessons = lesson_scores(case, submission, "current"), lesson_scores(case, submission, "first")
+    final, first = score_submission(case, submission)
+    fig = Figure(figsize=(10.0, 4.6), layout="constrained")
+    by_lesson, by_field = fig.subplots(1, 2)
+    lessons = graded_lessons()
+    _bars(by_lesson, [f"{item.number} {item.title}" for item in lessons],
+          [100 * first_lessons[item.number].fraction for item in lessons],
+          [100 * final_lessons[item.number].fraction for item in lessons], "Score by lesson")
+    by_lesson.set_ylabel("Lesson")
+
+    def percent(pair: tuple[float, float]) -> float:
+        return 100 * pair[0] / pair[1] if pair[1] else 0.0
+
+    _bars(by_field, [FIELD_NAMES[f] for f in FIELDS], [percent(first.by_field[f]) for f in FIELDS],
+          [percent(final.by_field[f]) for f in FIELDS], "Score by field")
+    by_field.set_ylabel("Field")
+    fig.suptitle(f"My results: {100 * final.fraction:.0f}% now, {100 * first.fraction:.0f}% at first try", x=0.01,
+                 ha="left")
+    _source_note(fig, case, [], "Scored against")
+    return fig
+
+
+def results_grid(case: Case, submission: Submission) -> Figure:
+    """Every statement against every field, coloured and marked by verdict (✓ right, ◐ partly,
+    ✗ not yet, … not answered), so what was missed stands out."""
+    answers = answers_of(submission, "current")
+    fig = Figure(figsize=(7.5, 0.32 * len(case.statements) + 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    for row, statement in enumerate(case.statements):
+        for col, field in enumerate(FIELDS):
+            result = check_field(case, statement, field, answers.get(statement.id, {}).get(field))
+            ax.add_patch(FancyBboxPatch((col + 0.06, row + 0.08), 0.88, 0.84, boxstyle="square,pad=0",
+                                        facecolor=VERDICT_COLOURS[result.verdict], edgecolor="#999999",
+                                        gid=f"verdict-{statement.id}-{field}"))
+            ax.text(col + 0.5, row + 0.5, VERDICT_MARKS[result.verdict][0], ha="center", va="center", fontsize=9)
+    ax.set_xlim(0, len(FIELDS))
+    ax.set_ylim(len(case.statements), 0)
+    ax.set_xticks([c + 0.5 for c in range(len(FIELDS))], [FIELD_NAMES[f] for f in FIELDS])
+    ax.xaxis.tick_top()
+    ax.set_yticks([r + 0.5 for r in range(len(case.statements))], list(case.statement_ids))
+    ax.set_xlabel("Field")
+    ax.set_ylabel("Statement")
+    ax.set_title("What was missed: each statement and field", loc="left")
+    ax.tick_params(length=0)
+    handles = [FancyBboxPatch((0, 0), 1, 1, facecolor=VERDICT_COLOURS[v], edgecolor="#999999",
+                              label=f"{VERDICT_MARKS[v][0]} {VERDICT_MARKS[v][1]}") for v in VERDICT_COLOURS]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _source_note(fig, case, [], "Scored against")
+    return fig
+
+
+__all__ = ["OKABE_ITO", "VERDICT_COLOURS", "draw_chain", "estimates_timeline", "results_dashboard", "results_grid"]

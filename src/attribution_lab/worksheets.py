@@ -1,0 +1,356 @@
+"""Graded worksheets: checking a dictionary of answers, and making exercises from solutions.
+
+In a worksheet the student types answers into a dictionary and checks them in one call::
+
+    worksheet = Worksheet(CASE, lesson="02")
+    answers = {"S01": ..., "S02": ...}
+    check_origins = worksheet.check("origin", answers)
+
+:meth:`Worksheet.check` uses the engine for every verdict, prints the same feedback as the text
+interface, returns the engine's :class:`~attribution_lab.engine.Score`, and records the checked
+answers in the same answers file the panels use (first tries kept apart), so lesson 07 counts them.
+
+Solutions are the only hand-edited worksheets. ``attribution-lab make-exercises SOLUTIONS EXERCISES``
+turns each into an exercise: cells tagged ``solution`` are dropped, every line ending ``# SOLUTION``
+keeps its name but loses its value (``x = 1  # SOLUTION`` becomes ``x = ...``; a dictionary entry
+``"S01": "north_korea",  # SOLUTION`` becomes ``"S01": ...,``; any other line becomes ``...``),
+lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` become one ``...``, outputs and execution
+counts are cleared, and the JSON is written the same way every time so a regeneration compares
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import json
+import re
+import sys
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .case import DEFAULT_CASE, FIELD_NAMES, FIELDS, Case, load_case
+from .engine import Score, check_statement, is_unanswered, score
+from .errors import AttributionLabError, UnknownLabelError, UnknownStatementError
+from .lessons import lesson as find_lesson
+from .store import AnswersStore, StoreError, default_answers_path
+from .submission import Submission, record_check
+from .text import format_choices, format_result, format_statement
+
+
+class WorksheetError(AttributionLabError):
+    """A worksheet used wrongly (a field it does not ask about, answers that are not a dictionary)."""
+
+
+class ExerciseError(AttributionLabError):
+    """A solution notebook that cannot be turned into an exercise; the message names file, cell and line."""
+
+
+# --------------------------------------------------------------------------------------------
+# Checking answers
+
+
+class Worksheet:
+    """The statements and fields one worksheet asks about, and the answers file it records to.
+
+    ``lesson`` picks the statements and fields of a lesson (see :mod:`attribution_lab.lessons`);
+    ``fields`` and ``statements`` narrow or replace them. ``record=False`` checks without saving.
+    """
+
+    def __init__(
+        self,
+        case: Case | str = DEFAULT_CASE,
+        *,
+        lesson: str | int | None = None,
+        fields: Sequence[str] | None = None,
+        statements: Sequence[str] | None = None,
+        answers_path: str | Path | None = None,
+        record: bool = True,
+    ) -> None:
+        self.case = case if isinstance(case, Case) else load_case(case)
+        chosen = find_lesson(lesson) if lesson is not None else None
+        self.fields = tuple(fields) if fields is not None else (chosen.fields if chosen else FIELDS)
+        for name in self.fields:
+            if name not in FIELDS:
+                raise UnknownLabelError(f"{name!r} is not a field; the fields are {', '.join(FIELDS)}")
+        if statements is not None:
+            self.statement_ids = tuple(self.case.statement(sid).id for sid in statements)
+        else:
+            self.statement_ids = chosen.statement_ids(self.case) if chosen else self.case.statement_ids
+        self.answers_path = Path(answers_path) if answers_path is not None else default_answers_path(self.case.id)
+        self._store = AnswersStore(self.answers_path, self.case) if record else None
+        self._submission: Submission | None = None
+
+    def show(self) -> None:
+        """Print the worksheet's statements with their ids, then the choices for each of its fields."""
+        print(f"{len(self.statement_ids)} statements of case {self.case.id!r}:")
+        for sid in self.statement_ids:
+            print(format_statement(self.case, sid))
+        for name in self.fields:
+            print()
+            print(format_choices(self.case, name))
+
+    def check(self, field: str, answers: Mapping[str, Any]) -> Score:
+        """Check one field for every statement in ``answers`` (statement id -> answer), print the
+        feedback and the score, record the answered statements, and return the score.
+
+        Placeholders (``...``) count as not answered and earn nothing. A label the case does not
+        know is reported and skipped; the other answers are still checked and recorded.
+        """
+        if field not in self.fields:
+            raise WorksheetError(
+                f"this worksheet asks about {', '.join(self.fields)}, not {field!r}; "
+                f"use Worksheet(..., fields=[{field!r}]) for another field"
+            )
+        if not isinstance(answers, Mapping):
+            raise WorksheetError(f"answers must be a dictionary of statement id -> {field}, not {type(answers).__name__}")
+        valid: dict[str, Any] = {}
+        unanswered: list[str] = []
+        lines: list[str] = []
+        for sid, value in answers.items():
+            if sid not in self.statement_ids:
+                try:
+                    self.case.statement(sid)
+                except UnknownStatementError as error:
+                    lines.append(f"{sid}: {error}. Not checked.")
+                else:
+                    lines.append(f"{sid} is not part of this worksheet. Not checked.")
+                continue
+            if is_unanswered(value):
+                unanswered.append(sid)
+                continue
+            try:
+                result = check_statement(self.case, sid, {field: value})
+            except UnknownLabelError as error:
+                lines.append(f"{sid}: {error}. Not checked.")
+                continue
+            valid[sid] = value
+            if result.all_right:
+                lines.append(format_result(result))
+            else:
+                lines.append(f"{sid}:\n" + textwrap.fill(result.fields[0].feedback, 88, initial_indent="  ",
+                                                         subsequent_indent="    "))
+        missing = [sid for sid in self.statement_ids if sid not in answers]
+        if unanswered or missing:
+            lines.append(f"Not answered yet: {', '.join(unanswered + missing)}.")
+        result_score = score(self.case, {sid: {field: v} for sid, v in valid.items()}, fields=(field,),
+                             statement_ids=self.statement_ids)
+        right = sum(1 for points, out_of in result_score.by_statement.values() if out_of and points == out_of)
+        lines.append(
+            f"{FIELD_NAMES[field]}: {right} of {len(self.statement_ids)} statements right; "
+            f"{result_score.points:g} of {result_score.out_of:g} points ({round(100 * result_score.fraction)}%)."
+        )
+        if valid and self._store is not None:
+            lines.extend(self._record(field, valid))
+        print("\n".join(lines))
+        return result_score
+
+    def _record(self, field: str, valid: Mapping[str, Any]) -> list[str]:
+        """Record the checked answers as presses of Check, through the answers store."""
+        assert self._store is not None
+        notes: list[str] = []
+        if self._submission is None:
+            loaded = self._store.load()
+            self._submission, notes = loaded.submission, list(loaded.notes)
+
+        def change(submission: Submission) -> Submission:
+            for sid, value in valid.items():
+                submission = record_check(self.case, submission, sid, {field: value})
+            return submission
+
+        try:
+            self._submission, more = self._store.update(change, self._submission)
+        except (OSError, StoreError) as error:  # update reports most problems as notes already
+            more = [f"Your answers could not be saved ({error})."]
+        notes.extend(more)
+        if not more:
+            notes.append(f"Recorded in {self.answers_path.name}.")
+        return notes
+
+
+# --------------------------------------------------------------------------------------------
+# Making exercises from solutions (pure functions on notebook JSON, then a thin file layer)
+
+_MARKER = re.compile(r"\s*#\s*SOLUTION\s*$")
+_BEGIN = re.compile(r"^(\s*)#\s*BEGIN SOLUTION\s*$")
+_END = re.compile(r"^\s*#\s*END SOLUTION\s*$")
+# What looks meant as a marker but is not one of the two forms: SOLUTION in capitals anywhere in a
+# comment, or a lower-case "solution" ending the line.
+_ANY_MARKER = re.compile(r"#.*\bSOLUTIONS?\b|#\s*(?:(?i:begin|end)\s+)?(?i:solutions?)\s*:?\s*$")
+_ENTRY = re.compile(r"""^(\s*)((?:"[^"\\]*"|'[^'\\]*'|[A-Za-z_][\w.]*))\s*:\s*(.+?)$""")
+_ASSIGN = re.compile(r"^(\s*)([A-Za-z_][\w.]*(?:\[[^\]]+\])?)\s*(=)(?!=)\s*(.+?)$")
+SOLUTION_TAG = "solution"
+
+
+def _complete(expression: str) -> bool:
+    """True when the text is one whole Python expression (nothing left open for the next line)."""
+    try:
+        ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return False
+    return True
+
+
+def strip_line(line: str, where: str) -> str:
+    """One line ending ``# SOLUTION`` with its value replaced by ``...``. ``where`` names the place for errors."""
+    body = _MARKER.sub("", line).rstrip()
+    entry = _ENTRY.match(body)
+    if entry:
+        indent, key, value = entry.groups()
+        comma = value.endswith(",")
+        value = value[:-1] if comma else value
+        if not _complete(value):
+            raise ExerciseError(f"{where}: the value of {key} does not end on this line; "
+                                "put it on one line or wrap the lines in # BEGIN SOLUTION / # END SOLUTION")
+        return f"{indent}{key}: ...{',' if comma else ''}"
+    assign = _ASSIGN.match(body)
+    if assign:
+        indent, target, _, value = assign.groups()
+        if not _complete(value):
+            raise ExerciseError(f"{where}: the value of {target} does not end on this line; "
+                                "put it on one line or wrap the lines in # BEGIN SOLUTION / # END SOLUTION")
+        return f"{indent}{target} = ..."
+    if not body.strip():
+        raise ExerciseError(f"{where}: a # SOLUTION marker on a line of its own marks nothing")
+    return body[: len(body) - len(body.lstrip())] + "..."
+
+
+def strip_source(source: str, where: str) -> str:
+    """A code cell's source with every solution marker applied. Raises :class:`ExerciseError`
+    for a marker that is unclosed, nested, stray or misspelt."""
+    out: list[str] = []
+    block_indent: str | None = None
+    block_start = 0
+    for number, line in enumerate(source.split("\n"), start=1):
+        here = f"{where}, line {number}"
+        begin, end = _BEGIN.match(line), _END.match(line)
+        if begin:
+            if block_indent is not None:
+                raise ExerciseError(f"{here}: # BEGIN SOLUTION inside the block opened on line {block_start}")
+            block_indent, block_start = begin.group(1), number
+            continue
+        if end:
+            if block_indent is None:
+                raise ExerciseError(f"{here}: # END SOLUTION without a # BEGIN SOLUTION before it")
+            out.append(f"{block_indent}...")
+            block_indent = None
+            continue
+        if block_indent is not None:
+            if _ANY_MARKER.search(line):
+                raise ExerciseError(f"{here}: a solution marker inside the block opened on line {block_start}")
+            continue
+        if _MARKER.search(line) and "#" not in _MARKER.sub("", line):
+            out.append(strip_line(line, here))
+        elif _ANY_MARKER.search(line):
+            raise ExerciseError(
+                f"{here}: odd solution marker in {line.strip()!r}; write '# SOLUTION' at the end of the line, "
+                "or '# BEGIN SOLUTION' and '# END SOLUTION' on lines of their own"
+            )
+        else:
+            out.append(line)
+    if block_indent is not None:
+        raise ExerciseError(f"{where}: # BEGIN SOLUTION on line {block_start} is never closed with # END SOLUTION")
+    return "\n".join(out)
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _as_lines(text: str) -> list[str]:
+    """Notebook JSON keeps sources as a list of lines, each but the last ending in a newline."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def exercise_from_solution(notebook: Mapping[str, Any], file: str = "solution") -> dict[str, Any]:
+    """The exercise made from a solution notebook (parsed JSON). Pure; the input is not changed."""
+    if not isinstance(notebook, Mapping) or not isinstance(notebook.get("cells"), list):
+        raise ExerciseError(f"{file}: not a Jupyter notebook (no list of cells)")
+    result = copy.deepcopy(dict(notebook))
+    result.get("metadata", {}).pop("widgets", None)  # saved widget state belongs to the solution's run
+    cells = []
+    for number, cell in enumerate(result["cells"], start=1):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if SOLUTION_TAG in tags:
+            continue
+        if cell.get("cell_type") == "code":
+            cell["source"] = _as_lines(strip_source(_source(cell), f"{file}: cell {number}"))
+            cell["outputs"] = []
+            cell["execution_count"] = None
+            for volatile in ("execution", "collapsed", "scrolled"):
+                cell.get("metadata", {}).pop(volatile, None)
+        elif _ANY_MARKER.search(_source(cell)) and cell.get("cell_type") == "raw":
+            raise ExerciseError(f"{file}: cell {number}: a solution marker in a raw cell is never stripped")
+        cells.append(cell)
+    result["cells"] = cells
+    return result
+
+
+def notebook_bytes(notebook: Mapping[str, Any]) -> bytes:
+    """A notebook as the same bytes every time: sorted keys, indent 1, a trailing newline."""
+    return (json.dumps(notebook, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def make_exercises(solutions_dir: str | Path, exercises_dir: str | Path) -> list[Path]:
+    """Write an exercise for every ``*.ipynb`` in ``solutions_dir`` into ``exercises_dir``.
+
+    Every solution is converted before anything is written, so one bad marker leaves the
+    exercises folder as it was. Returns the exercises written, in name order.
+    """
+    source, target = Path(solutions_dir), Path(exercises_dir)
+    solutions = sorted(source.glob("*.ipynb"))
+    if not solutions:
+        raise ExerciseError(f"{source}: no solution notebooks (*.ipynb) found")
+    made: dict[Path, bytes] = {}
+    for path in solutions:
+        try:
+            notebook = json.loads(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise ExerciseError(f"{path}: cannot be read as a notebook ({error})") from None
+        made[target / path.name] = notebook_bytes(exercise_from_solution(notebook, str(path)))
+    target.mkdir(parents=True, exist_ok=True)
+    for path, data in made.items():
+        path.write_bytes(data)
+    return list(made)
+
+
+def stale_exercises(solutions_dir: str | Path, exercises_dir: str | Path) -> list[Path]:
+    """Exercises with no solution of the same name (left over after a solution was renamed)."""
+    names = {p.name for p in Path(solutions_dir).glob("*.ipynb")}
+    return sorted(p for p in Path(exercises_dir).glob("*.ipynb") if p.name not in names)
+
+
+def _make_exercises(args: argparse.Namespace) -> int:
+    for path in make_exercises(args.solutions_dir, args.exercises_dir):
+        print(f"wrote {path}")
+    stale = stale_exercises(args.solutions_dir, args.exercises_dir)
+    for path in stale:
+        print(f"{path}: no solution of this name; delete it if the solution was renamed", file=sys.stderr)
+    return 1 if stale else 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``make-exercises SOLUTIONS_DIR EXERCISES_DIR`` to the command line."""
+    parser = commands.add_parser("make-exercises", help="generate exercise notebooks from solution notebooks")
+    parser.add_argument("solutions_dir", metavar="SOLUTIONS_DIR", help="folder of solution notebooks (hand-edited)")
+    parser.add_argument("exercises_dir", metavar="EXERCISES_DIR", help="folder to write the exercises into")
+    parser.set_defaults(run=_make_exercises)
+
+
+__all__ = [
+    "ExerciseError",
+    "Worksheet",
+    "WorksheetError",
+    "exercise_from_solution",
+    "make_exercises",
+    "notebook_bytes",
+    "register",
+    "stale_exercises",
+    "strip_line",
+    "strip_source",
+]
