@@ -1,0 +1,537 @@
+"""Find statements and attribution cues in a news text, and guess who speaks: pure functions.
+
+This is what ``attribution-lab new-case`` uses to draft a key. Everything here is a general rule
+about English news prose (a lexicon of reporting verbs and phrases, quotation marks, vague plural
+sources, titles that mark an expert); nothing is tuned to one article. Origins are guessed by
+matching the words that name a speaker against the labels of a vocabulary (their id, name and
+definition), so the same code serves any case's vocabularies.
+
+The output is a draft for a person to review, never an answer key: every guess says how it was made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------------------------
+# Splitting a text into statements
+
+#: Words that end with a full stop without ending the sentence.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st gen col lt sgt capt maj sen rep gov pres jr sr inc ltd co corp no vs etc "
+    "approx dept est fig jan feb mar apr jun jul aug sep sept oct nov dec mt ft univ assn".split()
+)
+_FINAL = ".!?…"
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«([„"
+#: Lines this long or longer (in words) are paragraphs even without final punctuation.
+HEADING_MAX_WORDS = 20
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the text that is one statement: a sentence, or a heading (a line without final
+    punctuation). ``start``/``end`` are offsets into the text; ``text`` is ``text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    heading: bool = False
+
+
+def _is_abbreviation(line: str, dot: int) -> bool:
+    """True when the full stop at ``dot`` closes an abbreviation or an initial (U.S., prof., J.)."""
+    match = re.search(r"([A-Za-z][A-Za-z.]*)$", line[:dot])
+    if not match:
+        return False
+    word = match.group(1)
+    return len(word) == 1 or "." in word or word.lower() in ABBREVIATIONS
+
+
+def _sentence_ends(line: str, *, track_quotes: bool) -> list[int]:
+    """Offsets in a line just after each sentence end (final punctuation plus closing marks),
+    where the next sentence begins with a capital, a digit or an opening mark."""
+    ends, inside_quote, i = [], False, 0
+    while i < len(line):
+        char = line[i]
+        if char == '"':
+            inside_quote = not inside_quote
+        elif char in "“«„":
+            inside_quote = True
+        elif char in "”»":
+            inside_quote = False
+        if char in _FINAL and not (char == "." and _is_abbreviation(line, i)):
+            j = i + 1
+            while j < len(line) and line[j] in _FINAL:
+                j += 1
+            closed_quote = False
+            while j < len(line) and line[j] in _CLOSERS:
+                if line[j] in "\"”»":
+                    closed_quote = True
+                j += 1
+            still_open = inside_quote and not closed_quote
+            if j < len(line) and line[j].isspace():
+                k = j
+                while k < len(line) and line[k].isspace():
+                    k += 1
+                if k < len(line) and (line[k].isupper() or line[k].isdigit() or line[k] in _OPENERS):
+                    if not (track_quotes and still_open):
+                        ends.append(j)
+                        if closed_quote and line[j - 1] == '"':
+                            inside_quote = False
+            i = j
+            continue
+        i += 1
+    return ends
+
+
+def _quotes_balanced(line: str) -> bool:
+    return line.count('"') % 2 == 0 and line.count("“") == line.count("”")
+
+
+def _has_final_punctuation(text: str) -> bool:
+    return text.rstrip(_CLOSERS + " ")[-1:] in tuple(_FINAL + ":;")
+
+
+def split_statements(text: str) -> list[Segment]:
+    """Split a text into statements: sentences, and headings (a one-sentence line of at most
+    :data:`HEADING_MAX_WORDS` words without final punctuation). Segments hold letters or digits."""
+    segments: list[Segment] = []
+    for match in re.finditer(r"[^\r\n]+", text):
+        line, offset = match.group(), match.start()
+        cuts = [0, *_sentence_ends(line, track_quotes=_quotes_balanced(line)), len(line)]
+        pieces = []
+        for a, b in zip(cuts, cuts[1:]):
+            piece = line[a:b]
+            stripped = piece.strip()
+            if not any(c.isalnum() for c in stripped):
+                continue
+            start = offset + a + (len(piece) - len(piece.lstrip()))
+            pieces.append((start, start + len(stripped), stripped))
+        for start, end, piece in pieces:
+            heading = len(pieces) == 1 and not _has_final_punctuation(piece) and len(piece.split()) <= HEADING_MAX_WORDS
+            segments.append(Segment(start, end, piece, heading))
+    return segments
+
+
+def make_unique(text: str, segments: Sequence[Segment]) -> list[Segment]:
+    """Merge each statement whose text occurs more than once in ``text`` with the next statement
+    (or, at the end, the previous one) until it occurs once, so every quote is a unique substring."""
+    merged = list(segments)
+    i = 0
+    while i < len(merged):
+        segment = merged[i]
+        if text.count(segment.text) <= 1 or len(merged) == 1:
+            i += 1
+            continue
+        if i + 1 < len(merged):
+            other, at = merged[i + 1], i
+        else:
+            other, at = merged[i - 1], i - 1
+        start, end = min(segment.start, other.start), max(segment.end, other.end)
+        merged[at : at + 2] = [Segment(start, end, text[start:end], False)]
+        i = at  # check the merged statement again
+    return merged
+
+
+# --------------------------------------------------------------------------------------------
+# Cues
+
+#: Phrases after which the source is named ("according to the council").
+SOURCE_PHRASES = (
+    "according to",
+    "in the opinion of",
+    "in the view of",
+    "in the words of",
+    "on behalf of",
+    "citing",
+    "quoting",
+)
+#: Phrases after which an intermediary is named, not the origin ("quoted by the Guardian").
+VIA_PHRASES = ("quoted by", "cited by", "as reported by", "reported by", "via", "carried by", "published by")
+#: Phrases that announce an attribution without naming anyone.
+HIDDEN_PHRASES = (
+    "as we read",
+    "we read",
+    "it is said",
+    "it was reported",
+    "reportedly",
+    "allegedly",
+    "purportedly",
+    "supposedly",
+    "in a statement",
+    "in an interview",
+)
+#: Verbs of saying, reporting, believing and estimating.
+REPORTING_VERBS = tuple(
+    """said says say told tells tell stated announced announces announce added adds claimed claims claim
+    reported reports stressed stresses emphasised emphasized emphasises emphasizes noted notes warned warns
+    warn argued argues insisted insists explained explains confirmed confirms denied denies admitted admits
+    acknowledged revealed reveals wrote writes believe believes believed fear fears feared estimate estimates
+    estimated predicted predicts suggested suggests promised promises pledged vowed quotes quoted expressed
+    urged urges accused asserted declared maintained maintains alleged alleges expect expects expected
+    concluded assessed assesses cautioned recalled described""".split()
+)
+#: Nouns that name a source without naming anybody, when plural or bare.
+VAGUE_SOURCES = frozenset(
+    """experts analysts observers sources officials insiders critics residents witnesses commentators diplomats
+    scientists researchers specialists people locals campaigners activists investigators economists
+    historians doctors authorities representatives some many others""".split()
+)
+#: Words that mark a person speaking as an expert.
+EXPERT_MARKERS = frozenset(
+    """prof professor dr doctor university institute researcher scientist analyst expert economist lecturer
+    academic scholar historian specialist""".split()
+)
+#: Words that mark a news organisation.
+NEWS_MARKERS = frozenset(
+    """newspaper journal daily weekly magazine press news times post guardian telegraph herald tribune
+    reuters afp ap bbc cnn broadcaster television tv radio outlet reporter correspondent media""".split()
+)
+#: Words that mark a government or public body.
+GOVERNMENT_MARKERS = frozenset(
+    """government ministry minister council mayor president premier department authorities authority
+    police army military parliament kremlin regulator state governor cabinet embassy""".split()
+)
+#: Words that mark a company or other organisation.
+ORGANISATION_MARKERS = frozenset(
+    "company firm club union charity association group corporation inc ltd plc foundation society".split()
+)
+#: Words that say a statement is a judgement or a forecast.
+JUDGEMENT_WORDS = frozenset(
+    """fear fears feared believe believes believed expect expects expected predicted predicts likely probably
+    opinion view could may might suggests suggested warned warns""".split()
+)
+_STOPWORDS = frozenset(
+    """a an the of in on at to for from by with and or but as is are was were be been being it its this
+    that these those he she they we his her their our who whom which what when where than then there also
+    besides other another any all such own not no or so only into about after before over under between
+    s speaking speaks article rather whose one two more most made make said says told""".split()
+)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """An attribution cue in a statement: offsets into the statement's text, the words, their kind
+    (``source``, ``verb``, ``via``, ``hidden``, ``quotation``) and the words naming who it credits."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    names: str | None = None
+
+
+def _word_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    alternatives = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in alternatives) + r")(?![\w-])", re.I)
+
+
+_SOURCE_RE = _word_pattern(SOURCE_PHRASES)
+_VIA_RE = _word_pattern(VIA_PHRASES)
+_HIDDEN_RE = _word_pattern(HIDDEN_PHRASES)
+_VERB_RE = _word_pattern(REPORTING_VERBS)
+_QUOTED_RE = re.compile(r"\"([^\"]+)\"|“([^”]+)”|„([^“”]+)[“”]|«([^»]+)»")
+_NUMBER_RE = re.compile(r"\d|\b(?:hundreds?|thousands?|millions?|billions?|dozens?|per ?cent|percent)\b", re.I)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the words inside quotation marks (straight, curly or angled)."""
+    spans = []
+    for match in _QUOTED_RE.finditer(text):
+        group = next(g for g in range(1, 5) if match.group(g) is not None)
+        spans.append((match.start(group), match.end(group)))
+    return spans
+
+
+def _is_name_in_quotes(words: str) -> bool:
+    """A title or name in quotation marks ("The Guardian") rather than somebody's words."""
+    tokens = words.split()
+    return len(tokens) <= 4 and all(t[:1].isupper() for t in tokens)
+
+
+def _phrase_after(text: str, at: int, max_words: int = 12) -> str | None:
+    """The words after ``at`` up to the end of the clause: a comma, a colon, a quotation mark, a
+    sentence end (not an abbreviation's full stop) or another cue."""
+    rest = text[at:]
+    stop = len(rest)
+    for match in re.finditer(r"[,;:!?\"“”()–—]|\.(?=\s|$)", rest):
+        if match.group() == "." and _is_abbreviation(rest, match.start()):
+            continue
+        stop = match.start()
+        break
+    for pattern in (_VIA_RE, _SOURCE_RE, _VERB_RE):
+        found = pattern.search(rest, 0, stop)
+        if found and found.start() > 0:
+            stop = min(stop, found.start())
+    words = rest[:stop].split()[:max_words]
+    return " ".join(words) or None
+
+
+def _phrase_before(text: str, at: int, max_words: int = 14) -> str | None:
+    """The words before ``at`` back to the start of the clause (a quotation mark, a colon, a dash or
+    the sentence start; commas are kept so that "Dr X, an ecologist at Y, said" stays whole)."""
+    head = text[:at]
+    cut = max(head.rfind(mark) for mark in ('"', "”", "“", ";", ":", " – ", " — ", " - "))
+    for word in (" that ", " which ", " who ", " and "):
+        position = head.lower().rfind(word)
+        if position > cut and not head[:position].rstrip().endswith(","):
+            cut = max(cut, position + len(word) - 1)
+    words = head[cut + 1 :].replace(",", " , ").split()
+    words = [w for w in words if w != ","][-max_words:]
+    return " ".join(words) or None
+
+
+def _speaker_comes_after(text: str, verb_start: int) -> bool:
+    """True for an inverted attribution: '"...," said KCNA' or '"..." – quotes the paper'."""
+    before = text[:verb_start].rstrip()
+    return before.endswith(('"', "”", ',"', ",”", "–", "—", " -", "»")) or before == ""
+
+
+def find_cues(text: str) -> list[Cue]:
+    """The attribution cues in one statement's text, in order of appearance, without overlaps."""
+    found: list[Cue] = []
+    for kind, pattern in (("via", _VIA_RE), ("source", _SOURCE_RE), ("hidden", _HIDDEN_RE), ("verb", _VERB_RE)):
+        for match in pattern.finditer(text):
+            if any(c.start < match.end() and match.start() < c.end for c in found):
+                continue  # a longer or earlier kind already covers these words
+            if kind == "verb":
+                after = _speaker_comes_after(text, match.start())
+                names = _phrase_after(text, match.end()) if after else _phrase_before(text, match.start())
+            elif kind in ("via", "source"):
+                names = _phrase_after(text, match.end())
+            else:
+                names = None
+            found.append(Cue(match.start(), match.end(), match.group(), kind, names))
+    for start, end in quoted_spans(text):
+        words = text[start:end]
+        if len(words.split()) >= 3 and not _is_name_in_quotes(words):
+            found.append(Cue(start - 1, end + 1, text[start - 1 : end + 1], "quotation", None))
+    return sorted(found, key=lambda c: c.start)
+
+
+def primary_cue(cues: Sequence[Cue]) -> Cue | None:
+    """The cue that credits the origin: the first that is not an intermediary ("quoted by ...")."""
+    for kinds in (("source", "verb", "hidden"), ("quotation",)):
+        for cue in cues:
+            if cue.kind in kinds:
+                return cue
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Matching the words that name a speaker against a vocabulary
+
+
+def _tokens(text: str) -> list[str]:
+    """Content words, lower-cased; "U.S." becomes "us", but the pronoun "us" is dropped."""
+    out = []
+    for raw in re.findall(r"[A-Za-z][A-Za-z.'’-]*", text):
+        word = raw.replace(".", "").rstrip("'’").removesuffix("'s").removesuffix("’s")
+        lower = word.lower()
+        if lower == "us" and word != "US":
+            continue
+        if lower in _STOPWORDS or len(lower) < 2:
+            continue
+        out.append(lower)
+    return out
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Equal, or sharing a long common start (Ukraine/Ukrainian, Korea/Korean, expert/experts)."""
+    if a == b:
+        return True
+    shorter = min(len(a), len(b))
+    if shorter < 4:
+        return False
+    common = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        common += 1
+    return common >= max(4, int(0.75 * shorter + 0.5))
+
+
+def _label_words(label_id: str, label: Mapping[str, str]) -> set[str]:
+    return set(_tokens(" ".join([label_id.replace("_", " "), label.get("name", ""), label.get("definition", "")])))
+
+
+def _label_title(label_id: str, label: Mapping[str, str]) -> str:
+    return f"{label_id} {label.get('name', '')}".lower().replace("_", " ")
+
+
+def label_for_class(vocabulary: Mapping[str, Mapping[str, str]], kind: str) -> str | None:
+    """The one label of a vocabulary whose id or name marks a class of source, or None."""
+    keys = {
+        "unnamed": ("unnamed", "anonymous", "vague"),
+        "expert": ("expert",),
+        "news": ("news", "media", "press"),
+        "government": ("government", "public body", "official"),
+        "organisation": ("organisation", "organization", "company"),
+        "person": ("person",),
+        "writer": ("writer", "author"),
+    }[kind]
+    unnamed = ("unnamed", "anonymous", "vague")
+    matches = [
+        lid
+        for lid, label in vocabulary.items()
+        if any(k in _label_title(lid, label) for k in keys)
+        and (kind == "unnamed" or not any(k in _label_title(lid, label) for k in unnamed))
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+@dataclass(frozen=True)
+class OriginGuess:
+    """A guessed origin label (None when nothing matched) and how it was found."""
+
+    label: str | None
+    how: str
+
+
+def _proper_words(names: str) -> list[str]:
+    words = re.findall(r"[A-Za-z][\w.'’-]*", names)
+    return [
+        w
+        for w in words[1:] + words[:1] * (len(words) == 1)
+        if w[:1].isupper() and w.lower().strip(".") not in VAGUE_SOURCES | EXPERT_MARKERS | _STOPWORDS
+    ]
+
+
+def guess_origin(names: str | None, vocabulary: Mapping[str, Mapping[str, str]]) -> OriginGuess:
+    """Guess which origin label the words naming a speaker point to.
+
+    In order: a vague plural source ("experts", "some residents") -> the unnamed label; expert
+    markers ("prof.", "university") -> the expert label; words shared with a label's id, name or
+    definition, each weighted by how few labels share it; class markers (newspaper, council,
+    company); a person's name -> the person label. Ties and no match give ``None``.
+    """
+    if not names:
+        return OriginGuess(None, "no speaker named")
+    lowered = [w.lower().strip(".,") for w in names.split()]
+    proper = _proper_words(names)
+    if not proper and any(w in VAGUE_SOURCES for w in lowered):
+        label = label_for_class(vocabulary, "unnamed")
+        if label:
+            return OriginGuess(label, f"{names!r} names nobody in particular")
+    if any(w in EXPERT_MARKERS for w in lowered):
+        label = label_for_class(vocabulary, "expert")
+        if label:
+            return OriginGuess(label, f"{names!r} reads as an expert")
+    words = set(_tokens(names))
+    label_words = {lid: _label_words(lid, label) for lid, label in vocabulary.items()}
+    scores: dict[str, float] = {}
+    for word in words:
+        holders = [lid for lid, vocab in label_words.items() if any(_same_word(word, v) for v in vocab)]
+        for lid in holders:
+            scores[lid] = scores.get(lid, 0.0) + 1.0 / len(holders)
+    if scores:
+        best = max(scores.values())
+        winners = [lid for lid, s in scores.items() if s == best]
+        if len(winners) == 1:
+            return OriginGuess(winners[0], f"{names!r} matches the label's own words")
+    for kind, markers in (("news", NEWS_MARKERS), ("government", GOVERNMENT_MARKERS), ("organisation", ORGANISATION_MARKERS)):
+        if any(w in markers for w in lowered):
+            label = label_for_class(vocabulary, kind)
+            if label:
+                return OriginGuess(label, f"{names!r} reads as a {kind} source")
+    if len(proper) >= 2:
+        label = label_for_class(vocabulary, "person")
+        if label:
+            return OriginGuess(label, f"{names!r} reads as a person's name")
+    return OriginGuess(None, f"{names!r} matches no origin label")
+
+
+def find_intermediaries(text: str, vocabulary: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Intermediary labels whose name (or id) the statement spells out, in order of appearance."""
+    found = []
+    lowered = text.lower()
+    for lid, label in vocabulary.items():
+        candidates = {label.get("name", "").lower(), lid.replace("_", " ")}
+        positions = [m.start() for c in candidates if len(c) >= 2 for m in re.finditer(r"(?<!\w)" + re.escape(c) + r"(?!\w)", lowered)]
+        if positions:
+            found.append((min(positions), lid))
+    return [lid for _, lid in sorted(found)]
+
+
+# --------------------------------------------------------------------------------------------
+# A draft entry per statement
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What the rules found in one statement: its cues, the speaker they name, and the guesses."""
+
+    segment: Segment
+    cues: tuple[Cue, ...]
+    cue: Cue | None
+    speaker: str | None
+    origin: str | None
+    how: str
+    claim_type: str
+    chain: tuple[str, ...] = field(default=())
+
+    @property
+    def attributed(self) -> bool:
+        """True when the statement carries any attribution cue."""
+        return bool(self.cues)
+
+
+def guess_claim_type(segment: Segment, cues: Sequence[Cue]) -> str:
+    """A claim-type id from the usual vocabulary: unattributed, direct_quote, mixed_quote, figure,
+    judgement or paraphrase."""
+    if not cues:
+        return "unattributed"
+    text = segment.text
+    spans = [(a, b) for a, b in quoted_spans(text) if not _is_name_in_quotes(text[a:b])]
+    quoted = sum(b - a for a, b in spans)
+    if spans and quoted >= 0.5 * len(text):
+        return "direct_quote"
+    if spans:
+        return "mixed_quote"
+    if _NUMBER_RE.search(text):
+        return "figure"
+    if any(w in JUDGEMENT_WORDS for w in re.findall(r"[a-z]+", text.lower())):
+        return "judgement"
+    return "paraphrase"
+
+
+def _outside_quotes(text: str) -> str:
+    pieces, last = [], 0
+    for start, end in quoted_spans(text):
+        pieces.append(text[last : start - 1])
+        last = end + 1
+    pieces.append(text[last:])
+    return " ".join(pieces)
+
+
+def detect(
+    text: str,
+    origins: Mapping[str, Mapping[str, str]],
+    intermediaries: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Detection]:
+    """Split ``text`` into unique statements and guess, for each, its cue, speaker, origin, claim
+    type and chain. ``origins`` and ``intermediaries`` map label ids to ``{"name", "definition"}``."""
+    detections: list[Detection] = []
+    previous_origin: str | None = None
+    for segment in make_unique(text, split_statements(text)):
+        cues = tuple(find_cues(segment.text))
+        cue = primary_cue(cues)
+        speaker = cue.names if cue else None
+        guess = guess_origin(speaker, origins) if cue else OriginGuess(None, "no attribution cue")
+        if cue and guess.label is None:
+            # The cue names nobody we know ("as we read", a bare quotation): read the whole sentence
+            # outside its quotation marks; a definite "the expert" or "he" points back to the last source.
+            whole = guess_origin(_outside_quotes(segment.text), origins)
+            if whole.label is not None:
+                guess = OriginGuess(whole.label, "the cue names no known speaker; the statement's other words match the label")
+            elif previous_origin and speaker and re.match(r"(?i)(the|this|that|he|she|they|it)\b", speaker):
+                guess = OriginGuess(previous_origin, f"{speaker!r} points back to the previous source")
+        chain = tuple(find_intermediaries(segment.text, intermediaries or {}))
+        detection = Detection(segment, cues, cue, speaker, guess.label, guess.how, guess_claim_type(segment, cues), chain)
+        detections.append(detection)
+        if guess.label is not None:
+            previous_origin = guess.label
+    return detections

@@ -1,0 +1,294 @@
+"""``attribution-lab new-case``: turn any news text into a draft case (article + key.yaml).
+
+The draft key splits the article into statements, finds attribution cues (see :mod:`.cues`),
+guesses origins and claim types, and marks every entry ``draft: true``. It validates as a draft
+(``load_case(folder, allow_drafts=True)``) but not as a case: ``attribution-lab validate`` lists
+each draft until an instructor has reviewed it and removed the mark. Vocabularies and confidence
+rules are copied from an existing case (by default the general ones of the Alder river case).
+
+Drafting is pure (:func:`draft_key`); only :func:`read_article` and :func:`make_case` touch files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .case import KEY_FILE, SCHEMA_VERSION, read_case_files, validate_key
+from .cues import Detection, detect, label_for_class
+from .errors import AttributionLabError
+
+#: Articles larger than this are refused: a teaching case is one news item, a few kilobytes long.
+MAX_ARTICLE_BYTES = 200_000
+#: The case whose vocabularies and confidence rules a new case starts from.
+DEFAULT_LIKE = "alder_river"
+#: A key holds at most this many statements (ids run S01 to S999).
+MAX_STATEMENTS = 999
+ARTICLE_FILE = "article.txt"
+CASE_ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+class NewCaseError(AttributionLabError):
+    """An article or case id that cannot become a new case. The message is one line."""
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the article (the only checks on raw input)
+
+
+def check_case_id(case_id: str) -> None:
+    """Refuse an id that the key's schema would refuse (it is also the folder name)."""
+    if not CASE_ID.fullmatch(case_id):
+        raise NewCaseError(
+            f"{case_id!r} is not a valid case id: use 1 to 40 lower-case letters, digits and _, starting with a letter"
+        )
+
+
+def decode_article(raw: bytes, file: str) -> str:
+    """Decode an article's bytes, refusing empty, binary, non-UTF-8 or oversized input.
+
+    A UTF-8 byte-order mark is dropped; line endings are kept as they are.
+    """
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise NewCaseError(
+            f"{file}: is {len(raw):,} bytes; an article for a case may be at most {MAX_ARTICLE_BYTES:,} bytes "
+            f"({MAX_ARTICLE_BYTES // 1000} kB): use one news item"
+        )
+    if not raw.strip():
+        raise NewCaseError(f"{file}: is empty; there is no text to split into statements")
+    if b"\x00" in raw:
+        raise NewCaseError(
+            f"{file}: looks like a binary file, not plain text (it holds NUL bytes); "
+            "save the article as plain UTF-8 text (.txt)"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise NewCaseError(
+            f"{file}: is not UTF-8 text (byte {error.start} is 0x{raw[error.start]:02X}); "
+            "save it as UTF-8 and try again"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    if controls > max(8, len(text) // 100):
+        raise NewCaseError(f"{file}: looks like a binary file, not plain text ({controls} control characters)")
+    if not any(c.isalnum() for c in text):
+        raise NewCaseError(f"{file}: holds no words; there is nothing to split into statements")
+    return text
+
+
+def read_article(path: str | Path) -> str:
+    """Read an article file for a new case; raises :class:`NewCaseError` with a one-line message."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise NewCaseError(f"{path}: does not exist or is not a file")
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:  # refuse before reading a huge file into memory
+            raise NewCaseError(
+                f"{path}: is {size:,} bytes; an article for a case may be at most {MAX_ARTICLE_BYTES:,} bytes "
+                f"({MAX_ARTICLE_BYTES // 1000} kB): use one news item"
+            )
+        raw = path.read_bytes()
+    except OSError as error:
+        raise NewCaseError(f"{path}: cannot be read: {error.strerror}") from None
+    return decode_article(raw, str(path))
+
+
+# --------------------------------------------------------------------------------------------
+# Drafting the key (pure)
+
+
+def _pick(vocabulary: dict[str, Any], *preferred: str | None) -> str:
+    """The first preferred label the vocabulary has, else its first label."""
+    for label in preferred:
+        if label and label in vocabulary:
+            return label
+    return next(iter(vocabulary))
+
+
+def _rule_for(rules: list[dict[str, Any]], confidence_name: str) -> str:
+    """The first confidence rule whose text names the confidence level (e.g. "Moderate when ...")."""
+    for rule in rules:
+        if re.search(rf"\b{re.escape(confidence_name)}\b", rule["text"], re.I):
+            return rule["id"]
+    return rules[0]["id"]
+
+
+def _rationale(detection: Detection, origin: str) -> str:
+    if detection.cue is None:
+        found = "No attribution cue found, so the writer is guessed as the origin."
+    elif detection.cue.kind == "quotation":
+        found = f"Quotation marks but no cue words; origin guessed as {origin} ({detection.how})."
+    else:
+        found = f"Cue {detection.cue.text!r}; origin guessed as {origin} ({detection.how})."
+    return f"DRAFT. {found} Check every field and write what a student should learn here."
+
+
+def draft_entry(
+    detection: Detection, statement_id: str, vocabularies: dict[str, Any], rules: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One draft statement entry of a key, from what the cue rules found."""
+    origins = vocabularies["origin"]
+    writer = label_for_class(origins, "writer")
+    origin = _pick(origins, detection.origin, writer)
+    unnamed = label_for_class(origins, "unnamed")
+    confidences = vocabularies["confidence"]
+    confidence = _pick(confidences, "low" if origin == unnamed else "moderate")
+    claim_type = _pick(vocabularies["claim_type"], detection.claim_type, "unattributed")
+    cue = detection.cue.text if detection.cue and detection.cue.kind != "quotation" else None
+    return {
+        "id": statement_id,
+        "quote": detection.segment.text,
+        "cue": cue,
+        "origin": origin,
+        "chain": list(detection.chain),
+        "claim_type": claim_type,
+        "confidence": confidence,
+        "confidence_rule": _rule_for(rules, confidences[confidence]["name"]),
+        "red_flag": "none",
+        "rationale": _rationale(detection, origin),
+        "draft": True,
+    }
+
+
+def draft_key(article: str, case_id: str, like: dict[str, Any], *, source: str = "the article") -> dict[str, Any]:
+    """A draft key for ``article`` as plain data, with the vocabularies and confidence rules of the
+    parsed key ``like``. Every statement is marked ``draft: true``. Raises :class:`NewCaseError`
+    when the article holds too many statements for one key."""
+    vocabularies = like["vocabularies"]
+    rules = like["confidence_rules"]
+    detections = detect(article, vocabularies["origin"], vocabularies["intermediary"])
+    if not detections:
+        raise NewCaseError(f"{source}: holds no sentences to split into statements")
+    if len(detections) > MAX_STATEMENTS:
+        raise NewCaseError(
+            f"{source}: has {len(detections)} statements; a case holds at most {MAX_STATEMENTS}: use one news item"
+        )
+    width = 2 if len(detections) < 100 else 3
+    first = detections[0].segment
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "case": {
+            "id": case_id,
+            "title": first.text if first.heading else f"{case_id} (draft)",
+            "key_version": "0.1.0",
+            "article": ARTICLE_FILE,
+            "about": (
+                f"DRAFT made by attribution-lab new-case from {source}, with the vocabularies and confidence "
+                f"rules of the {like['case']['id']} case. Say here where the article comes from, when and by "
+                "whom it was published, and what is wrong with it on purpose."
+            ),
+        },
+        "vocabularies": vocabularies,
+        "confidence_rules": rules,
+        "evidence": [],
+        "statements": [
+            draft_entry(d, f"S{n:0{width}d}", vocabularies, rules) for n, d in enumerate(detections, start=1)
+        ],
+    }
+
+
+class _KeyDumper(yaml.SafeDumper):
+    """Safe YAML output that writes short lists of labels on one line, like the hand-made keys."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flow = all(isinstance(item, str) and len(item) <= 40 for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_KeyDumper.add_representer(list, _represent_list)
+
+HEADER = """\
+# DRAFT answer key made by `attribution-lab new-case` from {source}.
+# Every statement is marked `draft: true`. For each one: check the quote (split or merge statements
+# as you see fit; a quote must stay an exact piece of {article} that occurs once), the cue and every
+# answer, write the rationale, then delete its `draft: true` line. The vocabularies and confidence
+# rules come from the {like} case: adapt them to this article. Then run:
+#   attribution-lab validate {folder}
+# which lists every draft and problem left.
+"""
+
+
+def dump_key(data: dict[str, Any], *, header: str = "") -> str:
+    """The key as YAML text, keys in schema order, with an optional comment header."""
+    body = yaml.dump(data, Dumper=_KeyDumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return header + body
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+
+
+def make_case(
+    article: str | Path, case_id: str, out: str | Path = "cases", *, force: bool = False, like: str | Path = DEFAULT_LIKE
+) -> Path:
+    """Create ``out/case_id/`` with the article (as ``article.txt``) and a draft ``key.yaml``.
+
+    Refuses an invalid id, an existing folder (unless ``force``, which replaces only those two
+    files) and an article that is empty, binary, not UTF-8 or larger than :data:`MAX_ARTICLE_BYTES`.
+    Returns the new folder. The draft is checked with the loader before anything is written.
+    """
+    check_case_id(case_id)
+    folder = Path(out) / case_id
+    if folder.exists() and not folder.is_dir():
+        raise NewCaseError(f"{folder}: exists and is not a folder; choose another --id or --out")
+    if folder.exists() and not force:
+        raise NewCaseError(f"{folder}: already exists; choose another --id, or add --force to replace its article and key")
+    text = read_article(article)
+    like_data, _, _ = read_case_files(like)
+    data = draft_key(text, case_id, like_data, source=Path(article).name)
+    problems = validate_key(data, text, str(folder / KEY_FILE), allow_drafts=True)
+    if problems:  # a defect of the drafting rules, never of the article: say so plainly
+        raise NewCaseError(f"the draft key does not validate (please report this): {problems[0]}")
+    header = HEADER.format(source=Path(article).name, article=ARTICLE_FILE, like=like_data["case"]["id"], folder=folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ARTICLE_FILE).write_bytes(text.encode("utf-8"))
+    (folder / KEY_FILE).write_text(dump_key(data, header=header), encoding="utf-8", newline="\n")
+    return folder
+
+
+def draft_summary(folder: str | Path) -> str:
+    """The draft statements of a case folder, one line each: id, origin, claim type, cue, quote start."""
+    data, _, _ = read_case_files(folder)
+    lines = []
+    for entry in data["statements"]:
+        mark = "draft" if entry.get("draft") else "     "
+        cue = entry["cue"] or "-"
+        quote = entry["quote"] if len(entry["quote"]) <= 48 else entry["quote"][:45] + "..."
+        lines.append(f"{entry['id']}  {mark}  {entry['origin']:<18} {entry['claim_type']:<13} {cue:<18} {quote}")
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    folder = make_case(args.article, args.id, args.out, force=args.force, like=args.like)
+    data, _, _ = read_case_files(folder)
+    statements = data["statements"]
+    with_cue = sum(1 for s in statements if s["cue"] or s["origin"] != label_for_class(data["vocabularies"]["origin"], "writer"))
+    print(f"Drafted {folder}: {len(statements)} statements, {with_cue} of them attributed to a source; all marked draft.")
+    print(f"Next: review {folder / KEY_FILE}, remove each 'draft: true', then run: attribution-lab validate {folder}")
+    return 0
+
+
+def register(commands: Any) -> None:
+    """Add the ``new-case`` subcommand to the command line."""
+    parser = commands.add_parser(
+        "new-case",
+        help="draft a new case (article + key.yaml) from a news text",
+        description=(
+            "Copy ARTICLE into OUT/ID/article.txt and write a draft key.yaml: the text split into "
+            "statements, attribution cues found, origins guessed, every entry marked draft."
+        ),
+    )
+    parser.add_argument("article", metavar="ARTICLE", help=f"the article: a UTF-8 text file of at most {MAX_ARTICLE_BYTES // 1000} kB")
+    parser.add_argument("--id", required=True, metavar="ID", help="the new case's id and folder name: lower-case letters, digits, _")
+    parser.add_argument("--out", default="cases", metavar="DIR", help="where to create the case folder (default: ./cases)")
+    parser.add_argument("--force", action="store_true", help="replace the article and key of an existing case folder")
+    parser.add_argument("--like", default=DEFAULT_LIKE, metavar="CASE",
+                        help=f"case whose vocabularies and confidence rules to start from (default: {DEFAULT_LIKE})")
+    parser.set_defaults(run=_run)
