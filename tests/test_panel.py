@@ -1,0 +1,451 @@
+"""The classification panel, driven headlessly as a student would: set values, click, read the HTML."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import html
+import json
+import re
+from datetime import datetime, timezone
+
+import ipywidgets as widgets
+import pytest
+
+from attribution_lab.case import FIELD_NAMES, build_case, load_case, read_case_files
+from attribution_lab.errors import UnknownLabelError, UnknownStatementError
+from attribution_lab.panel import Panel
+from attribution_lab.store import ANSWERS_DIR_ENV
+from attribution_lab.submission import new_submission, record_check, record_choice, submission_problems
+
+CASE = load_case("kursk")
+IDS = CASE.statement_ids
+
+
+@pytest.fixture(autouse=True)
+def answers_folder(tmp_path, monkeypatch):
+    """Every test writes its answers file into its own temporary folder, never into the repository."""
+    monkeypatch.setenv(ANSWERS_DIR_ENV, str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def answers_file(folder):
+    return folder / f"answers-{CASE.id}.json"
+
+
+def key(sid, field):
+    return CASE.statement(sid).answers[field]
+
+
+def wrong(sid, field):
+    """A label that is neither the key's answer nor an accepted alternative."""
+    statement = CASE.statement(sid)
+    accepted = {a.answer for a in statement.accepted[field]}
+    return next(l for l in CASE.labels(field) if l != statement.answers[field] and l not in accepted)
+
+
+def with_accepted(field):
+    """The first statement with an accepted alternative for the field, and that alternative."""
+    for statement in CASE.statements:
+        if statement.accepted[field]:
+            return statement.id, statement.accepted[field][0]
+    raise AssertionError(f"the case has no accepted alternative for {field}")
+
+
+def html_values(widget):
+    """Every HTML string shown anywhere in the panel's widget tree."""
+    found = []
+    if isinstance(widget, widgets.HTML):
+        found.append(widget.value)
+    for child in getattr(widget, "children", ()):
+        found.extend(html_values(child))
+    return found
+
+
+def upload(panel, raw: bytes, name: str = "my-answers.json") -> None:
+    """Simulate a file chosen in the Restore from file button (ipywidgets 8 value format)."""
+    panel._upload.value = (
+        {"name": name, "type": "application/json", "size": len(raw), "content": memoryview(raw),
+         "last_modified": datetime.now(timezone.utc)},
+    )
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+
+def test_right_and_wrong_answers_get_symbols_and_words():
+    """Check shows ✓ for the key's answer and ✗ with a hint for a wrong one, per field."""
+    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    sid = panel.current
+    panel.choose("origin", key(sid, "origin"))
+    panel.choose("confidence", wrong(sid, "confidence"))
+    result = panel.check()
+    assert result is not None and not result.all_right
+    feedback = panel.feedback_html
+    assert f"✓</span> {FIELD_NAMES['origin']}: right" in feedback
+    assert f"✗</span> {FIELD_NAMES['confidence']}: not yet." in feedback
+
+
+def test_an_accepted_answer_says_also_accepted_and_why():
+    """An accepted alternative is ✓ "also accepted" with the key's reason, escaped."""
+    sid, alternative = with_accepted("confidence")
+    panel = Panel(case=CASE, fields=("confidence",))
+    panel.select(sid)
+    panel.choose("confidence", alternative.answer)
+    panel.check()
+    assert f"✓</span> {FIELD_NAMES['confidence']}: also accepted" in panel.feedback_html
+    assert html.escape(alternative.why) in panel.feedback_html
+
+
+def test_a_partly_right_chain_gets_the_half_symbol():
+    """A chain sharing some links with the key is ◐ partly right; the checkboxes set the answer."""
+    sid = next(s.id for s in CASE.statements if len(s.answers["chain"]) >= 2)
+    panel = Panel(case=CASE, fields=("chain",))
+    panel.select(sid)
+    panel.choose("chain", [key(sid, "chain")[0]])
+    panel.check()
+    assert f"◐</span> {FIELD_NAMES['chain']}: partly right" in panel.feedback_html
+    assert panel.submission["answers"][sid]["current"]["chain"] == [key(sid, "chain")[0]]
+
+
+def test_rationale_is_hidden_before_the_first_check_and_shown_after():
+    """Why, the rule and what is still uncertain appear only once the statement was checked."""
+    statement = next(s for s in CASE.statements if s.uncertain)
+    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    panel.select(statement.id)
+    rationale = html.escape(statement.rationale)
+    assert rationale not in panel.feedback_html and "Still uncertain" not in panel.feedback_html
+    panel.choose("origin", wrong(statement.id, "origin"))
+    assert rationale not in panel.feedback_html
+    assert panel.check() is None  # confidence is still unanswered: nothing is recorded
+    assert f"Choose {FIELD_NAMES['confidence']} first" in panel.feedback_html
+    assert rationale not in panel.feedback_html
+    assert panel.submission["answers"][statement.id]["attempts"] == 0
+    panel.choose("confidence", key(statement.id, "confidence"))
+    panel._check.click()
+    assert rationale in panel.feedback_html
+    assert html.escape(statement.uncertain) in panel.feedback_html
+    assert f"Confidence rule {statement.confidence_rule}" in panel.feedback_html
+
+
+def test_attempts_are_counted_and_the_first_try_is_kept_apart():
+    """A wrong first try then a right answer: two attempts, first try wrong, current right."""
+    panel = Panel(case=CASE, fields=("origin",))
+    sid = panel.current
+    panel.choose("origin", wrong(sid, "origin"))
+    panel.check()
+    panel.choose("origin", key(sid, "origin"))
+    panel.check()
+    entry = panel.submission["answers"][sid]
+    assert entry["attempts"] == 2
+    assert entry["first"] == {"origin": wrong(sid, "origin")}
+    assert entry["current"] == {"origin": key(sid, "origin")}
+    assert "Checked 2 times" in panel.feedback_html and f"✗ {FIELD_NAMES['origin']}" in panel.feedback_html
+    assert panel.progress_text == f"1 of {len(IDS)} answered, 0 right first time"
+
+
+def test_a_changed_answer_shows_no_verdict_until_checked_again():
+    """After a check, changing a field hides its verdict (no free guessing) and says to check again."""
+    panel = Panel(case=CASE, fields=("origin",))
+    sid = panel.current
+    panel.choose("origin", wrong(sid, "origin"))
+    panel.check()
+    panel.choose("origin", key(sid, "origin"))
+    assert "changed since your last check" in panel.feedback_html
+    assert ": right" not in panel.feedback_html
+
+
+def test_progress_counts_answered_and_right_first_time():
+    """Progress: answered means every asked field has a value; right first time comes from first tries."""
+    panel = Panel(case=CASE, fields=("origin", "confidence"), statements=IDS[:3])
+    assert panel.progress_text == "0 of 3 answered, 0 right first time"
+    a, b = IDS[0], IDS[1]
+    panel.choose("origin", key(a, "origin"))
+    assert panel.progress_text == "0 of 3 answered, 0 right first time"
+    panel.choose("confidence", key(a, "confidence"))
+    panel.check()
+    panel.select(b)
+    panel.choose("origin", key(b, "origin"))
+    panel.choose("confidence", wrong(b, "confidence"))
+    panel.check()
+    assert panel.progress_text == "2 of 3 answered, 1 right first time"
+    assert panel.progress_text in panel._progress.value
+
+
+def test_unknown_labels_and_fields_are_refused_and_nothing_is_saved(answers_folder):
+    """choose() with a label the case lacks raises a clear error and leaves the answers alone."""
+    panel = Panel(case=CASE, fields=("origin",))
+    with pytest.raises(UnknownLabelError):
+        panel.choose("origin", "martians")
+    with pytest.raises(UnknownLabelError):
+        panel.choose("confidence", key(panel.current, "confidence"))
+    assert panel.submission["answers"] == {}
+
+
+# -- navigation -------------------------------------------------------------------------------
+
+
+def test_previous_next_and_jump_move_between_statements():
+    """Next/Previous buttons step through the panel's statements; the dropdown jumps; ends are disabled."""
+    chosen = [IDS[0], IDS[4], IDS[7]]
+    panel = Panel(case=CASE, fields=("origin",), statements=chosen)
+    assert panel.current == chosen[0] and panel._prev.disabled and not panel._next.disabled
+    panel._next.click()
+    assert panel.current == chosen[1]
+    assert f"<b>{chosen[1]}</b>" in panel.statement_html
+    assert f"<mark>{html.escape(CASE.statement(chosen[1]).quote)}</mark>" in panel.statement_html
+    panel._jump.value = chosen[2]
+    assert panel.current == chosen[2] and panel._next.disabled
+    panel._prev.click()
+    assert panel.current == chosen[1] and panel._jump.value == chosen[1]
+    with pytest.raises(UnknownStatementError):
+        panel.select(IDS[1])  # in the case, but not in this panel
+
+
+def test_controls_show_each_statements_own_answers():
+    """Moving to another statement shows its own answers, and back again restores the first ones."""
+    panel = Panel(case=CASE, fields=("origin", "chain"))
+    first = panel.current
+    panel.choose("origin", key(first, "origin"))
+    panel.choose("chain", key(first, "chain"))
+    panel.next()
+    assert panel.value("origin") is None and panel.value("chain") is None
+    panel.previous()
+    assert panel.value("origin") == key(first, "origin")
+    assert set(panel.value("chain")) == set(key(first, "chain"))
+
+
+def test_every_control_has_a_readable_name():
+    """Buttons have visible text and a tooltip; other controls a description or tooltip."""
+    panel = Panel(case=CASE, fields=("origin", "confidence", "chain"))
+    stack = [panel.widget]
+    controls = []
+    while stack:
+        w = stack.pop()
+        stack.extend(getattr(w, "children", ()))
+        if isinstance(w, (widgets.Button, widgets.Dropdown, widgets.RadioButtons, widgets.Checkbox,
+                          widgets.Text, widgets.FileUpload)):
+            controls.append(w)
+    assert len(controls) >= 10
+    for w in controls:
+        assert (w.description or w.tooltip), w
+        if isinstance(w, widgets.Button):
+            assert w.description.strip() and w.tooltip, w
+
+
+# -- answers that are never lost -----------------------------------------------------------
+
+
+def test_answers_and_position_survive_a_restart(answers_folder):
+    """A new panel on the same file restores every answer, the position and the verdicts shown."""
+    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    a, b = IDS[2], IDS[5]
+    panel.select(a)
+    panel.choose("origin", key(a, "origin"))
+    panel.choose("confidence", key(a, "confidence"))
+    panel.check()
+    panel.select(b)
+    panel.choose("origin", wrong(b, "origin"))
+    saved = panel.submission
+    del panel
+
+    again = Panel(case="kursk", fields=("origin", "confidence"))
+    assert again.submission == saved
+    assert again.current == b and again.value("origin") == wrong(b, "origin")
+    assert again.progress_text == panel_progress(1, 1)
+    again.select(a)
+    assert again.value("confidence") == key(a, "confidence")
+    assert f"{FIELD_NAMES['origin']}: right" in again.feedback_html
+    assert html.escape(CASE.statement(a).rationale) in again.feedback_html
+
+
+def panel_progress(answered, right):
+    return f"{answered} of {len(IDS)} answered, {right} right first time"
+
+
+def test_every_change_is_saved_at_once_and_atomically(answers_folder):
+    """Each choice and check is in the file immediately; the folder never holds temporary files."""
+    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    path = answers_file(answers_folder)
+    for sid in IDS[:4]:
+        panel.select(sid)
+        panel.choose("origin", key(sid, "origin"))
+        assert json.loads(path.read_text("utf-8"))["answers"][sid]["current"]["origin"] == key(sid, "origin")
+        panel.choose("confidence", key(sid, "confidence"))
+        panel.check()
+        data = json.loads(path.read_text("utf-8"))
+        assert data == panel.submission and data["answers"][sid]["attempts"] == 1
+    assert sorted(p.name for p in answers_folder.iterdir()) == [path.name]
+    assert submission_problems(json.loads(path.read_text("utf-8")), CASE) == []
+
+
+def test_student_name_goes_into_the_submission(answers_folder):
+    """The optional name and id fields are saved with the answers."""
+    panel = Panel(case=CASE, fields=("origin",))
+    panel._student_name.value = "Ada Lovelace"
+    panel._student_id.value = "s123"
+    assert panel.submission["student"] == {"id": "s123", "name": "Ada Lovelace"}
+    assert json.loads(answers_file(answers_folder).read_text("utf-8"))["student"]["name"] == "Ada Lovelace"
+    assert Panel(case=CASE, fields=("origin",))._student_name.value == "Ada Lovelace"
+
+
+def test_download_link_holds_the_submission():
+    """The download link is a data: URL whose base64 content decodes to the current submission."""
+    panel = Panel(case=CASE, fields=("origin",))
+    panel.choose("origin", key(panel.current, "origin"))
+    link = panel.download_html
+    assert f"download='answers-{CASE.id}.json'" in link and "Download my answers" in link
+    data = re.search(r"href='data:application/json;base64,([A-Za-z0-9+/=]+)'", link).group(1)
+    assert json.loads(base64.b64decode(data)) == panel.submission
+
+
+def test_restore_from_an_uploaded_file_replaces_the_answers_and_keeps_a_backup(answers_folder):
+    """A good uploaded file replaces the answers, is saved, and the replaced answers are backed up."""
+    panel = Panel(case=CASE, fields=("origin",))
+    panel.choose("origin", wrong(IDS[0], "origin"))
+    before = panel.submission
+    other = new_submission(CASE, student_name="Ada")
+    other = record_check(CASE, other, IDS[3], {"origin": key(IDS[3], "origin")})
+    upload(panel, json.dumps(other).encode("utf-8"))
+    assert panel.submission["answers"] == other["answers"]
+    assert json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"] == other["answers"]
+    assert "Restored 1 answer from my-answers.json" in panel.notice_html
+    assert panel.current == IDS[3] and panel._student_name.value == "Ada"
+    backups = list(answers_folder.glob(f"answers-{CASE.id}.json.replaced-*"))
+    assert len(backups) == 1 and json.loads(backups[0].read_text("utf-8"))["answers"] == before["answers"]
+    assert panel._upload.value == ()
+
+
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        (b"{not json", "is not valid JSON"),
+        (json.dumps({**new_submission(CASE), "case_id": "river_spill"}).encode(), "another case"),
+        (json.dumps({"answers": {}}).encode(), "is not an Attribution Lab answers file"),
+    ],
+)
+def test_a_bad_upload_changes_nothing_and_says_why(answers_folder, raw, words):
+    """A bad uploaded file leaves the answers and the file untouched, with a clear message naming it."""
+    panel = Panel(case=CASE, fields=("origin",))
+    panel.choose("origin", key(panel.current, "origin"))
+    before, on_disk = panel.submission, answers_file(answers_folder).read_bytes()
+    upload(panel, raw, name="<b>evil</b>.json")
+    assert panel.submission == before and answers_file(answers_folder).read_bytes() == on_disk
+    assert "Could not restore from &lt;b&gt;evil&lt;/b&gt;.json; your answers were not changed." in panel.notice_html
+    assert words in panel.notice_html
+    assert "<b>evil</b>" not in panel.notice_html
+
+
+def test_start_over_asks_first_and_keeps_a_backup(answers_folder):
+    """Start over only shows a question; Cancel keeps everything; Yes clears this panel's answers after a backup."""
+    path = answers_file(answers_folder)
+    panel = Panel(case=CASE, fields=("origin",), statements=IDS[:2])
+    panel.choose("origin", key(IDS[0], "origin"))
+    panel.check()
+    outside = record_choice(CASE, panel.submission, IDS[9], "origin", key(IDS[9], "origin"))
+    path.write_text(json.dumps(outside), "utf-8")  # e.g. from another lesson's panel
+    panel._start_over.click()
+    assert panel._confirm.layout.display == "flex" and "Clear your answers?" in panel._confirm_text.value
+    assert json.loads(path.read_text("utf-8"))["answers"][IDS[0]]
+    panel._confirm_no.click()
+    assert panel._confirm.layout.display == "none" and panel.submission["answers"][IDS[0]]
+    panel._start_over.click()
+    panel._confirm_yes.click()
+    assert IDS[0] not in panel.submission["answers"] and IDS[9] in panel.submission["answers"]
+    assert json.loads(path.read_text("utf-8")) == panel.submission
+    backups = list(answers_folder.glob(f"answers-{CASE.id}.json.cleared-*"))
+    assert len(backups) == 1 and IDS[0] in json.loads(backups[0].read_text("utf-8"))["answers"]
+    assert backups[0].name in panel.notice_html
+    assert panel.value("origin") is None and panel.progress_text == "0 of 2 answered, 0 right first time"
+    assert html.escape(CASE.statement(IDS[0]).rationale) not in panel.feedback_html
+
+
+# -- bad answers files at start ------------------------------------------------------------------
+
+
+def test_a_corrupt_answers_file_is_set_aside_and_the_panel_says_so(answers_folder):
+    """Corrupt JSON at start: no crash, a dated .bad- copy, a plain notice, a working empty panel."""
+    path = answers_file(answers_folder)
+    path.write_bytes(b"\x89PNG not an answers file")
+    panel = Panel(case=CASE, fields=("origin",))
+    backups = list(answers_folder.glob(f"answers-{CASE.id}.json.bad-*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == b"\x89PNG not an answers file"
+    assert re.search(r"\.bad-\d{8}-\d{6}$", backups[0].name)
+    assert "Please note" in panel.notice_html and backups[0].name in panel.notice_html
+    assert panel.submission["answers"] == {}
+    panel.choose("origin", key(panel.current, "origin"))
+    assert json.loads(path.read_text("utf-8"))["answers"][panel.current]
+
+
+def test_another_cases_answers_file_is_kept_and_the_panel_starts_clean(answers_folder):
+    """An answers file of another case is backed up, not used, and the notice says which case it was."""
+    path = answers_file(answers_folder)
+    data = record_choice(CASE, new_submission(CASE), IDS[0], "origin", key(IDS[0], "origin"))
+    data["case_id"] = "river_spill"
+    path.write_text(json.dumps(data), "utf-8")
+    panel = Panel(case=CASE, fields=("origin",))
+    assert panel.submission["answers"] == {}
+    assert "another case" in panel.notice_html and "river_spill" in panel.notice_html
+    assert len(list(answers_folder.glob("*.bad-*"))) == 1
+
+
+def test_an_older_key_versions_answers_are_salvaged_and_the_dropped_ones_named(answers_folder):
+    """Older key: answers with labels that still exist are restored; the others are named in the notice."""
+    path = answers_file(answers_folder)
+    data = record_check(CASE, new_submission(CASE), IDS[0], {"origin": key(IDS[0], "origin")})
+    data = record_choice(CASE, data, IDS[1], "origin", key(IDS[1], "origin"))
+    data["key_version"] = "0.0.1"
+    data["answers"][IDS[1]]["current"]["origin"] = "old_label"
+    path.write_text(json.dumps(data), "utf-8")
+    panel = Panel(case=CASE, fields=("origin",))
+    assert panel.submission["answers"][IDS[0]]["first"] == {"origin": key(IDS[0], "origin")}
+    assert IDS[1] not in panel.submission["answers"]
+    assert "version &#x27;0.0.1&#x27;" in panel.notice_html
+    assert "old_label" in panel.notice_html and f"{IDS[1]} {FIELD_NAMES['origin']}" in panel.notice_html
+
+
+# -- escaping ---------------------------------------------------------------------------------------
+
+
+def hostile_case():
+    """A two-statement case whose title, article, labels, rationale and uncertainty carry markup."""
+    data, _article, _folder = read_case_files("kursk")
+    data = copy.deepcopy(data)
+    first, second = data["statements"][:2]
+    first.update(quote="<script>alert('quote')</script> & the agency said so.", cue=None,
+                 rationale="Because <img src=x onerror=alert(1)> said so.", uncertain="<script>x</script> is open.")
+    second.update(quote="Then <b>bold</b> claims followed.", cue=None)
+    data["statements"] = [first, second]
+    data["article_figures"] = []
+    data["case"]["title"] = "<script>title()</script> case"
+    origin = next(iter(data["vocabularies"]["origin"]))
+    data["vocabularies"]["origin"][origin]["definition"] = "<script>def()</script> definition"
+    article = f"Intro <i>line</i>.\n{first['quote']} {second['quote']}\n"
+    return build_case(data, article)
+
+
+def test_text_from_the_case_and_the_student_is_escaped(answers_folder):
+    """No markup from a case, an answer file or a student reaches the page unescaped."""
+    case = hostile_case()
+    panel = Panel(case=case, fields=("origin",))
+    panel._student_name.value = "<script>name()</script>"
+    origin = next(iter(case.labels("origin")))
+    panel.choose("origin", origin)
+    panel.check()
+    shown = "\n".join(html_values(panel.widget))
+    assert "<script" not in shown and "<img" not in shown and "<b>bold</b>" not in shown and "<i>line" not in shown
+    assert "&lt;script&gt;alert(&#x27;quote&#x27;)&lt;/script&gt; &amp; the agency said so." in panel.statement_html
+    assert "<mark>&lt;script&gt;" in panel.statement_html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in panel.feedback_html
+    assert "&lt;script&gt;def()&lt;/script&gt; definition" in shown
+    assert "&lt;script&gt;title()&lt;/script&gt;" in shown
+
+
+def test_the_panel_displays_itself_with_a_stable_text_form():
+    """In a notebook the panel shows its widget; the plain-text form is stable for nbval."""
+    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    bundle = panel._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == panel.widget.model_id
+    assert bundle["text/plain"] == f"<Attribution Lab panel: case {CASE.id}, {len(IDS)} statements, Origin, Confidence>"
+    assert isinstance(panel.widget, widgets.VBox)
