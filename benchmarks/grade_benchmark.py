@@ -1,0 +1,135 @@
+"""How fast is grading a class, and what does it cost next to running a notebook per student?
+
+A script, not a test: it prints figures. Run it from the project folder:
+
+    .venv/bin/python benchmarks/grade_benchmark.py            # 10,000 students (about a minute)
+    .venv/bin/python benchmarks/grade_benchmark.py --students 2000 --notebooks 3
+
+It writes a synthetic class into a temporary folder, then measures in one run:
+
+1. grading every file (``grade_files``, the same function as ``attribution-lab grade``):
+   submissions per second, on one core (the grader is single-threaded);
+2. peak Python memory while grading 1,000 and all N students (tracemalloc, a separate pass, since
+   tracing slows the code it watches): grading streams, so the peak should barely grow;
+3. the class report (statistics, four figures, the summary page) for 1,000 students;
+4. the other way to grade: executing one small notebook per submission with nbclient. A few are
+   run and the per-submission cost extrapolated; the ratio of the two costs is printed.
+
+Goals: >= 5,000 submissions/s; memory flat as the class grows; the report for 1,000 < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from attribution_lab.case import load_case
+from attribution_lab.grading import grade_files, read_class
+from attribution_lab.synthetic import write_class
+
+
+def _grade(folder: Path, case, out: Path) -> tuple[float, int]:
+    start = time.perf_counter()
+    summary = grade_files([folder], case, out / "results.csv", out / "results-lms.csv")
+    return time.perf_counter() - start, summary.students
+
+
+def _peak_memory(folder: Path, case, out: Path) -> float:
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    grade_files([folder], case, out / "traced.csv", out / "traced-lms.csv")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+NOTEBOOK_CODE = """\
+from pathlib import Path
+from attribution_lab.case import load_case
+from attribution_lab.submission import parse_submission, score_submission
+case = load_case({case!r})
+final, first = score_submission(case, parse_submission(Path({path!r}).read_bytes(), case, {path!r}))
+print(final.points, first.points, final.out_of)
+"""
+
+
+def _notebook_seconds(paths: list[Path], case_id: str, work: Path) -> float:
+    """Mean seconds to grade one submission by executing a small notebook for it with nbclient."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    times = []
+    for path in paths:
+        notebook = nbformat.v4.new_notebook()
+        notebook.cells.append(nbformat.v4.new_code_cell(NOTEBOOK_CODE.format(case=case_id, path=str(path))))
+        start = time.perf_counter()
+        NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+        times.append(time.perf_counter() - start)
+        printed = notebook.cells[0].outputs[0]["text"].split()
+        assert len(printed) == 3, notebook.cells[0].outputs
+    return sum(times) / len(times)
+
+
+def main() -> int:
+    """Run the measurements and print them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=10_000)
+    parser.add_argument("--notebooks", type=int, default=5, help="notebooks to execute for the comparison")
+    parser.add_argument("--case", default="kursk")
+    args = parser.parse_args()
+    case = load_case(args.case)
+    small = min(1_000, args.students)
+
+    with tempfile.TemporaryDirectory(prefix="grade-benchmark-") as tmp:
+        root = Path(tmp)
+        big_class, small_class, out = root / "class", root / "class-1000", root / "out"
+        out.mkdir()
+        start = time.perf_counter()
+        write_class(case, args.students, big_class, seed=1)
+        write_class(case, small, small_class, seed=2)
+        size = sum(p.stat().st_size for p in big_class.iterdir()) / args.students
+        print(f"Wrote {args.students:,} + {small:,} synthetic answers files "
+              f"(about {size / 1000:.1f} kB each) in {time.perf_counter() - start:.1f} s")
+        print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPU(s); the grader uses one.\n")
+
+        _grade(small_class, case, out)  # warm the file cache and the imports
+        seconds, students = _grade(big_class, case, out)
+        rate = students / seconds
+        print(f"Grading:  {students:,} submissions in {seconds:.2f} s = {rate:,.0f} submissions/s "
+              f"({seconds / students * 1e6:.0f} µs each)   goal >= 5,000/s: {'met' if rate >= 5000 else 'NOT met'}")
+
+        peak_small = _peak_memory(small_class, case, out)
+        peak_big = _peak_memory(big_class, case, out)
+        print(f"Memory:   peak {peak_small:.1f} MB grading {small:,} students, {peak_big:.1f} MB grading "
+              f"{args.students:,} (x{peak_big / peak_small:.2f} for x{args.students / small:.0f} students)")
+
+        from attribution_lab.report import write_report
+
+        start = time.perf_counter()
+        submissions, outcome = read_class([small_class], case)
+        write_report(case, submissions, out / "report", outcome=outcome)
+        report_seconds = time.perf_counter() - start
+        print(f"Report:   {len(submissions):,} students in {report_seconds:.2f} s "
+              f"(read, statistics, 4 figures, summary)   goal < 5 s: {'met' if report_seconds < 5 else 'NOT met'}")
+
+        if args.notebooks:
+            paths = sorted(big_class.iterdir())[: args.notebooks]
+            per_notebook = _notebook_seconds(paths, case.id, out)
+            per_submission = seconds / students
+            print(f"Notebook: {per_notebook:.2f} s per submission executing a notebook with nbclient "
+                  f"(mean of {len(paths)}); {args.students:,} would take about {per_notebook * args.students / 60:.0f} min")
+            print(f"Ratio:    one notebook per submission costs {per_notebook / per_submission:,.0f} times "
+                  f"the grader's {per_submission * 1e6:.0f} µs")
+        print(json.dumps({"students": students, "per_second": round(rate), "peak_mb_small": round(peak_small, 1),
+                          "peak_mb_big": round(peak_big, 1), "report_s": round(report_seconds, 2)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
