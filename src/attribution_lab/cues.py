@@ -208,7 +208,8 @@ _STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but as is are was were be been being it its this
     that these those he she they we his her their our who whom which what when where than then there also
     besides other another any all such own not no or so only into about after before over under between
-    s speaking speaks article rather whose one two more most made make said says told""".split()
+    s speaking speaks article rather whose one two more most made make said says told somebody someone
+    anybody anyone nobody everybody everyone else something""".split()
 )
 
 
@@ -313,8 +314,9 @@ def find_cues(text: str) -> list[Cue]:
 
 
 def primary_cue(cues: Sequence[Cue]) -> Cue | None:
-    """The cue that credits the origin: the first that is not an intermediary ("quoted by ...")."""
-    for kinds in (("source", "verb", "hidden"), ("quotation",)):
+    """The cue that credits the origin: the first that is not an intermediary ("quoted by ..."),
+    else a quotation, else an intermediary (the statement is attributed, but to whom stays open)."""
+    for kinds in (("source", "verb", "hidden"), ("quotation",), ("via",)):
         for cue in cues:
             if cue.kind in kinds:
                 return cue
@@ -395,7 +397,7 @@ def _proper_words(names: str) -> list[str]:
     words = re.findall(r"[A-Za-z][\w.'’-]*", names)
     return [
         w
-        for w in words[1:] + words[:1] * (len(words) == 1)
+        for w in words
         if w[:1].isupper() and w.lower().strip(".") not in VAGUE_SOURCES | EXPERT_MARKERS | _STOPWORDS
     ]
 
@@ -519,7 +521,7 @@ def detect(
     for segment in make_unique(text, split_statements(text)):
         cues = tuple(find_cues(segment.text))
         cue = primary_cue(cues)
-        speaker = cue.names if cue else None
+        speaker = cue.names if cue and cue.kind != "via" else None  # "quoted by X" names a link, not the origin
         guess = guess_origin(speaker, origins) if cue else OriginGuess(None, "no attribution cue")
         if cue and guess.label is None:
             # The cue names nobody we know ("as we read", a bare quotation): read the whole sentence
