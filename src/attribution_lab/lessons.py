@@ -13,10 +13,14 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from IPython.display import Markdown
 
 from .case import FIELD_NAMES, Case
 from .engine import Score, check_field, score
+from .store import AnswersStore, default_answers_path
 from .submission import Submission, answers_of
 from .text import format_statement
 
@@ -100,6 +104,94 @@ def lesson(number: str | int) -> Lesson:
         if item.number == wanted:
             return item
     raise KeyError(f"no lesson {number!r}; the lessons are {', '.join(i.number for i in LESSONS)}")
+
+
+def overview() -> str:
+    """The lessons as plain text: number, title, minutes and what each teaches."""
+    lines = [f"{item.number}  {item.title} ({item.minutes} min): {item.teaches}" for item in LESSONS]
+    lines.append(f"In all about {sum(item.minutes for item in LESSONS)} minutes.")
+    return "\n".join(lines)
+
+
+def panel(case: Case, number: str | int, answers_path: str | Path | None = None) -> Any:
+    """The classification panel of a lesson: its fields, over its statements for this case.
+
+    When the case has no statement for the lesson, a short note is returned instead, so the
+    notebook still runs from top to bottom.
+    """
+    item = lesson(number)
+    ids = item.statement_ids(case)
+    if not ids or not item.fields:
+        return Markdown(f"*Case {case.id!r} has no statements for lesson {item.number} ({item.title}).*")
+    from .panel import Panel  # the widgets load only where a panel is shown
+
+    return Panel(case, fields=item.fields, statements=ids, answers_path=answers_path)
+
+
+def my_answers(case: Case, answers_path: str | Path | None = None) -> Submission:
+    """The student's answers for the case, from the answers file the panels and worksheets save to.
+
+    An empty submission when there is no file yet. Notes about a damaged file are printed; the
+    store keeps a copy of such a file before using what can be saved from it.
+    """
+    path = Path(answers_path) if answers_path is not None else default_answers_path(case.id)
+    loaded = AnswersStore(path, case).load()
+    for note in loaded.notes:
+        print(note)
+    return loaded.submission
+
+
+def chain_example(case: Case) -> str:
+    """A statement to draw as a worked example of a chain: the first with the longest key chain."""
+    return max(case.statements, key=lambda s: len(s.answers["chain"])).id
+
+
+def cue_practice(case: Case, count: int = 5) -> tuple[str, ...]:
+    """The first few statements of the article, for practising finding cues (some may have none)."""
+    return case.statement_ids[:count]
+
+
+def estimates_text(case: Case, *, width: int = 88) -> str:
+    """Every dated estimate with who gave it, when, the key's note and the outlet; then the article's
+    own figures, which carry no date. Plain text, a text equivalent of the estimate charts."""
+    origins = case.labels("origin")
+    lines: list[str] = []
+    for quantity in quantities(case):
+        lines.append(f"{quantity.capitalize()}:")
+        for estimate in sorted((e for e in case.estimates if e.quantity == quantity), key=lambda e: e.date):
+            source = case.evidence[estimate.evidence]
+            text = f"- {estimate.date}: {estimate.value:,.0f}, given by {origins[estimate.given_by].name}"
+            text += f" ({estimate.note})" if estimate.note else ""
+            lines.extend(_wrap(f"{text}. Source: {source.outlet}.", width, "  "))
+        for figure in case.article_figures:
+            if figure.quantity == quantity:
+                lines.extend(_wrap(f"- the article, {figure.statement}: {figure.value:,.0f}, with no date", width, "  "))
+    return "\n".join(lines) if lines else f"Case {case.id!r} has no dated estimates or figures to compare."
+
+
+def sources_text(case: Case, statement_ids: tuple[str, ...], *, width: int = 88) -> str:
+    """For each statement, the outside sources the key checked it against: outlet, date, address and
+    what each supports. The "trace it to the original" step of SIFT, as plain text."""
+    lines: list[str] = []
+    for sid in statement_ids:
+        statement = case.statement(sid)
+        lines.append(f"{sid}:" + ("" if statement.evidence else " no outside source listed in the key"))
+        for evidence_id in statement.evidence:
+            source = case.evidence[evidence_id]
+            when = source.date or "no date on the page"
+            lines.extend(_wrap(f"- {source.outlet} ({when}): {source.supports}", width, "  "))
+            if source.url:
+                lines.append(f"    {source.url}")
+    return "\n".join(lines)
+
+
+def quantities(case: Case) -> tuple[str, ...]:
+    """The quantities the case has estimates or article figures for, in order of first mention."""
+    seen: list[str] = []
+    for quantity in [e.quantity for e in case.estimates] + [f.quantity for f in case.article_figures]:
+        if quantity not in seen:
+            seen.append(quantity)
+    return tuple(seen)
 
 
 def graded_lessons() -> tuple[Lesson, ...]:
@@ -217,16 +309,24 @@ __all__ = [
     "LESSONS",
     "Lesson",
     "article_text",
+    "chain_example",
     "check_cues",
+    "cue_practice",
+    "estimates_text",
     "every_statement",
     "figures",
     "flagged",
     "graded_lessons",
     "lesson",
     "lesson_scores",
+    "my_answers",
+    "overview",
+    "panel",
+    "quantities",
     "passed_on",
     "results_text",
     "rules_text",
+    "sources_text",
     "statements_text",
     "with_cue",
 ]

@@ -19,7 +19,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from .case import FIELD_NAMES, FIELDS, Case
 from .engine import VERDICT_MARKS, check_field
-from .lessons import graded_lessons, lesson_scores
+from .lessons import graded_lessons, lesson_scores, quantities
 from .submission import Submission, answers_of, score_submission
 
 #: Okabe & Ito (2008), "Color Universal Design": black first, then the seven colours.
@@ -100,25 +100,44 @@ def _nice_date(text: str) -> str:
 def estimates_timeline(case: Case, quantity: str) -> Figure:
     """Every dated estimate of one quantity as a point (labelled with who gave it and when), and the
     article's own figures for that quantity as dashed lines: the article gives them no date."""
+    known = quantities(case)
+    if quantity not in known:
+        raise KeyError(f"case {case.id!r} has no estimates of {quantity!r}; it has: {', '.join(known) or 'none'}")
+    fig = Figure(figsize=(9.0, 5.0), layout="constrained")
+    _draw_estimates(fig.add_subplot(), case, quantity)
+    _source_note(fig, case, [e.evidence for e in case.estimates if e.quantity == quantity])
+    return fig
+
+
+def estimates_figure(case: Case) -> Figure:
+    """One timeline per quantity of the case (see :func:`estimates_timeline`), stacked; a figure
+    that says so when the case has no estimates, so a lesson still runs."""
+    known = quantities(case)
+    fig = Figure(figsize=(9.0, 4.6 * max(1, len(known))), layout="constrained")
+    if not known:
+        ax = fig.add_subplot()
+        ax.axis("off")
+        ax.set_title(f"Case {case.id!r} has no dated estimates to compare", loc="left")
+        return fig
+    for ax, quantity in zip(fig.subplots(len(known), 1, squeeze=False)[:, 0], known):
+        _draw_estimates(ax, case, quantity)
+    _source_note(fig, case, [e.evidence for e in case.estimates])
+    return fig
+
+
+def _draw_estimates(ax, case: Case, quantity: str) -> None:
     estimates = sorted((e for e in case.estimates if e.quantity == quantity), key=lambda e: (e.date, e.value))
     figures = [f for f in case.article_figures if f.quantity == quantity]
-    if not estimates and not figures:
-        known = sorted({e.quantity for e in case.estimates} | {f.quantity for f in case.article_figures})
-        raise KeyError(f"case {case.id!r} has no estimates of {quantity!r}; it has: {', '.join(known) or 'none'}")
     origins = case.labels("origin")
     order = list(origins)
-    fig = Figure(figsize=(9.0, 5.0), layout="constrained")
-    ax = fig.add_subplot()
     seen: set[str] = set()
     markers = "osD^vP*X"
-    for n, estimate in enumerate(estimates):
+    for estimate in estimates:
         index = order.index(estimate.given_by)
-        colour = OKABE_ITO[1 + index % 7]
-        marker = markers[index % len(markers)]
         label = origins[estimate.given_by].name if estimate.given_by not in seen else None
         seen.add(estimate.given_by)
-        ax.plot([_day(estimate.date)], [estimate.value], marker=marker, markersize=9, linestyle="none",
-                color=colour, markeredgecolor="#000000", label=label)
+        ax.plot([_day(estimate.date)], [estimate.value], marker=markers[index % len(markers)], markersize=9,
+                linestyle="none", color=OKABE_ITO[1 + index % 7], markeredgecolor="#000000", label=label)
         # Of estimates within a fortnight of each other, only the highest is labelled above its
         # point and the rest below, so labels close in time do not print over each other.
         near = [e.value for e in estimates if abs((_day(e.date) - _day(estimate.date)).days) <= 14]
@@ -144,8 +163,6 @@ def estimates_timeline(case: Case, quantity: str) -> Figure:
     ax.yaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
     ax.grid(True, axis="y", color="#DDDDDD")
     ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
-    _source_note(fig, case, [e.evidence for e in estimates])
-    return fig
 
 
 def _bars(ax, names: list[str], first: list[float], final: list[float], title: str) -> None:
@@ -217,4 +234,4 @@ def results_grid(case: Case, submission: Submission) -> Figure:
     return fig
 
 
-__all__ = ["OKABE_ITO", "VERDICT_COLOURS", "draw_chain", "estimates_timeline", "results_dashboard", "results_grid"]
+__all__ = ["OKABE_ITO", "VERDICT_COLOURS", "draw_chain", "estimates_figure", "estimates_timeline", "results_dashboard", "results_grid"]
