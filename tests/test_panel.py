@@ -311,6 +311,7 @@ def test_restore_from_an_uploaded_file_replaces_the_answers_and_keeps_a_backup(a
     assert panel.submission["answers"] == other["answers"]
     assert json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"] == other["answers"]
     assert "Restored 1 answer from my-answers.json" in panel.notice_html
+    assert "Restored 1 answer" in panel._file_notice.value  # shown next to the button that was used
     assert panel.current == IDS[3] and panel._student_name.value == "Ada"
     backups = list(answers_folder.glob(f"answers-{CASE.id}.json.replaced-*"))
     assert len(backups) == 1 and json.loads(backups[0].read_text("utf-8"))["answers"] == before["answers"]

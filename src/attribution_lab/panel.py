@@ -90,7 +90,8 @@ class Panel:
     def _build(self) -> None:
         case = self.case
         self._title = widgets.HTML(f"<h3 style='margin:0.2em 0'>{_e(case.title)}</h3>")
-        self._notice = widgets.HTML("")
+        self._notice = widgets.HTML("")  # problems with the answers file, shown at the top
+        self._file_notice = widgets.HTML("")  # results of Restore and Start over, next to those buttons
         self._prev = widgets.Button(description="◀ Previous", tooltip="Go to the previous statement",
                                     layout=widgets.Layout(width="auto"))
         self._next = widgets.Button(description="Next ▶", tooltip="Go to the next statement",
@@ -122,7 +123,7 @@ class Panel:
 
         self._check = widgets.Button(description="Check", icon="check", button_style="primary",
                                      tooltip="Check your answers to this statement against the key",
-                                     layout=widgets.Layout(width="auto"))
+                                     layout=widgets.Layout(width="auto", min_width="8em", align_self="flex-start"))
         self._check.on_click(lambda _: self.check())
         self._feedback = widgets.HTML("")
 
@@ -163,7 +164,7 @@ class Panel:
 
         self.widget = widgets.VBox(
             [self._title, self._notice, nav, self._statement, fields_box, self._check, self._feedback,
-             student, files, self._confirm],
+             student, files, self._confirm, self._file_notice],
             layout=widgets.Layout(max_width="64em"),
         )
         self._show_student()
@@ -181,7 +182,7 @@ class Panel:
         if name == "chain":
             boxes = [
                 widgets.Checkbox(value=False, description=label.name, tooltip=label.definition, indent=False,
-                                 layout=widgets.Layout(width="auto"))
+                                 layout=widgets.Layout(width="auto", height="auto", margin="0"))
                 for label in labels.values()
             ]
             for box in boxes:
@@ -242,8 +243,8 @@ class Panel:
 
     @property
     def notice_html(self) -> str:
-        """The notice HTML (file problems, restores, start over)."""
-        return self._notice.value
+        """The notices shown: problems with the answers file, and results of Restore and Start over."""
+        return "\n".join(v for v in (self._notice.value, self._file_notice.value) if v)
 
     @property
     def statement_html(self) -> str:
@@ -517,14 +518,15 @@ class Panel:
             f"Saved in {_e(name)}</span>"
         )
 
-    def _show_notice(self, notes: list[str], *, ok: bool) -> None:
+    def _show_notice(self, notes: list[str], *, ok: bool, near_files: bool = False) -> None:
+        target = self._file_notice if near_files else self._notice
         if not notes:
-            self._notice.value = ""
+            target.value = ""
             return
         style = _OK_STYLE if ok else _NOTICE_STYLE
         symbol = "✓" if ok else "⚠"
         items = "".join(f"<p style='margin:0.2em 0'>{_e(note)}</p>" for note in notes)
-        self._notice.value = (
+        target.value = (
             f"<div role='status' style='{style};{_BOX_STYLE}'><b>{symbol} {'Done' if ok else 'Please note'}:</b>{items}</div>"
         )
 
@@ -558,6 +560,7 @@ class Panel:
                 + [str(problem) for problem in error.problems[:8]]
                 + ([f"... and {len(error.problems) - 8} more problems."] if len(error.problems) > 8 else []),
                 ok=False,
+                near_files=True,
             )
             return False
         notes = []
@@ -571,7 +574,8 @@ class Panel:
                 backup = self.store.backup("replaced")
             except OSError as error:
                 self._show_notice([f"Could not restore: the answers in use could not be copied aside first "
-                                   f"({error.strerror or error}), so nothing was changed."], ok=False)
+                                   f"({error.strerror or error}), so nothing was changed."], ok=False,
+                                  near_files=True)
                 return False
         count = sum(len(entry.get("current", {})) for entry in data["answers"].values())
         self._submission = data
@@ -582,7 +586,8 @@ class Panel:
         self._sync_checked()
         self._show_student()
         kept = f" Your previous answers were kept as {backup.name}." if backup else ""
-        self._show_notice([f"Restored {count} answer{'s' if count != 1 else ''} from {name}.{kept}", *notes], ok=True)
+        self._show_notice([f"Restored {count} answer{'s' if count != 1 else ''} from {name}.{kept}", *notes], ok=True,
+                          near_files=True)
         self.select(restore_position(self._submission, self.statement_ids) or self.statement_ids[0])
         return True
 
@@ -610,7 +615,7 @@ class Panel:
             except OSError as error:
                 self.cancel_start_over()
                 self._show_notice([f"Nothing was cleared: the answers file could not be copied aside first "
-                                   f"({error.strerror or error})."], ok=False)
+                                   f"({error.strerror or error})."], ok=False, near_files=True)
                 return
         ids, fields = self.statement_ids, self.fields
         self._apply(lambda sub: clear_answers(sub, ids, fields))
@@ -618,7 +623,7 @@ class Panel:
             self._checked.pop(sid, None)
         self.cancel_start_over()
         kept = f" A copy of what was cleared was kept as {backup.name}." if backup else ""
-        self._show_notice([f"Your answers in this panel were cleared.{kept}"], ok=True)
+        self._show_notice([f"Your answers in this panel were cleared.{kept}"], ok=True, near_files=True)
         self.select(self.statement_ids[0])
 
 
