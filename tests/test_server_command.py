@@ -1,0 +1,193 @@
+"""The lab server command and the environment it runs in.
+
+``attribution-lab lab`` (what ``make lab`` runs) must start JupyterLab bound to 127.0.0.1 with token
+authentication on, whatever options are passed through, and open the start notebook. The
+environment it runs in must be consistent (``pip check``) and every dependency of the package must
+have an upper bound, so a new major release cannot break a class mid-term.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from attribution_lab.cli import build_parser
+from attribution_lab.server import FORBIDDEN, START_NOTEBOOK, lab_command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Anything in a command line that would open the server to others or switch authentication off.
+AUTH_OFF = re.compile(
+    r"(token\s*=\s*(''|\"\"|$))|password\s*=\s*(''|\"\"|$)|disable_check_xsrf|allow_remote_access|"
+    r"allow_origin\s*=\s*\*|--no-token|ip\s*=\s*(0\.0\.0\.0|\*|::|'')|--ip(=|$)",
+    re.IGNORECASE,
+)
+
+
+def _option(command: list[str], name: str) -> list[str]:
+    """The values given to one ``--Name=value`` option in a command line."""
+    return [part.split("=", 1)[1] for part in command if part.startswith(f"--{name}=")]
+
+
+@pytest.fixture
+def module_root(tmp_path: Path) -> Path:
+    """A folder laid out like the module, with the start notebook."""
+    (tmp_path / START_NOTEBOOK).parent.mkdir(parents=True)
+    (tmp_path / START_NOTEBOOK).write_text("{}", "utf-8")
+    return tmp_path
+
+
+def test_binds_localhost_only(module_root: Path) -> None:
+    """The server address is 127.0.0.1, given exactly once, with or without a port."""
+    for port in (None, 8899):
+        command = lab_command(module_root, port=port)
+        assert _option(command, "ServerApp.ip") == ["127.0.0.1"]
+        assert not [part for part in command if part.startswith("--ip")]
+        if port is not None:
+            assert _option(command, "ServerApp.port") == ["8899"]
+
+
+def test_runs_jupyterlab_in_the_same_environment(module_root: Path) -> None:
+    """The server is JupyterLab run by the given Python (the venv's), rooted at the module folder."""
+    command = lab_command(module_root, python="/venv/bin/python")
+    assert command[:3] == ["/venv/bin/python", "-m", "jupyterlab"]
+    assert _option(command, "ServerApp.root_dir") == [str(module_root)]
+    assert lab_command(module_root)[0] == sys.executable
+
+
+def test_opens_the_start_notebook(module_root: Path) -> None:
+    """The start notebook is opened when it exists, and left out (not a broken path) when it does not."""
+    assert lab_command(module_root)[-1] == START_NOTEBOOK
+    assert START_NOTEBOOK not in lab_command(module_root / "elsewhere")
+    assert (ROOT / START_NOTEBOOK).is_file() == (START_NOTEBOOK in lab_command(ROOT))
+
+
+def test_never_disables_authentication(module_root: Path) -> None:
+    """No empty token, no password switch-off, no XSRF or remote-access option, in any command built
+    from allowed extra options."""
+    allowed_extras = [[], ["--no-browser"], ["--ServerApp.open_browser=False", "--LabApp.news_url=None"]]
+    for extra in allowed_extras:
+        command = lab_command(module_root, port=8900, extra=extra)
+        text = " ".join(command)
+        assert not AUTH_OFF.search(text), text
+        assert not [part for part in command if "token" in part.lower() or "password" in part.lower()]
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        "--ip=0.0.0.0",
+        "--ip",
+        "--ServerApp.ip=0.0.0.0",
+        "--ServerApp.ip=*",
+        "--IdentityProvider.token=",
+        "--IdentityProvider.token=''",
+        "--ServerApp.token=",
+        "--NotebookApp.token=",
+        "--ServerApp.password=",
+        "--ServerApp.disable_check_xsrf=True",
+        "--ServerApp.allow_remote_access=True",
+    ],
+)
+def test_refuses_options_that_open_the_server(option: str, module_root: Path) -> None:
+    """Options that change the address or the authentication raise ValueError naming the option."""
+    with pytest.raises(ValueError) as caught:
+        lab_command(module_root, extra=["--no-browser", option])
+    assert option.split("=", 1)[0] in str(caught.value)
+
+
+#: Options that weaken the server and are not refused yet (server.py checks a short deny list of
+#: exact names). Checked by hand: ``--PasswordIdentityProvider.token=`` sets an empty token on the
+#: default identity provider, which switches authentication off (auth_enabled is False).
+_BYPASS = "known defect: server.lab_command does not refuse this option (deny list of exact names)"
+WEAKENING = [
+    "--PasswordIdentityProvider.token=",
+    "--ServerApp.config_file=/tmp/open.py",
+    "--config=/tmp/open.py",
+    "--ServerApp.tornado_settings={'xsrf_cookies': False}",
+    "--ServerApp.allow_origin=*",
+    "--ServerApp.allow_origin_pat=.*",
+    "--ServerApp.identity_provider_class=jupyter_server.auth.identity.IdentityProvider",
+    "--ServerApp.authorizer_class=jupyter_server.auth.authorizer.AllowAllAuthorizer",
+    "--ServerApp.local_hostnames=['example.org']",
+]
+
+
+@pytest.mark.parametrize("option", [pytest.param(o, marks=pytest.mark.xfail(strict=True, reason=_BYPASS)) for o in WEAKENING])
+def test_refuses_other_ways_to_weaken_the_server(option: str, module_root: Path) -> None:
+    """Other options that weaken or bypass the protection (the token on the default identity
+    provider's own class, a config file that can set anything, tornado settings that drop XSRF,
+    cross-origin access, another identity provider or authoriser) are refused too."""
+    with pytest.raises(ValueError):
+        lab_command(module_root, extra=[option])
+
+
+def test_the_lab_subcommand_is_registered() -> None:
+    """``attribution-lab lab`` exists and its extra options go through lab_command's checks."""
+    args = build_parser().parse_args(["lab", "--port", "8901", "--", "--no-browser"])
+    assert args.command == "lab"
+    assert args.port == 8901
+    assert args.extra == ["--no-browser"]
+
+
+def test_forbidden_list_covers_address_and_token() -> None:
+    """The refused options include the address and every spelling of the token."""
+    assert {"--ip", "--ServerApp.ip", "--IdentityProvider.token", "--ServerApp.token"} <= set(FORBIDDEN)
+
+
+def test_make_lab_runs_attribution_lab_lab() -> None:
+    """The Makefile's ``lab`` target runs ``attribution-lab lab`` from the venv, and nothing that
+    could change the address or the token."""
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    match = re.search(r"^lab:[^\n]*\n((?:\t[^\n]*\n)+)", makefile, re.MULTILINE)
+    assert match, "the Makefile has no lab target"
+    recipe = match.group(1)
+    assert re.search(r"attribution-lab lab\b", recipe), recipe
+    assert not AUTH_OFF.search(recipe), recipe
+    assert "jupyter lab" not in recipe and "jupyter-lab" not in recipe, "make lab must go through attribution-lab lab"
+
+
+# --------------------------------------------------------------------------------------------
+# The environment
+
+
+def test_pip_check_is_clean() -> None:
+    """Every installed package's requirements are met in the environment the tests run in."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "check"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _requirements() -> list[str]:
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    found = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
+        found.extend(extra)
+    return found
+
+
+def test_every_dependency_has_an_upper_bound() -> None:
+    """Each dependency (core and extras) in pyproject.toml has an upper bound (<, <= or ~=) or an
+    exact pin (==), so a new major release cannot arrive unannounced."""
+    requirements = _requirements()
+    assert requirements, "pyproject.toml lists no dependencies"
+    unbounded = []
+    for requirement in requirements:
+        spec = requirement.split(";", 1)[0]
+        if not re.search(r"(<|<=|~=|==)\s*[0-9]", spec):
+            unbounded.append(requirement)
+    assert not unbounded, f"no upper bound: {', '.join(unbounded)}"
+
+
+def test_build_requirements_have_upper_bounds() -> None:
+    """The build backend is bounded too (a new hatchling major could change what gets packaged)."""
+    tomllib = pytest.importorskip("tomllib")
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["build-system"]["requires"]
+    assert requires
+    assert all(re.search(r"(<|<=|~=|==)\s*[0-9]", r) for r in requires), requires
