@@ -91,35 +91,31 @@ def _allowed(case: Case) -> _Allowed:
     return found
 
 
-def _is_time(value: Any) -> bool:
-    return type(value) is str and len(value) <= 40 and _TIME.fullmatch(value) is not None
+def _is_time(value: Any, match: Any = _TIME.fullmatch) -> bool:
+    return type(value) is str and len(value) <= 40 and match(value) is not None
 
 
-def _values_ok(values: Any, allowed: _Allowed) -> bool:
+def _values_ok(values: Any, labels: Mapping[str, frozenset[str]]) -> bool:
     if type(values) is not dict:
         return False
     for name, value in values.items():
-        labels = allowed.labels.get(name)
-        if labels is None:
+        allowed = labels.get(name)
+        if allowed is None:
             return False
-        if name == "chain":
-            if type(value) is not list or len(value) > 20:
+        if type(value) is str:
+            if value not in allowed or name == "chain":
                 return False
+        elif type(value) is list and name == "chain" and len(value) <= 20:
             for item in value:
-                if type(item) is not str or item not in labels:
+                if type(item) is not str or item not in allowed:
                     return False
-        elif type(value) is not str or value not in labels:
+        else:
             return False
     return True
 
 
-def quick_accepts(data: Any, case: Case) -> bool:
-    """True only when a parsed answers file certainly passes the schema and the case's checks.
-
-    Stricter than the schema on purpose (exact types, exact label ids, anchored patterns): a False
-    means "ask the full check", never "reject". Tests compare it with the schema on many files.
-    """
-    allowed = _allowed(case)
+def _frame_ok(data: Any, allowed: _Allowed) -> bool:
+    """Everything of the quick check but the answers' values (which the scorer checks as it scores)."""
     if type(data) is not dict or data.keys() != _TOP_KEYS:
         return False
     if data["format"] != FORMAT or type(data["schema_version"]) is not int or data["schema_version"] != SCHEMA_VERSION:
@@ -141,27 +137,54 @@ def quick_accepts(data: Any, case: Case) -> bool:
     answers = data["answers"]
     if type(answers) is not dict or len(answers) > 1000:
         return False
+    ids, time_match = allowed.statement_ids, _TIME.fullmatch
     for sid, entry in answers.items():
-        if sid not in allowed.statement_ids or type(entry) is not dict:
+        if sid not in ids or type(entry) is not dict or "current" not in entry or "first" not in entry or "attempts" not in entry:
             return False
-        keys = entry.keys()
-        if not (_ENTRY_REQUIRED <= keys <= _ENTRY_KEYS):
-            return False
-        attempts = entry["attempts"]
-        if type(attempts) is not int or not 0 <= attempts <= 1_000_000:
-            return False
-        if not (_values_ok(entry["current"], allowed) and _values_ok(entry["first"], allowed)):
-            return False
-        for name in ("first_checked", "last_checked"):
-            if name in entry and entry[name] is not None and not _is_time(entry[name]):
+        for name, value in entry.items():
+            if name == "current" or name == "first":
+                if type(value) is not dict:
+                    return False
+            elif name == "attempts":
+                if type(value) is not int or not 0 <= value <= 1_000_000:
+                    return False
+            elif name == "first_checked" or name == "last_checked" or name == "updated":
+                if type(value) is str:
+                    if len(value) > 40 or time_match(value) is None:
+                        return False
+                elif value is not None or name == "updated":  # the two "checked" times may be null
+                    return False
+            else:
                 return False
-        if "updated" in entry and not _is_time(entry["updated"]):
-            return False
     return True
+
+
+def quick_accepts(data: Any, case: Case) -> bool:
+    """True only when a parsed answers file certainly passes the schema and the case's checks.
+
+    Stricter than the schema on purpose (exact types, exact label ids, anchored patterns): a False
+    means "ask the full check", never "reject". Tests compare it with the schema on many files.
+    """
+    allowed = _allowed(case)
+    if not _frame_ok(data, allowed):
+        return False
+    return all(
+        _values_ok(entry["current"], allowed.labels) and _values_ok(entry["first"], allowed.labels)
+        for entry in data["answers"].values()
+    )
 
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in an answers file")
+
+
+def _decode(raw: bytes) -> Any:
+    if len(raw) > MAX_SUBMISSION_BYTES:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return None  # parse_submission words the reason
 
 
 def parse_quickly(raw: bytes, case: Case, file: str) -> Submission:
@@ -170,13 +193,9 @@ def parse_quickly(raw: bytes, case: Case, file: str) -> Submission:
     A file the quick check accepts is returned at once; any other goes to ``parse_submission``,
     which either accepts it too or raises :class:`SubmissionError` with every problem.
     """
-    if len(raw) <= MAX_SUBMISSION_BYTES:
-        try:
-            data = json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
-        except (ValueError, RecursionError):
-            data = None
-        if data is not None and quick_accepts(data, case):
-            return data
+    data = _decode(raw)
+    if data is not None and quick_accepts(data, case):
+        return data
     return parse_submission(raw, case, file)
 
 
@@ -205,11 +224,10 @@ def submission_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | 
             raise FileNotFoundError(str(path))
 
 
-def read_submission(path: Path, case: Case) -> tuple[Submission, float]:
-    """Read and check one answers file; returns the submission and the file's modification time.
+def read_bytes(path: Path) -> tuple[bytes, float]:
+    """An answers file's bytes (never more than the size limit allows) and its modification time.
 
-    Raises :class:`SubmissionError` naming the file for every reason it cannot be graded,
-    including a file that vanished or cannot be read.
+    Raises :class:`SubmissionError` naming the file when it is too large, vanished or unreadable.
     """
     label = str(path)
     try:
@@ -224,9 +242,33 @@ def read_submission(path: Path, case: Case) -> tuple[Submission, float]:
         raise SubmissionError([Problem(label, None, None, "disappeared before it could be read")]) from None
     except PermissionError:
         raise SubmissionError([Problem(label, None, None, "cannot be read: permission denied")]) from None
+    except IsADirectoryError:
+        raise SubmissionError([Problem(label, None, None, "is a folder, not an answers file")]) from None
     except OSError as error:
         raise SubmissionError([Problem(label, None, None, f"cannot be read: {error.strerror or error}")]) from None
-    return parse_quickly(raw, case, label), stat.st_mtime
+    return raw, stat.st_mtime
+
+
+def read_submission(path: Path, case: Case) -> tuple[Submission, float]:
+    """Read and check one answers file; returns the submission and the file's modification time.
+
+    Raises :class:`SubmissionError` naming the file for every reason it cannot be graded,
+    including a file that vanished or cannot be read.
+    """
+    raw, mtime = read_bytes(path)
+    return parse_quickly(raw, case, str(path)), mtime
+
+
+def read_and_grade(path: Path, scorer: Scorer) -> tuple[Submission, float, tuple[Totals, Totals]]:
+    """Read, check and score one answers file in one pass when it is certainly valid (the usual
+    case), else through :func:`parse_submission`. Raises :class:`SubmissionError` naming the file."""
+    raw, mtime = read_bytes(path)
+    data = _decode(raw)
+    totals = scorer.grade_raw(data) if data is not None else None
+    if totals is None:
+        data = parse_submission(raw, scorer.case, str(path))
+        totals = scorer.grade(data)
+    return data, mtime, totals
 
 
 def rejection_line(error: SubmissionError) -> str:
@@ -263,19 +305,37 @@ def newest_first_key(submission: Submission, mtime: float) -> tuple[datetime, fl
 # Scoring (the engine's verdicts, remembered)
 
 
+Totals = tuple[float, float, dict[str, float]]
+
+
 class Scorer:
     """Scores submissions with the engine's :func:`check_field`, remembering each verdict.
 
-    Adds points up in the same order as :func:`attribution_lab.engine.score`, so totals are equal
-    to ``score_submission``'s to the last bit (a test checks this on many submissions).
+    Totals equal ``score_submission``'s (tests compare them on many submissions): unanswered
+    fields earn nothing in the engine, so only answered fields are looked up.
+
+    :meth:`grade_raw` also checks the answers' values while it scores them (one pass over each
+    file instead of two), which is what makes grading a large class fast.
     """
 
     def __init__(self, case: Case, fields: Sequence[str] = FIELDS, weights: Mapping[str, float] = WEIGHTS) -> None:
         self.case = case
         self.fields = tuple(fields)
-        self.weights = dict(weights)
+        self.weights = {f: (weights[f] if f in self.fields else 0.0) for f in FIELDS}
         self._statements = {s.id: s for s in case.statements}
+        self._position = {sid: n for n, sid in enumerate(case.statement_ids)}
         self._memo: dict[tuple[str, str, Any], FieldResult] = {}
+        self._allowed = _allowed(case)
+        # statement id -> field -> stored answer (a chain as a tuple) -> points earned. Filled with
+        # every valid label up front, so a label missing from a table is one the schema or case refuses.
+        self._points: dict[str, dict[str, dict[Any, float]]] = {}
+        for sid in self._statements:
+            self._points[sid] = {f: {} for f in FIELDS}
+            for f in FIELDS:
+                if f != "chain":
+                    for label in self._allowed.labels[f]:
+                        self._points[sid][f][label] = self.result(sid, f, label).credit * self.weights[f]
+        self.out_of = float(sum(self.weights[f] for f in self.fields) * len(case.statements))
 
     def result(self, statement_id: str, field_name: str, value: Any) -> FieldResult:
         """The engine's verdict on one stored answer (``None`` when unanswered)."""
@@ -286,34 +346,68 @@ class Scorer:
             self._memo[key] = found
         return found
 
-    def points(self, answers: Mapping[str, Mapping[str, Any]]) -> tuple[float, float, dict[str, float]]:
-        """Points, out of, and points per field for ``statement id -> field -> stored answer``."""
-        by_field = {f: 0.0 for f in self.fields}
-        by_statement = []
-        possible = 0.0
-        memo, weights, empty = self._memo, self.weights, {}
-        for sid in self.case.statement_ids:
-            given = answers.get(sid, empty)
+    def _chain_points(self, sid: str, value: list) -> float | None:
+        """Points for a chain not seen before, or None when it is not a valid stored chain."""
+        labels = self._allowed.labels["chain"]
+        if len(value) > 20 or any(type(item) is not str or item not in labels for item in value):
+            return None
+        points = self._points[sid]["chain"][tuple(value)] = self.result(sid, "chain", value).credit * self.weights["chain"]
+        return points
+
+    def _points_of(self, answers: Mapping[str, Any], which: str) -> Totals | None:
+        """Totals of the ``which`` answers, or None when a value is not certainly valid."""
+        by_field = dict.fromkeys(FIELDS, 0.0)
+        earned_by_statement = [0.0] * len(self._position)
+        tables, position = self._points, self._position
+        for sid, entry in answers.items():
+            table = tables[sid]
             earned = 0.0
-            for f in self.fields:
-                value = given.get(f)
-                # Inline memo look-up: this loop runs for every field of every statement of every file.
-                found = memo.get((sid, f, tuple(value) if type(value) is list else value))
-                if found is None:
-                    found = self.result(sid, f, value)
-                points = found.credit * weights[f]
+            for f, value in entry[which].items():
+                values = table.get(f)
+                if values is None:
+                    return None
+                if type(value) is str:
+                    points = values.get(value)  # a chain is never a string in a stored file
+                elif type(value) is list and f == "chain":
+                    points = values.get(tuple(value))
+                    if points is None:
+                        points = self._chain_points(sid, value)
+                else:
+                    return None
+                if points is None:
+                    return None
                 by_field[f] += points
                 earned += points
-                possible += weights[f]
-            by_statement.append(earned)
-        return sum(by_statement), possible, by_field
+            earned_by_statement[position[sid]] = earned
+        return sum(earned_by_statement), self.out_of, {f: by_field[f] for f in self.fields}
 
-    def grade(self, submission: Submission) -> tuple[tuple[float, float, dict[str, float]], tuple[float, float, dict[str, float]]]:
+    def grade_raw(self, data: Any) -> tuple[Totals, Totals] | None:
+        """Final and first-try totals of a parsed file, or None unless it certainly passes the
+        schema and the case's checks (then ask :func:`parse_submission`)."""
+        if not _frame_ok(data, self._allowed):
+            return None
+        final = self._points_of(data["answers"], "current")
+        if final is None:
+            return None
+        first = self._points_of(data["answers"], "first")
+        if first is None:
+            return None
+        return final, first
+
+    def points(self, answers: Mapping[str, Mapping[str, Any]]) -> Totals:
+        """Points, out of, and points per field for checked answers: ``statement id -> field -> answer``."""
+        found = self._points_of({sid: {"current": values} for sid, values in answers.items()}, "current")
+        if found is None:
+            raise ValueError("answers that are not valid for this case; check them with parse_submission first")
+        return found
+
+    def grade(self, submission: Submission) -> tuple[Totals, Totals]:
         """Final and first-try ``(points, out of, per field)`` of a checked submission."""
         answers = submission.get("answers", {})
-        current = {sid: entry.get("current", {}) for sid, entry in answers.items()}
-        first = {sid: entry.get("first", {}) for sid, entry in answers.items()}
-        return self.points(current), self.points(first)
+        final, first = self._points_of(answers, "current"), self._points_of(answers, "first")
+        if final is None or first is None:
+            raise ValueError("a submission that is not valid for this case; check it with parse_submission first")
+        return final, first
 
 
 @dataclass
@@ -352,9 +446,9 @@ def _num(value: float) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
-def grade_row(scorer: Scorer, submission: Submission, path: Path) -> GradeRow:
-    """The results row for one checked submission."""
-    (points, out_of, by_field), (first_points, _, _) = scorer.grade(submission)
+def grade_row(scorer: Scorer, submission: Submission, path: Path, totals: tuple[Totals, Totals] | None = None) -> GradeRow:
+    """The results row for one checked submission (``totals``: its scores, if already computed)."""
+    (points, out_of, by_field), (first_points, _, _) = totals or scorer.grade(submission)
     student = submission.get("student", {})
     return GradeRow(
         student_id=student_id(submission, path),
@@ -418,12 +512,17 @@ class Outcome:
 
 
 def iter_class(
-    paths: Iterable[str | Path], case: Case, outcome: Outcome, say: Callable[[str], None] | None = None
-) -> Iterator[tuple[Path, Submission, float]]:
-    """Each accepted submission as ``(path, submission, mtime)``, one at a time.
+    paths: Iterable[str | Path],
+    case: Case,
+    outcome: Outcome,
+    say: Callable[[str], None] | None = None,
+    scorer: Scorer | None = None,
+) -> Iterator[tuple[Path, Submission, float, tuple[Totals, Totals] | None]]:
+    """Each accepted submission as ``(path, submission, mtime, totals)``, one at a time.
 
-    Rejected and skipped files are recorded in ``outcome`` and passed to ``say`` (one line each) as
-    they are met, so nothing stops the rest of the class from being read.
+    ``totals`` are its final and first-try scores when a ``scorer`` is given, else None. Rejected
+    and skipped files are recorded in ``outcome`` and passed to ``say`` (one line each) as they are
+    met, so nothing stops the rest of the class from being read.
     """
     for path, skip in submission_files(paths):
         if skip:
@@ -433,7 +532,10 @@ def iter_class(
                 say(line)
             continue
         try:
-            submission, mtime = read_submission(path, case)
+            if scorer is not None:
+                submission, mtime, totals = read_and_grade(path, scorer)
+            else:
+                (submission, mtime), totals = read_submission(path, case), None
         except SubmissionError as error:
             line = rejection_line(error)
             outcome.rejected.append(line)
@@ -441,7 +543,7 @@ def iter_class(
                 say(line)
             continue
         outcome.accepted += 1
-        yield path, submission, mtime
+        yield path, submission, mtime, totals
 
 
 def _record_duplicates(seen: Mapping[str, list[tuple[Any, str]]]) -> list[Duplicate]:
@@ -471,7 +573,7 @@ def read_class(paths: Iterable[str | Path], case: Case, say: Callable[[str], Non
     outcome = Outcome()
     newest: dict[str, tuple[Any, int, Submission]] = {}
     seen: dict[str, list[tuple[Any, str]]] = {}
-    for order, (path, submission, mtime) in enumerate(iter_class(paths, case, outcome, say)):
+    for order, (path, submission, mtime, _) in enumerate(iter_class(paths, case, outcome, say)):
         sid = student_id(submission, path)
         rank = (newest_first_key(submission, mtime), order)
         seen.setdefault(sid, []).append((rank, str(path)))
@@ -516,8 +618,8 @@ def grade_files(
     seen: dict[str, list[tuple[Any, str]]] = {}
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
         rows = 0
-        for path, submission, mtime in iter_class(paths, case, outcome, say):
-            row = grade_row(scorer, submission, path)
+        for path, submission, mtime, totals in iter_class(paths, case, outcome, say, scorer):
+            row = grade_row(scorer, submission, path, totals)
             rank = (newest_first_key(submission, mtime), rows)
             seen.setdefault(row.student_id, []).append((rank, row.file))
             if row.student_id not in newest or rank > newest[row.student_id][0]:
@@ -697,6 +799,8 @@ __all__ = [
     "parse_quickly",
     "quick_accepts",
     "read_class",
+    "read_and_grade",
+    "read_bytes",
     "read_submission",
     "register",
     "rejection_line",

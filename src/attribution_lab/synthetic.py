@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .case import DEFAULT_CASE, FIELDS, Case, Statement, load_case
+from .store import encode
 from .submission import FORMAT, SCHEMA_VERSION, Submission
 
 SYNTHETIC_PREFIX = "synthetic-"
@@ -216,7 +217,7 @@ def write_class(case: Case | str, n: int, folder: str | Path, seed: int = 0) -> 
     for number in range(1, n + 1):
         submission = generate_student(case, number, rng, tempting)
         path = folder / f"{submission['student']['id']}.json"
-        path.write_text(json.dumps(submission, ensure_ascii=False, indent=1), encoding="utf-8")
+        path.write_bytes(encode(submission))  # exactly as the panel saves answers files
         paths.append(path)
     return paths
 
