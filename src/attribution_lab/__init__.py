@@ -6,6 +6,7 @@ from .errors import AttributionLabError, CaseError, SubmissionError, UnknownLabe
 from .text import check
 
 __all__ = [
+    "Panel",
     "WEIGHTS",
     "check",
     "check_statement",
@@ -22,3 +23,13 @@ __all__ = [
     "builtin_cases",
     "load_case",
 ]
+
+
+def __getattr__(name: str):
+    """Import the widget panel only when asked for, so the command line and the grader never
+    load ipywidgets."""
+    if name == "Panel":
+        from .panel import Panel
+
+        return Panel
+    raise AttributeError(f"module 'attribution_lab' has no attribute {name!r}")
