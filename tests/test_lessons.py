@@ -1,0 +1,177 @@
+"""Lessons: which statements and fields each lesson uses, derived from the case, and the texts they print."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+from IPython.display import Markdown
+
+from attribution_lab import lessons, load_case
+from attribution_lab.case import FIELDS
+from attribution_lab.submission import new_submission, record_check
+from conftest import ROOT
+
+CASES = ["kursk", "alder_river"]
+
+
+def test_every_lesson_has_its_notebook_and_every_notebook_its_lesson() -> None:
+    """LESSONS and the student notebooks (numbered 00 to 09; 10 and up are for instructors) name the
+    same notebooks, in the same order."""
+    on_disk = sorted(p.stem for p in (ROOT / "notebooks").glob("0*.ipynb"))
+    assert [item.notebook for item in lessons.LESSONS] == on_disk
+    assert all((ROOT / item.path).is_file() for item in lessons.LESSONS)
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_lesson_statements_follow_the_key(case_id: str) -> None:
+    """Lesson 05 takes the figures, 06 the flagged statements, 04 the chains of two or more links,
+    02 and 03 every statement: each computed here from the key's answers, for every shipped case."""
+    case = load_case(case_id)
+    figures = [s.id for s in case.statements if s.answers["claim_type"] == "figure"]
+    flagged = [s.id for s in case.statements if s.answers["red_flag"] != "none"]
+    chained = [s.id for s in case.statements if len(s.answers["chain"]) > 1]
+    assert set(figures) <= set(lessons.lesson(5).statement_ids(case))
+    assert {f.statement for f in case.article_figures} <= set(lessons.lesson(5).statement_ids(case))
+    assert list(lessons.lesson("06").statement_ids(case)) == flagged
+    assert list(lessons.lesson("04").statement_ids(case)) == chained
+    for number in ("02", "03"):
+        assert lessons.lesson(number).statement_ids(case) == case.statement_ids
+
+
+def test_kursk_lessons_pick_the_expected_kinds_of_statement(kursk) -> None:
+    """In the Kursk case every figure lesson statement is a figure and every red-flag lesson statement
+    has a flag other than none, and both lessons are non-empty."""
+    five, six = lessons.lesson(5).statement_ids(kursk), lessons.lesson(6).statement_ids(kursk)
+    assert five and six
+    assert all(kursk.statement(sid).answers["claim_type"] == "figure" for sid in five)
+    assert all(kursk.statement(sid).answers["red_flag"] != "none" for sid in six)
+
+
+def test_lesson_fields_are_fields_and_graded_lessons_have_some() -> None:
+    """Every lesson's fields are engine fields; lessons 02 to 06 are graded, 00, 01 and 07 are not."""
+    for item in lessons.LESSONS:
+        assert set(item.fields) <= set(FIELDS)
+    assert [item.number for item in lessons.graded_lessons()] == ["02", "03", "04", "05", "06"]
+    covered = {f for item in lessons.graded_lessons() for f in item.fields}
+    assert covered == set(FIELDS)
+
+
+def test_unknown_lesson_names_the_lessons() -> None:
+    """Asking for a lesson that does not exist raises KeyError listing the real ones."""
+    with pytest.raises(KeyError, match="00, 01"):
+        lessons.lesson("09")
+
+
+def test_panel_is_built_over_the_lessons_statements_and_fields(kursk, tmp_path: Path) -> None:
+    """lessons.panel gives a panel asking the lesson's fields about the lesson's statements."""
+    panel = lessons.panel(kursk, "06", answers_path=tmp_path / "a.json")
+    assert panel.fields == lessons.lesson(6).fields
+    assert panel.statement_ids == lessons.lesson(6).statement_ids(kursk)
+
+
+def test_panel_for_a_lesson_with_no_statements_is_a_note(kursk) -> None:
+    """A case with no flagged statement gets a short note instead of a panel, so the notebook runs."""
+    calm = dataclasses.replace(
+        kursk,
+        statements=tuple(dataclasses.replace(s, answers={**s.answers, "red_flag": "none"}) for s in kursk.statements),
+    )
+    note = lessons.panel(calm, "06")
+    assert isinstance(note, Markdown)
+    assert "no statements for lesson 06" in note.data
+
+
+def test_article_text_marks_every_statement_before_its_words(kursk) -> None:
+    """Each statement's id in brackets is followed by its quote (ignoring line wrapping)."""
+    flat = " ".join(lessons.article_text(kursk).split())
+    for statement in kursk.statements:
+        assert f"[{statement.id}] " + " ".join(statement.quote.split()) in flat
+
+
+def test_check_cues_accepts_the_cue_or_part_of_it_and_none_for_no_cue(kursk) -> None:
+    """A cue written in another letter case, or a part of the key's cue, is right; a wrong one is not;
+    None is right for a statement without a cue; an empty dictionary gets a prompt."""
+    with_cue = next(s for s in kursk.statements if s.cue and " " in s.cue)
+    without = next(s for s in kursk.statements if not s.cue)
+    report = lessons.check_cues(kursk, {
+        with_cue.id: with_cue.cue.upper(),
+        without.id: None,
+    })
+    assert report.endswith("2 of 2 cues found.")
+    partial = lessons.check_cues(kursk, {with_cue.id: with_cue.cue.split()[0]})
+    assert partial.startswith("✓")
+    wrong = lessons.check_cues(kursk, {with_cue.id: "zebra", without.id: "said"})
+    assert wrong.count("✗") == 2 and wrong.endswith("0 of 2 cues found.")
+    assert "No cues given yet" in lessons.check_cues(kursk, {})
+
+
+def test_rules_and_sources_texts_come_from_the_case(kursk) -> None:
+    """The rules text lists every rule; the sources text names every outlet of a statement's evidence."""
+    rules = lessons.rules_text(kursk)
+    assert all(f"{rule.id} {rule.name}" in rules for rule in kursk.rules.values())
+    statement = next(s for s in kursk.statements if len(s.evidence) > 2)
+    sources = " ".join(lessons.sources_text(kursk, (statement.id,)).split())
+    for evidence_id in statement.evidence:
+        assert kursk.evidence[evidence_id].outlet in sources
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_estimates_text_lists_every_estimate_or_says_there_are_none(case_id: str) -> None:
+    """Every estimate's outlet and date and every article figure appear; a case without any says so."""
+    case = load_case(case_id)
+    report = " ".join(lessons.estimates_text(case).split())
+    if not case.estimates and not case.article_figures:
+        assert "no dated estimates" in report
+    for estimate in case.estimates:
+        assert estimate.date in report and case.evidence[estimate.evidence].outlet in report
+    for figure in case.article_figures:
+        assert f"{figure.statement}: {figure.value:,.0f}, with no date" in report
+
+
+def test_results_of_an_empty_submission_are_zero_and_list_nothing_missed(kursk) -> None:
+    """No answers: every lesson 0% at first try and now, nothing wrong, every graded field unanswered."""
+    report = lessons.results_text(kursk, new_submission(kursk))
+    for item in lessons.graded_lessons():
+        assert f"{item.number} {item.title}: 0% / 0%" in report
+    assert "Still to look at again: nothing" in report
+    assert f"Fields not answered yet: {len(kursk.statements) * len(FIELDS)}" in report
+
+
+def test_results_keep_first_try_apart_and_list_what_was_missed(kursk) -> None:
+    """A wrong first try then a right answer: lesson 02 scores more now than at first; a wrong answer
+    still standing is listed as missed."""
+    first, second = kursk.statements[0], kursk.statements[1]
+    wrong = next(label for label in kursk.labels("origin") if label != first.answers["origin"]
+                 and label not in {a.answer for a in first.accepted["origin"]})
+    sub = record_check(kursk, new_submission(kursk), first.id, {"origin": wrong})
+    sub = record_check(kursk, sub, first.id, {"origin": first.answers["origin"]})
+    sub = record_check(kursk, sub, second.id, {"confidence": next(
+        label for label in kursk.labels("confidence") if label != second.answers["confidence"]
+        and label not in {a.answer for a in second.accepted["confidence"]})})
+    now, at_first = lessons.lesson_scores(kursk, sub, "current"), lessons.lesson_scores(kursk, sub, "first")
+    assert now["02"].points > at_first["02"].points == 0
+    report = lessons.results_text(kursk, sub)
+    assert f"{second.id} confidence" in report
+    assert f"{first.id} origin" not in report
+
+
+def test_my_answers_reads_the_answers_file_without_creating_one(kursk, tmp_path: Path) -> None:
+    """No file: an empty submission and still no file. A saved file: its answers come back."""
+    path = tmp_path / "answers-kursk.json"
+    assert lessons.my_answers(kursk, path)["answers"] == {}
+    assert not path.exists()
+    from attribution_lab.store import AnswersStore
+
+    sid = kursk.statement_ids[0]
+    AnswersStore(path, kursk).save(record_check(kursk, new_submission(kursk), sid, {"origin": "writer"}))
+    assert lessons.my_answers(kursk, path)["answers"][sid]["current"] == {"origin": "writer"}
+
+
+def test_overview_gives_every_lesson_with_its_minutes() -> None:
+    """The overview names every lesson and its time, and the total."""
+    text = lessons.overview()
+    for item in lessons.LESSONS:
+        assert re.search(rf"^{item.number}  {re.escape(item.title)} \({item.minutes} min\)", text, re.M)
+    assert f"about {sum(i.minutes for i in lessons.LESSONS)} minutes" in text

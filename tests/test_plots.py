@@ -1,0 +1,136 @@
+"""Plots: figures built from case data, checked by their titles, labels and elements (not pixels)."""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from attribution_lab import load_case, plots
+from attribution_lab.case import FIELD_NAMES, FIELDS
+from attribution_lab.lessons import graded_lessons
+from attribution_lab.submission import new_submission, record_check
+
+matplotlib.use("Agg")
+
+
+def texts(fig: Figure) -> list[str]:
+    """Every text drawn in a figure (figure texts, axes texts, annotations, titles)."""
+    found = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        found += [t.get_text() for t in ax.texts]
+        found += [ax.get_title(loc) for loc in ("left", "center", "right")]
+    return found
+
+
+def flat(items: list[str]) -> str:
+    return " ".join(" ".join(items).split())
+
+
+def test_draw_chain_shows_origin_every_link_and_the_reader_in_order(kursk) -> None:
+    """The boxes read origin, each intermediary of the key's chain, then the reader; one arrow joins
+    each pair; the title names the statement; the foot names the evidence outlets. No pyplot figure
+    is left open."""
+    statement = max(kursk.statements, key=lambda s: len(s.answers["chain"]))
+    fig = plots.draw_chain(kursk, statement.id)
+    assert isinstance(fig, Figure) and plt.get_fignums() == []
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").startswith(statement.id)
+    expected = [kursk.labels("origin")[statement.answers["origin"]].name,
+                *(kursk.labels("chain")[link].name for link in statement.answers["chain"]), plots.READER]
+    boxes = [" ".join(t.get_text().split()) for t in ax.texts if t.get_position()[1] == 0.0]
+    assert boxes == expected
+    arrows = [p for p in ax.patches if (p.get_gid() or "").startswith("chain-arrow")]
+    assert len(arrows) == len(expected) - 1
+    note = flat([t.get_text() for t in fig.texts])
+    for evidence_id in statement.evidence:
+        assert kursk.evidence[evidence_id].outlet in note
+
+
+def test_estimates_timeline_labels_every_point_and_marks_the_articles_figure(kursk) -> None:
+    """One annotation per estimate names who gave it and the date; each article figure is a dashed
+    line whose legend names its statement; axis labels and title say what is shown; the foot names
+    the outlets; colours come from the Okabe-Ito palette."""
+    quantity = kursk.article_figures[0].quantity
+    fig = plots.estimates_timeline(kursk, quantity)
+    ax = fig.axes[0]
+    assert quantity in ax.get_title(loc="left")
+    assert ax.get_xlabel() and quantity.capitalize() in ax.get_ylabel()
+    estimates = [e for e in kursk.estimates if e.quantity == quantity]
+    annotations = [t.get_text() for t in ax.texts]
+    assert len(annotations) == len(estimates)
+    for estimate in estimates:
+        name = kursk.labels("origin")[estimate.given_by].name
+        assert any(a.startswith(f"{estimate.value:,.0f}: {name}") and estimate.date[:4] in a for a in annotations)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for figure in (f for f in kursk.article_figures if f.quantity == quantity):
+        assert any(figure.statement in entry and f"{figure.value:,.0f}" in entry for entry in legend)
+    dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert dashed
+    palette = {c.lower() for c in plots.OKABE_ITO}
+    assert {to_hex(line.get_color()) for line in ax.get_lines()} <= palette
+    note = flat([t.get_text() for t in fig.texts])
+    for estimate in estimates:
+        assert kursk.evidence[estimate.evidence].outlet in note
+
+
+def test_estimates_timeline_of_an_unknown_quantity_names_the_known_ones(kursk) -> None:
+    """A quantity the case has no estimates for raises KeyError listing those it has."""
+    with pytest.raises(KeyError, match=kursk.estimates[0].quantity):
+        plots.estimates_timeline(kursk, "bananas")
+
+
+def test_estimates_figure_has_one_chart_per_quantity_or_says_there_are_none(kursk) -> None:
+    """All quantities stacked, one axes each; a case without estimates gets one titled, empty axes."""
+    quantities = {e.quantity for e in kursk.estimates} | {f.quantity for f in kursk.article_figures}
+    fig = plots.estimates_figure(kursk)
+    assert sorted(q for ax in fig.axes for q in quantities if q in ax.get_title(loc="left")) == sorted(quantities)
+    empty = plots.estimates_figure(load_case("alder_river"))
+    assert len(empty.axes) == 1 and "no dated estimates" in empty.axes[0].get_title(loc="left")
+
+
+def bar_widths(ax) -> list[float]:
+    return [p.get_width() for p in ax.patches]
+
+
+def test_results_dashboard_of_an_empty_submission_has_empty_bars(kursk) -> None:
+    """Two charts, by lesson and by field, with every lesson and field named and every bar at zero."""
+    fig = plots.results_dashboard(kursk, new_submission(kursk))
+    by_lesson, by_field = fig.axes
+    assert by_lesson.get_title(loc="left") == "Score by lesson" and by_field.get_title(loc="left") == "Score by field"
+    assert [t.get_text() for t in by_lesson.get_yticklabels()] == [f"{i.number} {i.title}" for i in graded_lessons()]
+    assert [t.get_text() for t in by_field.get_yticklabels()] == [FIELD_NAMES[f] for f in FIELDS]
+    assert by_lesson.get_xlabel() and by_field.get_xlabel()
+    assert set(bar_widths(by_lesson)) == {0.0} and set(bar_widths(by_field)) == {0.0}
+
+
+def test_results_dashboard_separates_first_try_from_now(kursk) -> None:
+    """A wrong first try corrected later: the origin bar is above zero now and zero at first try."""
+    statement = kursk.statements[0]
+    wrong = next(label for label in kursk.labels("origin") if label != statement.answers["origin"]
+                 and label not in {a.answer for a in statement.accepted["origin"]})
+    sub = record_check(kursk, new_submission(kursk), statement.id, {"origin": wrong})
+    sub = record_check(kursk, sub, statement.id, {"origin": statement.answers["origin"]})
+    by_field = plots.results_dashboard(kursk, sub).axes[1]
+    row = FIELDS.index("origin")
+    first = [p for p in by_field.patches if abs(p.get_y() + p.get_height() / 2 - (row - 0.2)) < 1e-9]
+    now = [p for p in by_field.patches if abs(p.get_y() + p.get_height() / 2 - (row + 0.2)) < 1e-9]
+    assert first[0].get_width() == 0.0 and now[0].get_width() > 0.0
+
+
+def test_results_grid_marks_each_statement_and_field_by_verdict(kursk) -> None:
+    """A right answer's cell has the 'correct' colour and a ✓; an unanswered one is white with …."""
+    statement = kursk.statements[0]
+    sub = record_check(kursk, new_submission(kursk), statement.id, {"origin": statement.answers["origin"]})
+    fig = plots.results_grid(kursk, sub)
+    ax = fig.axes[0]
+    cells = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("verdict-")}
+    assert len(cells) == len(kursk.statements) * len(FIELDS)
+    assert to_hex(cells[f"verdict-{statement.id}-origin"].get_facecolor()) == plots.VERDICT_COLOURS["correct"].lower()
+    assert to_hex(cells[f"verdict-{statement.id}-chain"].get_facecolor()) == "#ffffff"
+    marks = [t.get_text() for t in ax.texts]
+    assert marks.count("✓") == 1 and marks.count("…") == len(cells) - 1
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(kursk.statement_ids)
+    assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title(loc="left")

@@ -1,0 +1,298 @@
+"""Worksheets: checking answer dictionaries, recording them, and generating exercises from solutions."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from attribution_lab import cli
+from attribution_lab.store import AnswersStore
+from attribution_lab.worksheets import (
+    ExerciseError,
+    Worksheet,
+    WorksheetError,
+    exercise_from_solution,
+    make_exercises,
+    notebook_bytes,
+    strip_source,
+)
+from conftest import ROOT
+
+SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
+
+
+def notebooks(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.ipynb"))
+
+
+def code_cells(path: Path) -> list[dict]:
+    return [c for c in json.loads(path.read_text("utf-8"))["cells"] if c["cell_type"] == "code"]
+
+
+def run_cells(path: Path) -> tuple[dict, str]:
+    """Run a worksheet's code cells in this process; return the namespace and what was printed."""
+    namespace: dict = {}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for cell in code_cells(path):
+            exec(compile("".join(cell["source"]), f"{path.name}", "exec"), namespace)  # noqa: S102 - our own notebooks
+    return namespace, out.getvalue()
+
+
+def wrong_label(case, statement, field):
+    ok = {statement.answers[field], *(a.answer for a in statement.accepted[field])}
+    return next(label for label in case.labels(field) if label not in ok)
+
+
+# --------------------------------------------------------------------------------------------
+# The generated exercises in the repository
+
+
+def test_exercises_are_exactly_what_the_generator_makes_from_the_solutions(tmp_path: Path) -> None:
+    """Regenerating into a temporary folder gives the same files, byte for byte, and no others."""
+    made = make_exercises(SOLUTIONS, tmp_path)
+    assert [p.name for p in made] == [p.name for p in notebooks(EXERCISES)]
+    for path in made:
+        assert path.read_bytes() == (EXERCISES / path.name).read_bytes(), (
+            f"exercises/{path.name} differs from its solution: run `make exercises`"
+        )
+
+
+def test_no_exercise_gives_away_a_rationale_or_an_accepted_reason(kursk) -> None:
+    """No rationale, accepted alternative's reason or 'still uncertain' note of the key appears in any
+    exercise, whole or as its first sixty characters."""
+    secrets = []
+    for statement in kursk.statements:
+        secrets.append(statement.rationale)
+        secrets.extend(a.why for alternatives in statement.accepted.values() for a in alternatives)
+        if statement.uncertain:
+            secrets.append(statement.uncertain)
+    for path in notebooks(EXERCISES):
+        text = " ".join(json.loads(path.read_text("utf-8")).__repr__().split())
+        flat = " ".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"]).split()
+        joined = " ".join(flat)
+        for secret in secrets:
+            piece = " ".join(secret.split())[:60]
+            assert piece not in joined and piece not in text, f"{path.name} contains key text: {piece!r}"
+
+
+def test_exercises_have_no_outputs_and_no_solution_cells() -> None:
+    """Exercises are stored without outputs or execution counts, and no cell tagged solution survives."""
+    for path in notebooks(EXERCISES):
+        for cell in json.loads(path.read_text("utf-8"))["cells"]:
+            assert "solution" not in cell.get("metadata", {}).get("tags", [])
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None
+                assert "# SOLUTION" not in "".join(cell["source"])
+
+
+def test_an_unanswered_exercise_runs_and_scores_zero(tmp_path: Path) -> None:
+    """Every exercise runs top to bottom as given, every check scores 0, and no answers file appears."""
+    for path in notebooks(EXERCISES):
+        namespace, printed = run_cells(path)
+        scores = [v for k, v in namespace.items() if k.startswith("check_")]
+        assert scores, f"{path.name} has no check"
+        assert all(s.points == 0 and s.out_of > 0 for s in scores)
+        assert "Not answered yet" in printed
+    assert list(tmp_path.glob("answers-*.json")) == []
+
+
+def test_every_solution_scores_full_marks_and_ends_by_asserting_it() -> None:
+    """Run as given, each solution's checks score 100%, and its last cell is a solution-only assert."""
+    for path in notebooks(SOLUTIONS):
+        namespace, _ = run_cells(path)
+        scores = [v for k, v in namespace.items() if k.startswith("check_")]
+        assert scores and all(s.fraction == 1.0 for s in scores), path.name
+        last = code_cells(path)[-1]
+        assert "solution" in last["metadata"].get("tags", []) and "assert" in "".join(last["source"])
+
+
+def test_solutions_are_stored_with_outputs() -> None:
+    """Solutions keep their outputs, every code cell run in order, so strict nbval compares them."""
+    for path in notebooks(SOLUTIONS):
+        counts = [c["execution_count"] for c in code_cells(path)]
+        assert counts == list(range(1, len(counts) + 1)), path.name
+        assert any(c["outputs"] for c in code_cells(path))
+
+
+# --------------------------------------------------------------------------------------------
+# The transformation
+
+
+def test_solution_lines_keep_their_names_and_lose_their_values() -> None:
+    """An assignment keeps its target, a dictionary entry its key and comma, any other line becomes
+    `...` at its indentation; a BEGIN/END block becomes one `...`; other lines are untouched."""
+    source = "\n".join([
+        "answers = {",
+        '    "S01": "north_korea",  # SOLUTION',
+        "    'S02': ['kcna', 'afp'],  # SOLUTION",
+        '    "S03": "last"  # SOLUTION',
+        "}",
+        "x = 1  # SOLUTION",
+        "    print(x)  # SOLUTION",
+        "# a note about the solutions folder",
+        "    # BEGIN SOLUTION",
+        "    y = 2",
+        "    # END SOLUTION",
+    ])
+    assert strip_source(source, "t").split("\n") == [
+        "answers = {",
+        '    "S01": ...,',
+        "    'S02': ...,",
+        '    "S03": ...',
+        "}",
+        "x = ...",
+        "    ...",
+        "# a note about the solutions folder",
+        "    ...",
+    ]
+
+
+@pytest.mark.parametrize("source, message", [
+    ("# BEGIN SOLUTION\nx = 1", "never closed"),
+    ("x = 1\n# END SOLUTION", "without a # BEGIN SOLUTION"),
+    ("# BEGIN SOLUTION\n# BEGIN SOLUTION\n# END SOLUTION", "inside the block"),
+    ("x = [1,  # SOLUTION\n     2]", "does not end on this line"),
+    ('"S01": ("a",  # SOLUTION', "does not end on this line"),
+    ("x = 1  # SOLUTION: the answer", "odd solution marker"),
+    ("x = 1  # solution", "odd solution marker"),
+    ("x = 1  # SOLUTIONS", "odd solution marker"),
+    ("# SOLUTION", "marks nothing"),
+])
+def test_unclosed_or_odd_markers_raise_a_clear_error(source: str, message: str) -> None:
+    """Markers the generator cannot apply safely raise ExerciseError saying where and what."""
+    with pytest.raises(ExerciseError, match=message) as error:
+        strip_source(source, "solutions/x.ipynb: cell 3")
+    assert "solutions/x.ipynb: cell 3" in str(error.value)
+
+
+def notebook(*cells: dict) -> dict:
+    return {"cells": list(cells), "metadata": {"widgets": {"state": {}}}, "nbformat": 4, "nbformat_minor": 5}
+
+
+def code(source: str, tags: tuple[str, ...] = (), outputs: list | None = None) -> dict:
+    return {"cell_type": "code", "id": source[:8].strip() or "c", "source": source,
+            "metadata": {"tags": list(tags), "execution": {"iopub.status.busy": "2025"}},
+            "outputs": outputs or [{"output_type": "stream", "name": "stdout", "text": "hi"}], "execution_count": 7}
+
+
+def test_exercise_drops_solution_cells_and_clears_outputs() -> None:
+    """Cells tagged solution go; outputs, execution counts, timing and saved widget state are cleared;
+    the input notebook is not changed; errors name the file and the cell."""
+    solution = notebook(code("x = 1  # SOLUTION"), code("assert x == 1", ("solution",)), code("print(x)"))
+    before = json.dumps(solution, sort_keys=True)
+    exercise = exercise_from_solution(solution, "s.ipynb")
+    assert json.dumps(solution, sort_keys=True) == before
+    assert ["".join(c["source"]) for c in exercise["cells"]] == ["x = ...", "print(x)"]
+    assert all(c["outputs"] == [] and c["execution_count"] is None for c in exercise["cells"])
+    assert all("execution" not in c["metadata"] for c in exercise["cells"])
+    assert "widgets" not in exercise["metadata"]
+    with pytest.raises(ExerciseError, match=r"s\.ipynb: cell 2, line 1"):
+        exercise_from_solution(notebook(code("y = 2"), code("x = 1  # SOLUTION here")), "s.ipynb")
+
+
+def test_notebook_bytes_are_deterministic() -> None:
+    """Sorted keys, one-space indent, UTF-8 kept as is, one trailing newline; same input, same bytes."""
+    data = notebook(code("print('✓')"))
+    once = notebook_bytes(data)
+    assert once == notebook_bytes(json.loads(once))
+    assert once.endswith(b"}\n") and not once.endswith(b"\n\n")
+    assert "✓".encode() in once and b'\n "cells"' in once
+
+
+def test_a_bad_solution_leaves_the_exercises_folder_alone(tmp_path: Path) -> None:
+    """When one solution has a bad marker, no exercise is written at all."""
+    source, target = tmp_path / "solutions", tmp_path / "exercises"
+    source.mkdir()
+    (source / "01_good.ipynb").write_text(json.dumps(notebook(code("x = 1  # SOLUTION"))))
+    (source / "02_bad.ipynb").write_text(json.dumps(notebook(code("# BEGIN SOLUTION"))))
+    with pytest.raises(ExerciseError, match="02_bad.ipynb: cell 1"):
+        make_exercises(source, target)
+    assert not target.exists()
+
+
+def test_make_exercises_command_writes_and_reports_stale_exercises(tmp_path: Path, capsys) -> None:
+    """`attribution-lab make-exercises` writes the exercises (exit 0), and exits 1 naming an exercise
+    that no longer has a solution."""
+    source, target = tmp_path / "solutions", tmp_path / "exercises"
+    source.mkdir()
+    (source / "01_a.ipynb").write_text(json.dumps(notebook(code("x = 1  # SOLUTION"))))
+    assert cli.main(["make-exercises", str(source), str(target)]) == 0
+    assert (target / "01_a.ipynb").is_file()
+    (target / "09_old.ipynb").write_text("{}")
+    assert cli.main(["make-exercises", str(source), str(target)]) == 1
+    assert "09_old.ipynb" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# Checking and recording
+
+
+def test_check_prints_feedback_and_score_and_records_first_tries(kursk, tmp_path: Path, capsys) -> None:
+    """A right answer prints ✓ and the reasoning; a wrong one a hint but not the reasoning; the score
+    line counts both; the answers file records the first try apart from the later answer."""
+    path = tmp_path / "answers-kursk.json"
+    first, second = kursk.statements[0], kursk.statements[1]
+    bad = wrong_label(kursk, second, "origin")
+    worksheet = Worksheet(kursk, lesson="02", answers_path=path)
+    result = worksheet.check("origin", {first.id: first.answers["origin"], second.id: bad})
+    printed = capsys.readouterr().out
+    assert "✓ Origin: right" in printed and "✗ Origin: not yet" in printed
+    assert " ".join(first.rationale.split())[:50] in " ".join(printed.split())
+    assert " ".join(second.rationale.split())[:50] not in " ".join(printed.split())
+    assert f"Origin: 1 of {len(kursk.statements)} statements right" in printed
+    assert result.points == 2.0 and result.out_of == 2.0 * len(kursk.statements)
+    assert "Recorded in answers-kursk.json." in printed
+    worksheet.check("origin", {second.id: second.answers["origin"]})
+    saved = AnswersStore(path, kursk).read_valid()
+    assert saved["answers"][second.id]["first"] == {"origin": bad}
+    assert saved["answers"][second.id]["current"] == {"origin": second.answers["origin"]}
+    assert saved["answers"][second.id]["attempts"] == 2
+
+
+def test_check_skips_placeholders_and_unknown_labels_but_keeps_the_rest(kursk, tmp_path: Path, capsys) -> None:
+    """`...` counts as not answered; a label the case does not know is reported by statement and
+    skipped; the valid answers are still checked and recorded."""
+    path = tmp_path / "answers-kursk.json"
+    a, b, c = kursk.statements[:3]
+    worksheet = Worksheet(kursk, lesson="02", answers_path=path)
+    result = worksheet.check("origin", {a.id: ..., b.id: "north korea", c.id: c.answers["origin"]})
+    printed = capsys.readouterr().out
+    assert f"{b.id}: 'north korea' is not a origin label" in printed or f"{b.id}: 'north korea' is not an origin" in printed
+    assert f"Not answered yet: {a.id}" in printed
+    assert result.points == 2.0
+    saved = AnswersStore(path, kursk).read_valid()
+    assert set(saved["answers"]) == {c.id}
+
+
+def test_check_refuses_a_field_the_worksheet_does_not_ask(kursk) -> None:
+    """Checking a field outside the worksheet, or answers that are not a dictionary, raises a clear error."""
+    worksheet = Worksheet(kursk, lesson="02", record=False)
+    with pytest.raises(WorksheetError, match="asks about origin"):
+        worksheet.check("confidence", {})
+    with pytest.raises(WorksheetError, match="dictionary"):
+        worksheet.check("origin", ["north_korea"])
+
+
+def test_record_false_and_empty_answers_write_no_file(kursk, tmp_path: Path, capsys) -> None:
+    """A worksheet made with record=False never writes; an all-placeholder check writes nothing either."""
+    sid = kursk.statement_ids[0]
+    Worksheet(kursk, lesson="02", record=False, answers_path=tmp_path / "a.json").check(
+        "origin", {sid: kursk.statement(sid).answers["origin"]})
+    Worksheet(kursk, lesson="02", answers_path=tmp_path / "b.json").check("origin", {sid: ...})
+    assert list(tmp_path.iterdir()) == []
+    assert "Recorded" not in capsys.readouterr().out
+
+
+def test_statements_outside_the_worksheet_are_named_not_scored(kursk, capsys) -> None:
+    """An id that is not in the worksheet, or not in the case, is named and left out of the score."""
+    outside = next(sid for sid in kursk.statement_ids if sid not in Worksheet(kursk, lesson="05").statement_ids)
+    worksheet = Worksheet(kursk, lesson="05", record=False)
+    result = worksheet.check("origin", {outside: "writer", "S99": "writer"})
+    printed = capsys.readouterr().out
+    assert f"{outside} is not part of this worksheet" in printed and "S99: case 'kursk' has no statement" in printed
+    assert result.points == 0
