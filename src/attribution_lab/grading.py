@@ -369,7 +369,10 @@ class Scorer:
                 if type(value) is str:
                     points = values.get(value)  # a chain is never a string in a stored file
                 elif type(value) is list and f == "chain":
-                    points = values.get(tuple(value))
+                    try:
+                        points = values.get(tuple(value))
+                    except TypeError:  # an unhashable item: not a label
+                        return None
                     if points is None:
                         points = self._chain_points(sid, value)
                 else:
