@@ -44,6 +44,8 @@ def test_new_case_writes_the_article_and_a_draft_key_that_loads_as_a_draft(tmp_p
     data, _, _ = read_case_files(folder)
     assert all(entry["draft"] is True for entry in data["statements"])
     assert data["vocabularies"] == read_case_files("alder_river")[0]["vocabularies"]
+    # the starting vocabulary has a publishing-outlet link, so every chain can be answered
+    assert all(s.answers["chain"] for s in case.statements)
 
 
 def test_draft_guesses_name_the_speakers_origin(tmp_path, invented_article) -> None:
@@ -93,6 +95,9 @@ def test_new_case_can_start_from_another_cases_vocabularies(tmp_path, kursk, cap
     draft = load_case(tmp_path / "k", allow_drafts=True)
     assert dict(draft.vocabularies["origin"]) == dict(kursk.vocabularies["origin"])
     assert set(draft.rules) == set(kursk.rules)
+    # without a publishing-outlet label, chains hold only the intermediaries a statement names
+    assert ("kcna", "the_guardian") in {s.answers["chain"] for s in draft.statements}
+    assert () in {s.answers["chain"] for s in draft.statements}
 
 
 def test_repeated_sentences_bom_and_windows_line_ends_still_give_a_valid_draft(tmp_path) -> None:

@@ -374,6 +374,7 @@ def label_for_class(vocabulary: Mapping[str, Mapping[str, str]], kind: str) -> s
         "organisation": ("organisation", "organization", "company"),
         "person": ("person",),
         "writer": ("writer", "author"),
+        "publisher": ("publishing", "this outlet"),
     }[kind]
     unnamed = ("unnamed", "anonymous", "vague")
     matches = [

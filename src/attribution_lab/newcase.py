@@ -141,12 +141,18 @@ def draft_entry(
     confidence = _pick(confidences, "low" if origin == unnamed else "moderate")
     claim_type = _pick(vocabularies["claim_type"], detection.claim_type, "unattributed")
     cue = detection.cue.text if detection.cue and detection.cue.kind != "quotation" else None
+    chain = list(detection.chain)
+    # A vocabulary with a label for the publishing outlet puts it in every chain (it is the last link
+    # before the reader); otherwise the chain holds only the intermediaries the statement names.
+    publisher = label_for_class(vocabularies["intermediary"], "publisher")
+    if publisher and publisher not in chain:
+        chain.append(publisher)
     return {
         "id": statement_id,
         "quote": detection.segment.text,
         "cue": cue,
         "origin": origin,
-        "chain": list(detection.chain),
+        "chain": chain,
         "claim_type": claim_type,
         "confidence": confidence,
         "confidence_rule": _rule_for(rules, confidences[confidence]["name"]),
