@@ -76,6 +76,8 @@ def test_repeated_sentences_are_merged_until_every_quote_is_unique() -> None:
         ("The builder claimed the bridge is safe.", "claimed"),
         ("The radio reported that the bridge is safe.", "reported"),
         ("The bridge is reportedly safe.", "reportedly"),
+        ("Critics argue the bridge is unsafe.", "argue"),
+        ("The union welcomed the new bridge.", "welcomed"),
     ],
 )
 def test_the_general_cue_lexicon_is_found(sentence: str, cue: str) -> None:
@@ -109,6 +111,12 @@ def test_origin_guesses_follow_the_vocabulary(origins) -> None:
     assert guess_origin("Ann Lee", origins).label == person
     council = guess_origin("the town council", origins).label
     assert council is not None and "council" in origins[council]["definition"]
+    organisation = label_for_class(origins, "organisation")
+    news = label_for_class(origins, "news")
+    assert organisation != news
+    assert guess_origin("a report by the Rail Users' Association", origins).label == organisation
+    assert guess_origin("the Daily Herald newspaper", origins).label == news
+    assert guess_origin("Transport Secretary Maria Holt", origins).label == council
     assert guess_origin("the weather", origins).label is None
     assert guess_origin(None, origins).label is None
 
