@@ -57,11 +57,18 @@ def _answer(entry: Mapping[str, Any] | None, which: str, field_name: str) -> Any
     return value
 
 
-def _category(field_name: str, value: Any) -> Any:
-    """A hashable category for agreement: a chain is the set of its links (order is not graded)."""
+def _category(field_name: str, value: Any, order: Mapping[str, int] | None = None) -> Any:
+    """A hashable category for agreement: a chain is the set of its links (order is not graded),
+    listed in the case's vocabulary order (``order``: label -> position) so it reads naturally."""
     if value is None:
         return None
-    return tuple(sorted(set(value))) if field_name == "chain" else value
+    if field_name != "chain":
+        return value
+    return tuple(sorted(set(value), key=lambda link: (order or {}).get(link, 0)))
+
+
+def _chain_order(case: Case) -> dict[str, int]:
+    return {label: n for n, label in enumerate(case.labels("chain"))}
 
 
 def difficulty(case: Case, submissions: Sequence[Submission], *, scorer: Scorer | None = None) -> dict[str, tuple[float, float]]:
@@ -166,11 +173,12 @@ def kappa_by_field(case: Case, submissions: Sequence[Submission], *, which: str 
     kappa is undefined (fewer than two raters, or one category only).
     """
     result = {}
+    order = _chain_order(case)
     for f in FIELDS:
         table = []
         for statement in case.statements:
             table.append(Counter(
-                c for c in (_category(f, _answer(s.get("answers", {}).get(statement.id), which, f)) for s in submissions)
+                c for c in (_category(f, _answer(s.get("answers", {}).get(statement.id), which, f), order) for s in submissions)
                 if c is not None
             ))
         result[f] = fleiss_kappa(table)
@@ -228,10 +236,11 @@ def statement_agreement(
     scorer = scorer or Scorer(case)
     rates = difficulty(case, submissions, scorer=scorer)
     found = []
+    order = _chain_order(case)
     for position, statement in enumerate(case.statements):
         fields = []
         for f in FIELDS:
-            given = [_category(f, _answer(s.get("answers", {}).get(statement.id), which, f)) for s in submissions]
+            given = [_category(f, _answer(s.get("answers", {}).get(statement.id), which, f), order) for s in submissions]
             modal, share, answered = modal_share(given)
             right = None if modal is None else scorer.result(statement.id, f, list(modal) if f == "chain" else modal).is_right
             fields.append(FieldAgreement(f, modal, share, answered, right))
@@ -331,7 +340,7 @@ def _label_name(case: Case, field_name: str, value: Any) -> str:
         return NOT_ANSWERED
     labels = case.labels(field_name)
     if field_name == "chain":
-        return " + ".join(labels[v].name for v in value) if value else NOT_ANSWERED
+        return " → ".join(labels[v].name for v in value) if value else NOT_ANSWERED
     return labels[value].name
 
 
@@ -363,8 +372,9 @@ def figure_difficulty(case: Case, stats: ClassStatistics) -> Any:
     fig = _new_figure(7.5, 0.28 * len(ids) + 1.6)
     ax = fig.add_subplot()
     y = range(len(ids))
-    ax.barh([i + 0.2 for i in y], first, height=0.4, color=OKABE_ITO[0], label="First try")
-    ax.barh([i - 0.2 for i in y], final, height=0.4, color=OKABE_ITO[1], label="Final answer")
+    # The y axis is inverted below, so the first try (offset up) sits above the final answer.
+    ax.barh([i - 0.2 for i in y], first, height=0.4, color=OKABE_ITO[0], label="First try")
+    ax.barh([i + 0.2 for i in y], final, height=0.4, color=OKABE_ITO[1], label="Final answer")
     ax.set_yticks(list(y), ids)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
@@ -476,7 +486,7 @@ _ALT = {
 _STYLE = """
 .al-report { font-family: system-ui, sans-serif; max-width: 62rem; line-height: 1.4; color: #111; }
 .al-report table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
-.al-report th, .al-report td { border: 1px solid #bbb; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
+.al-report table th, .al-report table td { border: 1px solid #bbb; padding: 0.2rem 0.5rem; text-align: left !important; vertical-align: top; }
 .al-report th { background: #eee; }
 .al-report .note { color: #444; font-size: 0.85rem; }
 .al-report img { max-width: 100%; display: block; margin: 0.5rem 0 1.2rem; }
