@@ -354,45 +354,48 @@ class Scorer:
         points = self._points[sid]["chain"][tuple(value)] = self.result(sid, "chain", value).credit * self.weights["chain"]
         return points
 
-    def _points_of(self, answers: Mapping[str, Any], which: str) -> Totals | None:
-        """Totals of the ``which`` answers, or None when a value is not certainly valid."""
+    def _points_of(self, answers: Mapping[str, Any], which: str, per_field: bool = True) -> Totals | None:
+        """Totals of the ``which`` answers, or None when a value is not certainly valid.
+
+        The hot loop of grading: the tables hold every valid label, so one look-up both checks a
+        value and scores it; a missing key (unknown field or label) means "not certainly valid".
+        """
         by_field = dict.fromkeys(FIELDS, 0.0)
         earned_by_statement = [0.0] * len(self._position)
         tables, position = self._points, self._position
-        for sid, entry in answers.items():
-            table = tables[sid]
-            earned = 0.0
-            for f, value in entry[which].items():
-                values = table.get(f)
-                if values is None:
-                    return None
-                if type(value) is str:
-                    points = values.get(value)  # a chain is never a string in a stored file
-                elif type(value) is list and f == "chain":
-                    try:
-                        points = values.get(tuple(value))
-                    except TypeError:  # an unhashable item: not a label
+        try:
+            for sid, entry in answers.items():
+                table = tables[sid]
+                earned = 0.0
+                for f, value in entry[which].items():
+                    if type(value) is str:
+                        points = table[f][value]  # a chain is never a string: its table has no str keys
+                    elif type(value) is list and f == "chain":
+                        points = table[f].get(tuple(value))
+                        if points is None:
+                            points = self._chain_points(sid, value)
+                            if points is None:
+                                return None
+                    else:
                         return None
-                    if points is None:
-                        points = self._chain_points(sid, value)
-                else:
-                    return None
-                if points is None:
-                    return None
-                by_field[f] += points
-                earned += points
-            earned_by_statement[position[sid]] = earned
-        return sum(earned_by_statement), self.out_of, {f: by_field[f] for f in self.fields}
+                    if per_field:
+                        by_field[f] += points
+                    earned += points
+                earned_by_statement[position[sid]] = earned
+        except (KeyError, TypeError):  # an unknown field or label, or an unhashable chain link
+            return None
+        return sum(earned_by_statement), self.out_of, ({f: by_field[f] for f in self.fields} if per_field else {})
 
     def grade_raw(self, data: Any) -> tuple[Totals, Totals] | None:
         """Final and first-try totals of a parsed file, or None unless it certainly passes the
-        schema and the case's checks (then ask :func:`parse_submission`)."""
+        schema and the case's checks (then ask :func:`parse_submission`). The first-try totals
+        leave the per-field points out (an empty dict): the results have no column for them."""
         if not _frame_ok(data, self._allowed):
             return None
         final = self._points_of(data["answers"], "current")
         if final is None:
             return None
-        first = self._points_of(data["answers"], "first")
+        first = self._points_of(data["answers"], "first", per_field=False)
         if first is None:
             return None
         return final, first
@@ -617,22 +620,30 @@ def grade_files(
     """
     scorer = Scorer(case, fields)
     outcome = Outcome()
-    newest: dict[str, tuple[Any, int]] = {}
+    # Per student only a small tuple (time as a float, mtime, row number, file); the rows are spooled.
+    newest: dict[str, tuple[float, float, int, str]] = {}
     seen: dict[str, list[tuple[Any, str]]] = {}
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
         rows = 0
         for path, submission, mtime, totals in iter_class(paths, case, outcome, say, scorer):
             row = grade_row(scorer, submission, path, totals)
-            rank = (newest_first_key(submission, mtime), rows)
-            seen.setdefault(row.student_id, []).append((rank, row.file))
-            if row.student_id not in newest or rank > newest[row.student_id][0]:
-                newest[row.student_id] = (rank, rows)
+            moment, mtime = newest_first_key(submission, mtime)
+            rank = (moment.timestamp() if moment.year > 1 else float("-inf"), mtime, rows, row.file)
+            before = newest.get(row.student_id)
+            if before is None:
+                newest[row.student_id] = rank
+            else:
+                if row.student_id not in seen:
+                    seen[row.student_id] = [(before, before[3])]
+                seen[row.student_id].append((rank, row.file))
+                if rank > before:
+                    newest[row.student_id] = rank
             spool.write(json.dumps(row.cells(fields), ensure_ascii=False) + "\n")
             rows += 1
-        keep = {index for _, index in newest.values()}
+        keep = {rank[2] for rank in newest.values()}
         outcome.duplicates = _record_duplicates(seen)
         del seen
-        spool.seek(0)
+        spool.seek(0, os.SEEK_SET)
         total = 0.0
         out_of = None
         results.parent.mkdir(parents=True, exist_ok=True)
