@@ -173,5 +173,5 @@ def test_overview_gives_every_lesson_with_its_minutes() -> None:
     """The overview names every lesson and its time, and the total."""
     text = lessons.overview()
     for item in lessons.LESSONS:
-        assert re.search(rf"^{item.number}  {re.escape(item.title)} \({item.minutes} min\)", text, re.M)
+        assert re.search(rf"^{item.number}  {re.escape(item.title)} \({item.minutes} min\)$", text, re.M)
     assert f"about {sum(i.minutes for i in lessons.LESSONS)} minutes" in text

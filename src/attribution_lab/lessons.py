@@ -108,7 +108,10 @@ def lesson(number: str | int) -> Lesson:
 
 def overview() -> str:
     """The lessons as plain text: number, title, minutes and what each teaches."""
-    lines = [f"{item.number}  {item.title} ({item.minutes} min): {item.teaches}" for item in LESSONS]
+    lines = []
+    for item in LESSONS:
+        lines.append(f"{item.number}  {item.title} ({item.minutes} min)")
+        lines.extend(textwrap.wrap(item.teaches, 84, initial_indent="    ", subsequent_indent="    "))
     lines.append(f"In all about {sum(item.minutes for item in LESSONS)} minutes.")
     return "\n".join(lines)
 
@@ -160,9 +163,9 @@ def estimates_text(case: Case, *, width: int = 88) -> str:
         lines.append(f"{quantity.capitalize()}:")
         for estimate in sorted((e for e in case.estimates if e.quantity == quantity), key=lambda e: e.date):
             source = case.evidence[estimate.evidence]
-            text = f"- {estimate.date}: {estimate.value:,.0f}, given by {origins[estimate.given_by].name}"
-            text += f" ({estimate.note})" if estimate.note else ""
-            lines.extend(_wrap(f"{text}. Source: {source.outlet}.", width, "  "))
+            text = f"- {estimate.date}: {estimate.value:,.0f}, given by {origins[estimate.given_by].name}."
+            text += f" {estimate.note}." if estimate.note else ""
+            lines.extend(_wrap(f"{text} Source: {source.outlet}.", width, "  "))
         for figure in case.article_figures:
             if figure.quantity == quantity:
                 lines.extend(_wrap(f"- the article, {figure.statement}: {figure.value:,.0f}, with no date", width, "  "))

@@ -135,7 +135,7 @@ class Worksheet:
                                                          subsequent_indent="    "))
         missing = [sid for sid in self.statement_ids if sid not in answers]
         if unanswered or missing:
-            lines.append(f"Not answered yet: {', '.join(unanswered + missing)}.")
+            lines.append(textwrap.fill(f"Not answered yet: {', '.join(unanswered + missing)}.", 88))
         result_score = score(self.case, {sid: {field: v} for sid, v in valid.items()}, fields=(field,),
                              statement_ids=self.statement_ids)
         right = sum(1 for points, out_of in result_score.by_statement.values() if out_of and points == out_of)
