@@ -296,3 +296,14 @@ def test_statements_outside_the_worksheet_are_named_not_scored(kursk, capsys) ->
     printed = capsys.readouterr().out
     assert f"{outside} is not part of this worksheet" in printed and "S99: case 'kursk' has no statement" in printed
     assert result.points == 0
+
+
+def test_exercise_does_not_depend_on_how_the_solution_was_saved() -> None:
+    """Sources saved as one string or as a list of lines (as Jupyter and nbconvert save them) give
+    the same exercise bytes."""
+    as_text = notebook(code("x = 1  # SOLUTION\nprint(x)"),
+                       {"cell_type": "markdown", "id": "m", "metadata": {}, "source": "# Title\n\nText"})
+    as_lines = json.loads(json.dumps(as_text))
+    as_lines["cells"][0]["source"] = ["x = 1  # SOLUTION\n", "print(x)"]
+    as_lines["cells"][1]["source"] = ["# Title\n", "\n", "Text"]
+    assert notebook_bytes(exercise_from_solution(as_text)) == notebook_bytes(exercise_from_solution(as_lines))

@@ -286,6 +286,9 @@ def exercise_from_solution(notebook: Mapping[str, Any], file: str = "solution") 
                 cell.get("metadata", {}).pop(volatile, None)
         elif _ANY_MARKER.search(_source(cell)) and cell.get("cell_type") == "raw":
             raise ExerciseError(f"{file}: cell {number}: a solution marker in a raw cell is never stripped")
+        else:
+            # One form for every source, so the exercise does not depend on how the solution was saved.
+            cell["source"] = _as_lines(_source(cell))
         cells.append(cell)
     result["cells"] = cells
     return result
