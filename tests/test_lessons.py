@@ -12,7 +12,9 @@ from IPython.display import Markdown
 from attribution_lab import lessons, load_case
 from attribution_lab.case import FIELDS
 from attribution_lab.submission import new_submission, record_check
-from conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[1]
+
 
 CASES = ["kursk", "alder_river"]
 

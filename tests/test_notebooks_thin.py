@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from attribution_lab import lessons
-from conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[1]
+
 
 FOLDERS = ("notebooks", "exercises", "solutions")
 ALL = sorted(p for folder in FOLDERS for p in (ROOT / folder).glob("*.ipynb"))

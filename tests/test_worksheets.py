@@ -12,6 +12,7 @@ import pytest
 from attribution_lab import cli
 from attribution_lab.store import AnswersStore
 from attribution_lab.worksheets import (
+
     ExerciseError,
     Worksheet,
     WorksheetError,
@@ -20,7 +21,8 @@ from attribution_lab.worksheets import (
     notebook_bytes,
     strip_source,
 )
-from conftest import ROOT
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
 
