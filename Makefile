@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: lab app test test-unit test-notebooks exercises clean
+.PHONY: lab app test exercises solutions clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ test: $(STAMP)
 ## Regenerate exercises/ from solutions/ (solutions are the only hand-edited worksheets).
 exercises: $(STAMP)
 	$(BIN)/attribution-lab make-exercises solutions exercises
+
+## Re-run the solutions and store their outputs (after a deliberate change to the key), then the exercises.
+solutions: $(STAMP)
+	ATTRIBUTION_LAB_ANSWERS_DIR=$$(mktemp -d) $(BIN)/jupyter nbconvert --to notebook --execute --inplace solutions/*.ipynb
+	$(MAKE) exercises
 
 clean:
 	rm -rf $(VENV)
