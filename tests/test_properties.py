@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from attribution_lab.case import FIELDS, Case, build_case, load_case, parse_yaml, read_case_files, validate_key
-from attribution_lab.engine import check_statement, score
+from attribution_lab.engine import check_statement, is_unanswered, normalise, score
 from attribution_lab.errors import CaseError, Problem, SubmissionError, UnknownLabelError, UnknownStatementError
 from attribution_lab.submission import (
     MAX_SUBMISSION_BYTES,
@@ -233,14 +233,14 @@ def test_arbitrary_bytes_are_refused_cleanly(raw: bytes) -> None:
     _parse_only_refuses(raw, "parse_submission: arbitrary bytes")
 
 
-@_settings(1200)
+@_settings(1000)
 @given(json_trees)
 def test_arbitrary_json_is_refused_cleanly(tree: Any) -> None:
     """Any JSON document (including NaN and Infinity tokens) is refused with a clear SubmissionError."""
     _parse_only_refuses(_encode(tree), "parse_submission: arbitrary JSON trees")
 
 
-@_settings(2000)
+@_settings(1500)
 @given(mutated(VALID_SUBMISSION))
 def test_mutated_submissions_are_refused_cleanly(tree: Any) -> None:
     """A valid answers file with wrong types, unknown ids or labels, NaN, huge integers or deep
@@ -380,7 +380,7 @@ def targeted_key_mutation(draw: st.DrawFn) -> tuple[Any, str]:
     return data, article
 
 
-@_settings(400)
+@_settings(300)
 @given(targeted_key_mutation())
 def test_targeted_key_mistakes_give_case_errors(mutant: tuple[Any, str]) -> None:
     """An author's typical mistakes in a key give a CaseError (or no problem at all, then a case),
@@ -584,3 +584,63 @@ def test_unhashable_answers_get_a_clear_error(field: str, value: Any) -> None:
     with pytest.raises(UnknownLabelError):
         check_statement(KURSK, STATEMENT_IDS[0], {field: value})
 
+
+
+# --------------------------------------------------------------------------------------------
+# The grader's quick reader and the store's salvage: the other two doors answers files come in by
+
+
+@_settings(800)
+@given(mutated(VALID_SUBMISSION))
+def test_quick_reader_agrees_with_the_full_check(tree: Any) -> None:
+    """grading.parse_quickly accepts exactly the files parse_submission accepts, with the same data,
+    and refuses the rest with the same SubmissionError."""
+    grading = pytest.importorskip("attribution_lab.grading")
+    TRIED["grading.parse_quickly vs parse_submission"] += 1
+    raw = _encode(tree)
+    try:
+        full = parse_submission(raw, KURSK, SUBMISSION_FILE)
+    except SubmissionError as error:
+        with pytest.raises(SubmissionError) as caught:
+            grading.parse_quickly(raw, KURSK, SUBMISSION_FILE)
+        assert caught.value.problems == error.problems
+    else:
+        assert grading.parse_quickly(raw, KURSK, SUBMISSION_FILE) == full
+
+
+@_settings(800)
+@given(mutated(VALID_SUBMISSION) | json_trees)
+def test_salvage_always_gives_a_valid_submission(tree: Any) -> None:
+    """store.salvage on anything parsed from a file never raises, always returns answers that pass
+    the checks, says something whenever it dropped an answer, and keeps every answer of a file that
+    was already valid."""
+    store = pytest.importorskip("attribution_lab.store")
+    TRIED["store.salvage on damaged files"] += 1
+    try:  # salvage sees what json.loads made of the file; unparseable files never reach it
+        data = json.loads(_encode(tree).decode("utf-8"))
+    except (ValueError, RecursionError):
+        assume(False)
+    result, notes = store.salvage(data, KURSK)
+    assert submission_problems(result, KURSK) == []
+    assert all(isinstance(note, str) and note.strip() for note in notes)
+    if isinstance(data, dict) and not submission_problems(data, KURSK):
+        def answered(sub: dict) -> dict:
+            """Answers as the engine reads them (a chain naming a link twice names it once);
+            statements with no answer at all hold nothing to keep."""
+            return {
+                (sid, which, f): normalise(KURSK, f, v, sid)
+                for sid, e in sub["answers"].items() for which in ("current", "first") for f, v in e[which].items()
+                if not is_unanswered(v)
+            }
+
+        assert answered(result) == answered(data)
+    kept = sum(len(e["current"]) + len(e["first"]) for e in result["answers"].values())
+    offered = 0
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+        offered = sum(  # answered values only: None, "" and [] are "not answered", not answers
+            1 for e in data["answers"].values() if isinstance(e, dict)
+            for w in ("current", "first") if isinstance(e.get(w), dict)
+            for v in e[w].values() if not is_unanswered(v)
+        )
+    if kept < offered:
+        assert notes, "answers were dropped without a word"
