@@ -265,13 +265,6 @@ def test_unknown_labels_name_statement_and_field(sid: str, which: str, field: st
     assert any(p.statement == sid and p.field and field in p.field for p in caught.value.problems), caught.value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="known defect: parse_submission catches RecursionError from json.loads only; nesting just "
-    "under the limit parses, then jsonschema recurses past the limit. It should refuse documents "
-    "nested deeper than an answers file can be (a handful of levels) before validating",
-)
 def test_nesting_near_the_recursion_limit_is_refused() -> None:
     """Every nesting depth from 1 to past the recursion limit, put where a label belongs, is refused
     with a SubmissionError (sweeping each depth finds the band where parsing succeeds but checking
@@ -417,24 +410,12 @@ def test_arbitrary_yaml_text_gives_only_case_errors(text: str) -> None:
     _yaml_only_refuses(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="known defect: parse_yaml lets PyYAML's RecursionError through on deeply nested text; "
-    "case.parse_yaml should also catch RecursionError and raise CaseError",
-)
 @pytest.mark.parametrize("text", ["[" * 5000, "- " * 3000 + "x", "{a: " * 3000])
 def test_deeply_nested_yaml_gives_a_case_error(text: str) -> None:
     """Deeply nested YAML (a few kilobytes of brackets) is refused with a CaseError, like bad YAML."""
     _yaml_only_refuses(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect: a key with YAML aliases that expand exponentially ('billion laughs') is "
-    "accepted by parse_yaml, and the schema problem's message reprs the whole expansion; "
-    "the key loader should refuse aliases (keys never need them)",
-)
 def test_yaml_alias_bomb_is_refused() -> None:
     """YAML anchors that expand to millions of nodes are refused by the loader, before any check
     walks or prints them."""
@@ -569,12 +550,6 @@ def test_every_statement_key_scores_full() -> None:
     assert result.points == result.out_of > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="known defect: engine.normalise looks an unhashable value (a list for origin, a nested "
-    "list in a chain) up in the labels mapping and raises TypeError; it should raise UnknownLabelError",
-)
 @pytest.mark.parametrize(
     "field, value", [("origin", ["north_korea"]), ("confidence", {"level": "high"}), ("chain", [["kcna"]])]
 )

@@ -190,8 +190,17 @@ def case_schema() -> dict[str, Any]:
 
 
 class _KeyLoader(yaml.SafeLoader):
-    """PyYAML's safe loader without implicit dates: a date in a key stays the string it was typed as,
-    so the schema sees exactly what the author wrote."""
+    """PyYAML's safe loader without implicit dates and without aliases.
+
+    A date stays the string it was typed as, so the schema sees exactly what the author wrote.
+    Aliases are refused because a key never needs them and a few nested ones expand to millions of
+    nodes ("billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a key", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _KeyLoader.yaml_implicit_resolvers = {
@@ -204,6 +213,8 @@ def parse_yaml(text: str, file: str) -> Any:
     """Parse YAML safely (no object construction). Raises :class:`CaseError` naming the line."""
     try:
         return yaml.load(text, Loader=_KeyLoader)  # noqa: S506 - _KeyLoader is a SafeLoader
+    except RecursionError:
+        raise CaseError([Problem(file, None, None, "is nested too deeply to be a key")]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

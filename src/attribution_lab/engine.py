@@ -120,15 +120,15 @@ def normalise(case: Case, field: str, value: Any, statement_id: str | None = Non
         chain = []
         for item in items:
             label = item.strip().lower() if isinstance(item, str) else item
-            if label not in labels:
+            if not isinstance(label, str) or label not in labels:
                 raise UnknownLabelError(f"{item!r} is not an intermediary{where}; choose from {', '.join(labels)}")
             if label not in chain:
                 chain.append(label)
         return tuple(chain) or None
     label = value.strip().lower() if isinstance(value, str) else value
-    if label not in labels:
+    if not isinstance(label, str) or label not in labels:
         raise UnknownLabelError(
-            f"{value!r} is not a {FIELD_NAMES[field].lower()} label{where}; choose from {', '.join(labels)}"
+            f"{value!r} is not one of the {FIELD_NAMES[field].lower()} labels{where}; choose from {', '.join(labels)}"
         )
     return label
 

@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -288,6 +289,19 @@ class AnswersStore:
             return None
         return data if data.get("key_version") == self.case.key_version else None
 
+    def _remove_stale_temp_files(self, older_than: float = 60.0) -> None:
+        """Delete temporary files left by saves that were killed half-way (see :func:`atomic_write`).
+
+        Only files older than a minute go: a younger one may belong to a save that another notebook
+        on the same answers file is making right now."""
+        now = time.time()
+        for temp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            try:
+                if now - temp.stat().st_mtime > older_than:
+                    temp.unlink()
+            except OSError:
+                pass  # gone already, or not ours to remove: harmless either way
+
     def load(self) -> Loaded:
         """Load the answers at start. Never raises for a bad file and never discards one.
 
@@ -297,6 +311,7 @@ class AnswersStore:
         (see :func:`salvage`) and saved, and the notes say what happened in plain words.
         """
         name = self.path.name
+        self._remove_stale_temp_files()
         try:
             raw = self._read()
         except OSError as error:

@@ -25,6 +25,8 @@ FORMAT = "attribution-lab-submission"
 SCHEMA_VERSION = 1
 #: A submission is a few kilobytes; anything over this is refused before parsing.
 MAX_SUBMISSION_BYTES = 1_000_000
+#: An answers file nests five levels (answers > statement > current > chain > label); allow some slack.
+MAX_DEPTH = 12
 
 Submission = dict[str, Any]
 
@@ -143,6 +145,19 @@ def submission_problems(data: Any, case: Case, file: str = "submission") -> list
     return problems
 
 
+def nesting_depth(data: Any, limit: int = MAX_DEPTH) -> int:
+    """How deeply lists and objects nest in parsed JSON, counted without recursion; stops past ``limit``."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in an answers file")
 
@@ -165,6 +180,8 @@ def parse_submission(raw: bytes, case: Case, file: str = "submission") -> Submis
         raise SubmissionError([Problem(file, None, None, "is nested too deeply to be an answers file")]) from None
     except ValueError as error:
         raise SubmissionError([Problem(file, None, None, f"is not valid JSON: {error}")]) from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise SubmissionError([Problem(file, None, None, "is nested too deeply to be an answers file")])
     problems = submission_problems(data, case, file)
     if problems:
         raise SubmissionError(problems)
