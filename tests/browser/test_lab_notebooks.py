@@ -1,0 +1,254 @@
+"""Every lesson and worksheet, run in JupyterLab in a real browser, behaves as a student sees it.
+
+For each notebook found in notebooks/ and exercises/: all cells run without an error output, the
+panel renders as live controls where the notebook builds one, a right and a wrong answer get the
+engine's feedback, the progress line counts them, and figures appear where the notebook draws any.
+One notebook is also restarted (its answers come back), and its answers are downloaded and restored
+into a fresh copy through the upload control.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import harness
+from attribution_lab import Case
+from attribution_lab.case import FIELD_NAMES
+from attribution_lab.engine import VERDICT_MARKS, check_statement
+from attribution_lab.submission import answers_of, parse_submission
+from conftest import notebook_ids, workspace
+
+pytestmark = pytest.mark.browser
+
+RIGHT = VERDICT_MARKS["correct"][0]
+WRONG = VERDICT_MARKS["wrong"][0]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def expected_lines(case: Case, statement_id: str, answers: dict[str, Any]) -> list[str]:
+    """The start of the engine's feedback for each field (symbol and field name, e.g. "✓ Origin")."""
+    result = check_statement(case, statement_id, answers)
+    return [f"{r.feedback.split(':', 1)[0]}" for r in result.fields]
+
+
+def open_and_run(page: Any, lab: harness.Server, path: str) -> None:
+    """Open a notebook in a workspace of its own, run every cell, wait until the kernel is idle."""
+    harness.open_in_lab(page, lab, path, workspace())
+    harness.run_all(page)
+    harness.wait_idle(page)
+
+
+def answer_right(panel: harness.PanelView, case: Case) -> tuple[str, dict[str, Any]]:
+    """Give the key's answer in every field the panel shows; return the statement id and answers."""
+    statement = panel.statement()
+    controls = panel.field_controls()
+    assert controls, f"the panel shows no control for any field; it shows:\n{panel.text()[:600]}"
+    answers = {name: statement.answers[name] for name in controls}
+    for name, value in answers.items():
+        panel.choose(name, value)
+    return statement.id, answers
+
+
+def answer_wrong(panel: harness.PanelView, case: Case) -> tuple[str, dict[str, Any]]:
+    """Give the key's answer everywhere but one field, which gets a label the engine calls wrong."""
+    statement = panel.statement()
+    controls = panel.field_controls()
+    answers = {name: statement.answers[name] for name in controls}
+    target = next(n for n in ("origin", "confidence", "claim_type", "red_flag", "chain") if n in controls)
+    wrong = harness.wrong_answer(case, statement, target)
+    answers[target] = (wrong,) if target == "chain" else wrong
+    for name, value in answers.items():
+        panel.choose(name, value)
+    return statement.id, answers
+
+
+def check_and_expect(panel: harness.PanelView, case: Case, sid: str, answers: dict[str, Any]) -> str:
+    """Press Check; the feedback must show the engine's verdict symbol and field name for each field."""
+    lines = expected_lines(case, sid, answers)
+    symbols = [line.split(" ", 1)[0] for line in lines]
+    text = panel.check(expect_in_feedback=symbols)
+    flat = _norm(text)
+    missing = [line for line in lines if _norm(line) not in flat]
+    assert not missing, f"{sid}: feedback lacks {missing}; it shows:\n{text}"
+    return text
+
+
+def go_next(panel: harness.PanelView) -> bool:
+    """Press Next; True if another statement is now shown."""
+    before = panel.statement().id
+    button = panel.button("Next")
+    if not button.count() or button.is_disabled():
+        return False
+    button.click()
+    for _ in range(50):
+        if panel.statement().id != before:
+            return True
+        panel.page.wait_for_timeout(100)
+    return False
+
+
+def go_to(panel: harness.PanelView, statement_id: str) -> None:
+    """Show ``statement_id`` by pressing Previous, then Next, as often as needed."""
+    order = [s.id for s in panel.case.statements]
+    for _ in range(2 * len(order)):
+        shown = panel.statement().id
+        if shown == statement_id:
+            return
+        panel.button("Previous" if order.index(shown) > order.index(statement_id) else "Next").click()
+        for _ in range(50):
+            if panel.statement().id != shown:
+                break
+            panel.page.wait_for_timeout(100)
+    raise AssertionError(f"could not reach {statement_id}; the panel shows {panel.statement().id}")
+
+
+def shown_answers(panel: harness.PanelView) -> dict[str, Any]:
+    """The answers the panel's controls show for the current statement, as label ids."""
+    out: dict[str, Any] = {}
+    for name, control in panel.field_controls().items():
+        ids = []
+        for text in control.selected:
+            for label in panel.case.labels(name).values():
+                if text in (label.name, label.id) or harness._norm(text).startswith(harness._norm(label.name)):
+                    ids.append(label.id)
+                    break
+        out[name] = tuple(sorted(ids)) if name == "chain" else (ids[0] if ids else None)
+    return out
+
+
+def as_shown(answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers in the form :func:`shown_answers` returns (chains sorted)."""
+    return {k: tuple(sorted(v)) if k == "chain" else v for k, v in answers.items()}
+
+
+def wait_progress(panel: harness.PanelView, wanted: tuple[int, int, int], timeout_ms: int = 10_000) -> None:
+    """Wait until the progress line reads ``wanted`` (answered, statements, right first time)."""
+    for _ in range(timeout_ms // 100):
+        if panel.progress() == wanted:
+            return
+        panel.page.wait_for_timeout(100)
+    assert panel.progress() == wanted, f"progress reads {panel.progress()}, expected {wanted}"
+
+
+@pytest.mark.parametrize("path", notebook_ids())
+def test_notebook_runs_and_panel_gives_feedback(page: Any, lab: harness.Server, case: Case, path: str) -> None:
+    """All cells run without error; the panel (if any) renders, checks a right and a wrong answer
+    with the engine's feedback and counts them in its progress line; figures (if any) appear."""
+    notebook = lab.root / path
+    open_and_run(page, lab, path)
+    try:
+        errors = harness.error_outputs(page)
+        assert not errors, f"{path} shows error output:\n" + "\n---\n".join(errors)
+
+        if harness.makes_figure(notebook):
+            assert harness.image_count(page) >= 1, f"{path} draws figures but no image appeared in its outputs"
+
+        if not harness.makes_panel(notebook):
+            return
+        panels = harness.find_panels(page, case)
+        assert panels, f"{path} builds a panel but none rendered (no live Check button)"
+        panel = panels[0]
+        panel.locator.scroll_into_view_if_needed()
+        start = panel.progress()
+        assert start is not None, f"no progress line ('N of M answered') in the panel:\n{panel.text()[:600]}"
+        answered, total, first = start
+
+        sid, answers = answer_right(panel, case)
+        text = check_and_expect(panel, case, sid, answers)
+        assert WRONG not in text, f"{sid}: the key's answers were marked wrong:\n{text}"
+        wait_progress(panel, (answered + 1, total, first + 1))
+
+        if go_next(panel):
+            sid2, wrong = answer_wrong(panel, case)
+            text = check_and_expect(panel, case, sid2, wrong)
+            assert WRONG in text, f"{sid2}: a wrong answer got no {WRONG}:\n{text}"
+            wait_progress(panel, (answered + 2, total, first + 1))
+        else:  # a panel of one statement: a second check of the same statement counts no new answer
+            sid2, wrong = answer_wrong(panel, case)
+            text = check_and_expect(panel, case, sid2, wrong)
+            assert WRONG in text, f"{sid2}: a wrong answer got no {WRONG}:\n{text}"
+            wait_progress(panel, (answered + 1, total, first + 1))
+    finally:
+        harness.screenshot(page, path.replace("/", "__"))
+
+
+def first_panel_notebook(lab: harness.Server) -> str:
+    """The first lesson (by name) that builds a panel."""
+    for path in harness.discover(lab.root, ("notebooks",)):
+        if harness.makes_panel(lab.root / path):
+            return path
+    pytest.fail("no lesson in notebooks/ builds a panel")
+
+
+def test_answers_survive_restart_download_and_restore(page: Any, lab: harness.Server, case: Case, tmp_path: Path) -> None:
+    """Answers come back after Restart Kernel and Run All; Download my answers gives a valid
+    submission; restoring that file into a fresh copy (empty answers folder) brings every answer back."""
+    path = first_panel_notebook(lab)
+    open_and_run(page, lab, path)
+    panel = harness.find_panels(page, case)[0]
+    given: dict[str, dict[str, Any]] = {}
+    sid, answers = answer_right(panel, case)
+    check_and_expect(panel, case, sid, answers)
+    given[sid] = answers
+    if go_next(panel):
+        sid, answers = answer_wrong(panel, case)
+        check_and_expect(panel, case, sid, answers)
+        given[sid] = answers
+    progress = panel.progress()
+    harness.screenshot(page, "restart-1-answered")
+
+    # Restart the kernel and run all again, as the Kernel menu does.
+    harness.restart_and_run_all(page)
+    page.wait_for_timeout(500)
+    harness.wait_idle(page)
+    panel = harness.find_panels(page, case)[0]
+    wait_progress(panel, progress)
+    for sid, answers in given.items():
+        go_to(panel, sid)
+        assert shown_answers(panel) == as_shown(answers), f"{sid}: after a restart the panel shows other answers"
+    harness.screenshot(page, "restart-2-after-restart")
+
+    # Download my answers: a real download of a valid submission holding what was given.
+    link = panel.locator.locator("a[download]").first
+    assert link.count(), "no Download my answers link (<a download>) in the panel"
+    with page.expect_download() as event:
+        link.click()
+    saved = tmp_path / (event.value.suggested_filename or "answers.json")
+    event.value.save_as(saved)
+    submission = parse_submission(saved.read_bytes(), case, str(saved))
+    current = answers_of(submission, "current")
+    for sid, answers in given.items():
+        assert as_shown({k: current.get(sid, {}).get(k) for k in answers}) == as_shown(
+            {k: tuple(v) if k == "chain" else v for k, v in answers.items()}
+        ), f"{sid}: the downloaded answers differ: {json.dumps(current.get(sid))}"
+
+    # A fresh copy with an empty answers folder, then Restore from file.
+    lab.shutdown_kernels()
+    lab.clear_answers()
+    fresh = str(Path(path).with_name(Path(path).stem + "_fresh_copy.ipynb"))
+    shutil.copy(lab.root / path, lab.root / fresh)
+    open_and_run(page, lab, fresh)
+    panel = harness.find_panels(page, case)[0]
+    assert panel.progress()[0] == 0, f"the fresh copy starts with answers: {panel.progress()}"
+    upload = panel.locator.locator(".widget-upload").first
+    assert upload.count(), "no Restore from file control (FileUpload) in the panel"
+    inputs = panel.locator.locator("input[type=file]")
+    if inputs.count():
+        inputs.first.set_input_files(str(saved))
+    else:  # ipywidgets keeps its file input out of the page: answer the file chooser instead
+        with page.expect_file_chooser() as chooser:
+            upload.click()
+        chooser.value.set_files(str(saved))
+    wait_progress(panel, progress)
+    for sid, answers in given.items():
+        go_to(panel, sid)
+        assert shown_answers(panel) == as_shown(answers), f"{sid}: the restored copy shows other answers"
+    harness.screenshot(page, "restart-3-restored")
