@@ -281,7 +281,8 @@ def code_of(notebook: Path) -> str:
 #: A code cell that builds the classification panel (``Panel(...)`` or a helper named ``*panel(``).
 PANEL_CALL = re.compile(r"\b\w*[Pp]anel\s*\(")
 #: A code cell that draws a figure: matplotlib itself or one of the module's plotting helpers.
-FIGURE_CALL = re.compile(r"\b(plt\.|matplotlib|pyplot|\w*plot\w*\s*\(|\w*(chart|timeline|dashboard|figure)\w*\s*\()")
+FIGURE_CALL = re.compile(
+    r"\b(plt\.\w+\s*\(|plots\.\w+\s*\(|report\.show\s*\(|\.plot\s*\(|\w*(chart|timeline|dashboard|figure)\w*\s*\()")
 
 
 def makes_panel(notebook: Path) -> bool:
@@ -429,14 +430,28 @@ FIND_PANELS_JS = """() => {
 #: Describes every choice control in a panel: kind, description, options, current selection.
 CONTROLS_JS = """(panel) => {
   const out = [];
-  const pick = panel.querySelectorAll('.widget-dropdown, .widget-toggle-buttons, .widget-select-multiple, .widget-select, .widget-radio');
-  pick.forEach((el, i) => {
+  const controls = Array.from(panel.querySelectorAll(
+    '.widget-dropdown, .widget-toggle-buttons, .widget-select-multiple, .widget-select, .widget-radio'));
+  // a group of two or more check boxes side by side answers one many-choice field (the chain)
+  const groups = new Set();
+  panel.querySelectorAll('.widget-checkbox').forEach(box => {
+    const parent = box.parentElement;
+    if (parent && parent.querySelectorAll(':scope > .widget-checkbox').length >= 2) groups.add(parent);
+  });
+  controls.push(...groups);
+  controls.sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) ? -1 : 1);
+  controls.forEach((el, i) => {
     el.setAttribute('data-al-control', String(i));
-    const label = el.querySelector('.widget-label');
+    const label = el.querySelector(':scope > .widget-label');
     const description = label ? label.textContent.trim() : '';
     let kind, options = [], selected = [];
     const select = el.querySelector('select');
-    if (select) {
+    if (groups.has(el)) {
+      kind = 'checkboxes';
+      const boxes = Array.from(el.querySelectorAll(':scope > .widget-checkbox'));
+      options = boxes.map(b => b.textContent.trim());
+      selected = boxes.filter(b => b.querySelector('input:checked')).map(b => b.textContent.trim());
+    } else if (select) {
       kind = select.multiple ? 'multiple' : 'select';
       options = Array.from(select.options).map(o => o.textContent.trim());
       selected = Array.from(select.options).filter(o => o.selected).map(o => o.textContent.trim());
@@ -447,17 +462,22 @@ CONTROLS_JS = """(panel) => {
       selected = buttons.filter(b => b.classList.contains('mod-active')).map(b => b.textContent.trim());
     } else {
       kind = 'radio';
-      const inputs = Array.from(el.querySelectorAll('label'));
-      options = inputs.map(l => l.textContent.trim());
-      selected = inputs.filter(l => l.querySelector('input:checked')).map(l => l.textContent.trim());
+      const labels = Array.from(el.querySelectorAll('.widget-radio-box label, label:has(input[type=radio])'));
+      options = labels.map(l => l.textContent.trim());
+      selected = labels.filter(l => l.querySelector('input:checked')).map(l => l.textContent.trim());
     }
     // a heading just before the control names its field when the control has no description
-    let before = el.previousElementSibling, heading = '';
-    if (before && !before.matches('.widget-dropdown, .widget-toggle-buttons, .widget-select-multiple')) heading = (before.textContent || '').trim().slice(0, 80);
+    const before = el.previousElementSibling;
+    const heading = before && !before.hasAttribute('data-al-control') ? (before.textContent || '').trim().slice(0, 80) : '';
     out.push({index: i, kind, description, heading, options, selected});
   });
   return out;
 }"""
+
+
+def _visible(text: str) -> str:
+    """Text without zero-width characters, trimmed."""
+    return re.sub(r"[\u200b-\u200d\ufeff]", "", text).strip()
 
 
 def _norm(text: str) -> str:
@@ -469,7 +489,7 @@ class Control:
     """One of the panel's choice controls, matched to the field it answers."""
 
     index: int
-    kind: str  # select, multiple, toggle or radio
+    kind: str  # select, multiple, toggle, radio or checkboxes
     field: str | None
     options: list[str]
     selected: list[str]
@@ -512,6 +532,9 @@ class PanelView:
         raw = self.locator.evaluate(CONTROLS_JS)
         controls = []
         for item in raw:
+            # ipywidgets puts a zero-width space before a check box's text: compare what people read
+            item["options"] = [_visible(o) for o in item["options"]]
+            item["selected"] = [_visible(o) for o in item["selected"]]
             controls.append(Control(item["index"], item["kind"], self._field_of(item), item["options"],
                                     item["selected"], item["description"]))
         self.controls = controls
@@ -589,12 +612,18 @@ class PanelView:
             element.locator("select").select_option(label=texts[0])
         elif control.kind == "toggle":
             element.locator("button", has_text=re.compile(rf"^\s*{re.escape(texts[0])}\s*$")).first.click()
+        elif control.kind == "checkboxes":
+            boxes = element.locator(":scope > .widget-checkbox")
+            for i, option in enumerate(control.options):
+                box = boxes.nth(i).locator("input[type=checkbox]")
+                if (option in texts) != box.is_checked():
+                    box.click()
         else:
-            element.locator("label", has_text=texts[0]).locator("input").check()
+            element.locator("label", has_text=re.compile(rf"^\s*{re.escape(texts[0])}\s*$")).locator("input").check()
 
     def button(self, name: str) -> Locator:
-        """The panel's button whose text starts with ``name``."""
-        return self.locator.get_by_role("button", name=re.compile(rf"^\s*{re.escape(name)}", re.I)).first
+        """The panel's button whose text holds the word ``name`` (icons and arrows around it allowed)."""
+        return self.locator.get_by_role("button", name=re.compile(rf"(^|\W){re.escape(name)}\b", re.I)).first
 
     def check(self, expect_in_feedback: Sequence[str] = (), timeout: float = 30) -> str:
         """Press Check and wait until the feedback shows every string of ``expect_in_feedback``."""

@@ -150,6 +150,10 @@ def test_notebook_runs_and_panel_gives_feedback(page: Any, lab: harness.Server, 
 
         if harness.makes_figure(notebook):
             assert harness.image_count(page) >= 1, f"{path} draws figures but no image appeared in its outputs"
+            figure = harness.notebook_scope(page).locator(".jp-OutputArea-output img").first
+            figure.scroll_into_view_if_needed()
+            assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), f"{path}: the first figure is empty"
+            harness.screenshot(page, path.replace("/", "__") + "-figure")
 
         if not harness.makes_panel(notebook):
             return
