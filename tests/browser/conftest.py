@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,15 +19,20 @@ import harness
 from attribution_lab import Case, load_case
 
 
-@pytest.fixture(autouse=True)
-def _browser_available() -> None:
-    """Skip (or, in CI, fail) when this machine has no browser to drive."""
+def require_browser() -> None:
+    """Skip (or, with CI set, fail) when this machine has no browser to drive."""
     reason = harness.browser_missing_reason()
     if reason is None:
         return
     if harness.in_ci():
         pytest.fail(f"CI is set but the browser tests cannot run: {reason}", pytrace=False)
     pytest.skip(f"browser tests need a browser: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _browser_available() -> None:
+    """Every browser test first checks that it can run (see :func:`require_browser`)."""
+    require_browser()
 
 
 @pytest.fixture(scope="session")
@@ -40,8 +44,7 @@ def case() -> Case:
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.Server]:
     """JupyterLab on 127.0.0.1 (random port and token) serving a copy of the student folders."""
-    if harness.browser_missing_reason():
-        pytest.skip("no browser")
+    require_browser()
     server = harness.start_lab(tmp_path_factory.mktemp("lab"))
     yield server
     server.stop()
@@ -50,8 +53,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.Server]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """The session's one headless Chromium (Debian's, never a downloaded one)."""
-    if harness.browser_missing_reason():
-        pytest.skip("no browser")
+    require_browser()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -92,14 +94,7 @@ def workspace() -> str:
     return f"t{secrets.token_hex(6)}"
 
 
-def served_notebooks(lab: harness.Server) -> list[str]:
-    """Every lesson and worksheet in the served copy."""
-    return harness.discover(lab.root)
-
-
 def notebook_ids() -> list[str]:
     """Lessons and worksheets of the source folder, for parametrising (found by globbing)."""
     return harness.discover(harness.source_root())
 
-
-SOURCE = Path(harness.source_root())

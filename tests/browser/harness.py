@@ -211,7 +211,8 @@ class Server:
                 self.process.wait(timeout=10)
 
 
-def _wait_until_ready(server: Server, path: str, timeout: float) -> None:
+def _wait_until_ready(server: Server, path: str, timeout: float, any_reply: bool = False) -> None:
+    """Poll ``path`` until it answers 200 (or, with ``any_reply``, any HTTP status at all)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -220,6 +221,9 @@ def _wait_until_ready(server: Server, path: str, timeout: float) -> None:
             with urllib.request.urlopen(f"{server.base}{path}", timeout=2) as reply:
                 if reply.status == 200:
                     return
+        except urllib.error.HTTPError:
+            if any_reply:
+                return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.25)
@@ -241,7 +245,9 @@ def start_lab(workdir: Path, source: Path | None = None) -> Server:
     log = workdir / "jupyterlab.log"
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={served}", "--expose-app-in-browser", *root_flags()]
+               f"--ServerApp.root_dir={served}", "--expose-app-in-browser",
+               # the same for Notebook 7's pages, served by this server under /notebooks/
+               "--JupyterNotebookApp.expose_app_in_browser=True", *root_flags()]
     process = subprocess.Popen(command, cwd=served, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     server = Server(process, port, token, served, answers, log)
     _wait_until_ready(server, f"/api/status?token={token}", timeout=60)
@@ -256,7 +262,8 @@ def start_voila(workdir: Path, lab: Server, notebook: str) -> Server:
     command = [sys.executable, "-m", "voila", notebook, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
     process = subprocess.Popen(command, cwd=lab.root, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     server = Server(process, port, "", lab.root, lab.answers, log)
-    _wait_until_ready(server, "/api/status", timeout=60)
+    # Voila runs the notebook only when the page is asked for: any answer means it is listening
+    _wait_until_ready(server, "/api/status", timeout=60, any_reply=True)
     return server
 
 
