@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/attribution-lab lab
 
+## Open the lessons as an app with Voila (panels and text, code hidden), on 127.0.0.1:8866.
+app: $(STAMP)
+	$(BIN)/attribution-lab app
+
 ## Run every test: unit, notebooks (nbval) and, where a browser exists, browser tests.
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from attribution_lab.cli import build_parser
-from attribution_lab.server import ALLOWED, START_NOTEBOOK, lab_command
+from attribution_lab.server import ALLOWED, APP_FOLDER, START_NOTEBOOK, app_command, lab_command
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,6 +150,36 @@ def test_make_lab_runs_attribution_lab_lab() -> None:
     assert re.search(r"attribution-lab lab\b", recipe), recipe
     assert not AUTH_OFF.search(recipe), recipe
     assert "jupyter lab" not in recipe and "jupyter-lab" not in recipe, "make lab must go through attribution-lab lab"
+
+
+def test_app_mode_serves_the_lessons_on_localhost_only(module_root: Path) -> None:
+    """``app_command`` runs Voila from the same Python on the lessons folder, binds 127.0.0.1 and
+    the port asked for, and adds --no-browser only when asked."""
+    command = app_command(module_root, port=8870, python="/venv/bin/python")
+    assert command[:3] == ["/venv/bin/python", "-m", "voila"]
+    assert command[3] == str(module_root / APP_FOLDER)
+    assert "--Voila.ip=127.0.0.1" in command and "--port=8870" in command
+    assert not any(part.startswith("--Voila.ip=") and part != "--Voila.ip=127.0.0.1" for part in command)
+    assert "--no-browser" not in command
+    assert "--no-browser" in app_command(module_root, open_browser=False)
+
+
+def test_the_app_subcommand_and_make_app() -> None:
+    """``attribution-lab app`` is registered, and the Makefile's ``app`` target runs it from the venv."""
+    args = build_parser().parse_args(["app", "--port", "8871", "--no-browser"])
+    assert (args.command, args.port, args.no_browser) == ("app", 8871, True)
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    match = re.search(r"^app:[^\n]*\n((?:\t[^\n]*\n)+)", makefile, re.MULTILINE)
+    assert match, "the Makefile has no app target"
+    assert re.search(r"attribution-lab app\b", match.group(1)), match.group(1)
+
+
+def test_app_refuses_a_folder_without_lessons(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``attribution-lab app --root X`` where X has no notebooks/ folder stops with a message naming it."""
+    from attribution_lab.cli import main
+
+    assert main(["app", "--root", str(tmp_path), "--no-browser"]) == 2
+    assert str(tmp_path / APP_FOLDER) in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""``attribution-lab lab``: start JupyterLab on the start notebook, safely.
+"""``attribution-lab lab`` and ``attribution-lab app``: start the module for one person, safely.
 
-The server binds 127.0.0.1 only and keeps Jupyter's token authentication on: nothing here can turn
-it off, and :func:`lab_command` is tested so that stays true.
+``lab`` opens JupyterLab on the start notebook; it binds 127.0.0.1 only and keeps Jupyter's token
+authentication on: nothing here can turn it off, and :func:`lab_command` is tested so that stays
+true. ``app`` serves the lessons with Voila ("app mode": the panels and text, no code), also on
+127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -51,6 +53,37 @@ def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple
     return command
 
 
+#: The folder Voila serves in app mode: the lessons (each worksheet is also reachable from JupyterLab).
+APP_FOLDER = "notebooks"
+APP_PORT = 8866
+
+
+def app_command(root: Path, *, port: int = APP_PORT, open_browser: bool = True, python: str = sys.executable) -> list[str]:
+    """The command line that serves ``root``/notebooks with Voila on 127.0.0.1 (code cells hidden).
+
+    Voila lists the lessons; opening one runs it on the server and shows its text, figures and panels
+    without the code. Only 127.0.0.1 is bound: app mode is for one person on their own machine (a
+    class uses JupyterHub, see docs/jupyterhub.md).
+    """
+    command = [python, "-m", "voila", str(root / APP_FOLDER), "--Voila.ip=127.0.0.1", f"--port={port}"]
+    if not open_browser:
+        command.append("--no-browser")
+    return command
+
+
+def _app(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    if not (root / APP_FOLDER).is_dir():
+        print(f"error: {root / APP_FOLDER} is not a folder; run this in the module's folder or pass --root", file=sys.stderr)
+        return 2
+    command = app_command(root, port=args.port, open_browser=not args.no_browser)
+    print(f"Serving the lessons as an app on http://127.0.0.1:{args.port}/ (code hidden). Stop it with Ctrl+C.", flush=True)
+    try:
+        return subprocess.call(command, cwd=root, env=dict(os.environ))
+    except KeyboardInterrupt:
+        return 0
+
+
 def _lab(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     command = lab_command(root, port=args.port, extra=args.extra)
@@ -62,9 +95,14 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add the ``lab`` subcommand."""
+    """Add the ``lab`` and ``app`` subcommands."""
     lab = commands.add_parser("lab", help="open the module in JupyterLab on the start notebook (127.0.0.1, token on)")
     lab.add_argument("--root", default=".", help="the module's folder (default: the current folder)")
     lab.add_argument("--port", type=int, default=None, help="port (default: Jupyter's choice, 8888 or the next free one)")
     lab.add_argument("extra", nargs="*", help="further JupyterLab options, from a short list that cannot change the address or authentication")
     lab.set_defaults(run=_lab)
+    app = commands.add_parser("app", help="serve the lessons with Voila on 127.0.0.1: panels and text, code hidden")
+    app.add_argument("--root", default=".", help="the module's folder (default: the current folder)")
+    app.add_argument("--port", type=int, default=APP_PORT, help=f"port (default: {APP_PORT})")
+    app.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    app.set_defaults(run=_app)
