@@ -397,6 +397,42 @@ def image_count(page: Page) -> int:
     return notebook_scope(page).locator(".jp-OutputArea-output img").count()
 
 
+CELL_SOURCES_JS = """() => {
+  const w = window.jupyterapp.shell.currentWidget;
+  return w.content.widgets.map(c => c.model.sharedModel.getSource());
+}"""
+
+SET_AND_RUN_CELL_JS = """async ([index, source]) => {
+  const app = window.jupyterapp;
+  const w = app.shell.currentWidget;
+  w.content.widgets[index].model.sharedModel.setSource(source);
+  w.content.activeCellIndex = index;
+  await app.commands.execute('notebook:run-cell');
+}"""
+
+CELL_OUTPUT_JS = """(index) => {
+  const cell = window.jupyterapp.shell.currentWidget.content.widgets[index];
+  const area = cell.node.querySelector('.jp-OutputArea');
+  return area ? area.innerText : '';
+}"""
+
+
+def cell_sources(page: Page) -> list[str]:
+    """The source of every cell of the current notebook, as the notebook's model holds it."""
+    return page.evaluate(CELL_SOURCES_JS)
+
+
+def edit_and_run_cell(page: Page, index: int, source: str) -> None:
+    """Replace cell ``index``'s source (as typing would) and run that cell; waits for the kernel."""
+    page.evaluate(SET_AND_RUN_CELL_JS, [index, source])
+    wait_idle(page)
+
+
+def cell_output(page: Page, index: int) -> str:
+    """What cell ``index`` shows below it, as text."""
+    return page.evaluate(CELL_OUTPUT_JS, index)
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/screenshots/ and return its path."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

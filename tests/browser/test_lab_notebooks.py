@@ -3,13 +3,17 @@
 For each notebook found in notebooks/ and exercises/: all cells run without an error output, the
 panel renders as live controls where the notebook builds one, a right and a wrong answer get the
 engine's feedback, the progress line counts them, and figures appear where the notebook draws any.
-One notebook is also restarted (its answers come back), and its answers are downloaded and restored
-into a fresh copy through the upload control.
+A worksheet's controls are its answers cell: a right and a wrong answer are written into it in the
+page and the cell is run; its printed feedback and its "N of M statements right" line must follow.
+One lesson is also restarted (its answers come back), and its answers are downloaded and restored
+into a fresh copy through the upload control; one worksheet is restarted and its answers stay
+recorded.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,7 @@ from attribution_lab import Case
 from attribution_lab.case import FIELD_NAMES
 from attribution_lab.engine import VERDICT_MARKS, check_statement
 from attribution_lab.submission import answers_of, parse_submission
+from attribution_lab.text import format_result
 from conftest import notebook_ids, workspace
 
 pytestmark = pytest.mark.browser
@@ -37,6 +42,64 @@ def expected_lines(case: Case, statement_id: str, answers: dict[str, Any]) -> li
     """The start of the engine's feedback for each field (symbol and field name, e.g. "✓ Origin")."""
     result = check_statement(case, statement_id, answers)
     return [f"{r.feedback.split(':', 1)[0]}" for r in result.fields]
+
+
+#: A worksheet's check call, e.g. ``worksheet.check("chain", answers)``: the field it grades.
+WORKSHEET_CHECK = re.compile(r"""\.check\(\s*["'](\w+)["']\s*,\s*\w+\s*\)""")
+#: An unanswered entry of a worksheet's answers dictionary: ``    "S01": ...,``.
+PLACEHOLDER = re.compile(r"""^(\s*)["'](S\d+)["']\s*:\s*\.\.\.\s*,\s*$""", re.M)
+#: A worksheet's score line, e.g. "Chain: 1 of 17 statements right".
+WORKSHEET_PROGRESS = re.compile(r"(\d+) of (\d+) statements right")
+
+
+def is_worksheet(notebook: Path) -> bool:
+    """True when the notebook has an answers cell with placeholders that a check call grades."""
+    return bool(WORKSHEET_CHECK.search(harness.code_of(notebook)) and PLACEHOLDER.search(harness.code_of(notebook)))
+
+
+def recorded(lab: harness.Server, case: Case) -> dict[str, dict[str, Any]]:
+    """The current answers in the answers file the kernels wrote (empty when there is none)."""
+    files = sorted(lab.answers.glob(f"answers-{case.id}.json"))
+    if not files:
+        return {}
+    return answers_of(parse_submission(files[0].read_bytes(), case, str(files[0])), "current")
+
+
+def answer_worksheet(page: Any, lab: harness.Server, case: Case) -> tuple[int, str, dict[str, Any], int]:
+    """Write the key's answer for the first placeholder and a wrong one for the second into the
+    worksheet's answers cell, in the page, and run that cell; check what it prints.
+
+    Returns the cell's index, the field, the answers given and the worksheet's statement count.
+    """
+    sources = harness.cell_sources(page)
+    index = next(i for i, s in enumerate(sources) if WORKSHEET_CHECK.search(s) and PLACEHOLDER.search(s))
+    source = sources[index]
+    field = WORKSHEET_CHECK.search(source).group(1)
+    placeholders = PLACEHOLDER.findall(source)
+    before = WORKSHEET_PROGRESS.search(harness.cell_output(page, index))
+    assert before, f"the unanswered worksheet prints no score line:\n{harness.cell_output(page, index)}"
+    assert (int(before.group(1)), int(before.group(2))) == (0, len(placeholders)), before.group(0)
+
+    right_id, wrong_id = placeholders[0][1], placeholders[1][1]
+    right = case.statement(right_id).answers[field]
+    wrong = harness.wrong_answer(case, case.statement(wrong_id), field)
+    given = {right_id: list(right) if field == "chain" else right,
+             wrong_id: [wrong] if field == "chain" else wrong}
+    for sid, value in given.items():
+        source = re.sub(rf"""^(\s*)["']{sid}["']\s*:\s*\.\.\.\s*,\s*$""",
+                        lambda m, s=sid, v=value: f'{m.group(1)}"{s}": {json.dumps(v)},', source, count=1, flags=re.M)
+    harness.edit_and_run_cell(page, index, source)
+    shown = _norm(harness.cell_output(page, index))
+
+    right_text = format_result(check_statement(case, right_id, {field: right}))
+    assert _norm(right_text) in shown, f"{right_id}: the key's answer did not get the engine's feedback:\n{shown}"
+    wrong_feedback = check_statement(case, wrong_id, {field: given[wrong_id]}).fields[0].feedback
+    assert wrong_feedback.startswith(WRONG) and _norm(wrong_feedback) in shown, (
+        f"{wrong_id}: the wrong answer did not get the engine's feedback {wrong_feedback!r}:\n{shown}")
+    after = WORKSHEET_PROGRESS.search(shown)
+    assert after and (int(after.group(1)), int(after.group(2))) == (1, len(placeholders)), (
+        f"the score line did not count one right answer: {after.group(0) if after else shown}")
+    return index, field, given, len(placeholders)
 
 
 def open_and_run(page: Any, lab: harness.Server, path: str) -> None:
@@ -155,6 +218,13 @@ def test_notebook_runs_and_panel_gives_feedback(page: Any, lab: harness.Server, 
             assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), f"{path}: the first figure is empty"
             harness.screenshot(page, path.replace("/", "__") + "-figure")
 
+        if is_worksheet(notebook):
+            _, field, given, _ = answer_worksheet(page, lab, case)
+            saved = recorded(lab, case)
+            for sid, value in given.items():
+                assert as_shown({field: saved.get(sid, {}).get(field)}) == as_shown({field: value}), (
+                    f"{sid}: the answers file holds {saved.get(sid)}, not the answer checked")
+
         if not harness.makes_panel(notebook):
             return
         panels = harness.find_panels(page, case)
@@ -190,6 +260,26 @@ def first_panel_notebook(lab: harness.Server) -> str:
         if harness.makes_panel(lab.root / path):
             return path
     pytest.fail("no lesson in notebooks/ builds a panel")
+
+
+def test_worksheet_answers_survive_a_restart(page: Any, lab: harness.Server, case: Case) -> None:
+    """A worksheet answered in the page, saved, then Restart Kernel and Run All: the answers cell
+    still holds the answers, its score line reads the same, and the answers file still records them."""
+    path = next(p for p in harness.discover(lab.root, ("exercises",)) if is_worksheet(lab.root / p))
+    open_and_run(page, lab, path)
+    index, field, given, total = answer_worksheet(page, lab, case)
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    harness.restart_and_run_all(page)
+    page.wait_for_timeout(500)
+    harness.wait_idle(page)
+    shown = _norm(harness.cell_output(page, index))
+    progress = WORKSHEET_PROGRESS.search(shown)
+    assert progress and (int(progress.group(1)), int(progress.group(2))) == (1, total), shown
+    saved = recorded(lab, case)
+    for sid, value in given.items():
+        assert as_shown({field: saved.get(sid, {}).get(field)}) == as_shown({field: value}), (
+            f"{sid}: after a restart the answers file holds {saved.get(sid)}")
+    harness.screenshot(page, "restart-worksheet-" + path.replace("/", "__"))
 
 
 def test_answers_survive_restart_download_and_restore(page: Any, lab: harness.Server, case: Case, tmp_path: Path) -> None:
