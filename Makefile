@@ -33,7 +33,7 @@ exercises: $(STAMP)
 
 ## Re-run the solutions and store their outputs (after a deliberate change to the key), then the exercises.
 solutions: $(STAMP)
-	ATTRIBUTION_LAB_ANSWERS_DIR=$$(mktemp -d) $(BIN)/jupyter nbconvert --to notebook --execute --inplace solutions/*.ipynb
+	$(BIN)/attribution-lab refresh-solutions solutions
 	$(MAKE) exercises
 
 clean:

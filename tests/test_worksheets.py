@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,13 +13,15 @@ import pytest
 from attribution_lab import cli
 from attribution_lab.store import AnswersStore
 from attribution_lab.worksheets import (
-
     ExerciseError,
     Worksheet,
     WorksheetError,
     exercise_from_solution,
     make_exercises,
     notebook_bytes,
+    refresh_solutions,
+    refreshed_solution,
+    solution_bytes,
     strip_source,
 )
 
@@ -309,3 +312,43 @@ def test_exercise_does_not_depend_on_how_the_solution_was_saved() -> None:
     as_lines["cells"][0]["source"] = ["x = 1  # SOLUTION\n", "print(x)"]
     as_lines["cells"][1]["source"] = ["# Title\n", "\n", "Text"]
     assert notebook_bytes(exercise_from_solution(as_text)) == notebook_bytes(exercise_from_solution(as_lines))
+
+
+def test_refreshed_solution_takes_outputs_and_keeps_the_authors_form() -> None:
+    """Only outputs and execution counts come from the run; sources and metadata stay as written,
+    and outputs given as lists of lines are joined into one string (the stored form)."""
+    notebook = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "# Title"},
+        {"cell_type": "code", "execution_count": 1, "metadata": {"tags": ["x"]}, "outputs": [],
+         "source": "print('a')"},
+    ], "metadata": {"kernelspec": {"name": "python3"}}, "nbformat": 4, "nbformat_minor": 5}
+    executed = {"cells": [
+        {"cell_type": "markdown", "metadata": {"changed": True}, "source": ["# Other"]},
+        {"cell_type": "code", "execution_count": 7, "metadata": {"execution": {}}, "source": ["print('b')"],
+         "outputs": [{"name": "stdout", "output_type": "stream", "text": ["a\n", "b\n"]}]},
+    ]}
+    result = refreshed_solution(notebook, executed)
+    assert result["cells"][0] == notebook["cells"][0]
+    code = result["cells"][1]
+    assert (code["source"], code["metadata"], code["execution_count"]) == ("print('a')", {"tags": ["x"]}, 7)
+    assert code["outputs"] == [{"name": "stdout", "output_type": "stream", "text": "a\nb\n"}]
+    assert notebook["cells"][1]["outputs"] == [], "the solution passed in must not change"
+    with pytest.raises(ExerciseError, match="cells"):
+        refreshed_solution(notebook, {"cells": executed["cells"][:1]})
+
+
+@pytest.mark.slow
+def test_refreshing_a_current_solution_changes_no_byte_and_a_stale_one_is_repaired(tmp_path: Path) -> None:
+    """refresh-solutions on a copy of a committed solution leaves it byte for byte as it is; with
+    one stored output altered, the run puts the true output back and reports the file."""
+    name = "04_chain_worksheet.ipynb"
+    shutil.copy(ROOT / "solutions" / name, tmp_path / name)
+    assert refresh_solutions(tmp_path) == []
+    assert (tmp_path / name).read_bytes() == (ROOT / "solutions" / name).read_bytes()
+
+    stale = json.loads((tmp_path / name).read_text("utf-8"))
+    last = next(c for c in reversed(stale["cells"]) if c["cell_type"] == "code" and c["outputs"])
+    last["outputs"] = [{"name": "stdout", "output_type": "stream", "text": "an old output\n"}]
+    (tmp_path / name).write_bytes(solution_bytes(stale))
+    assert refresh_solutions(tmp_path) == [tmp_path / name]
+    assert (tmp_path / name).read_bytes() == (ROOT / "solutions" / name).read_bytes()

@@ -25,8 +25,10 @@ import argparse
 import ast
 import copy
 import json
+import os
 import re
 import sys
+import tempfile
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -36,7 +38,7 @@ from .case import DEFAULT_CASE, FIELD_NAMES, FIELDS, Case, load_case
 from .engine import Score, check_statement, is_unanswered, score
 from .errors import AttributionLabError, UnknownLabelError, UnknownStatementError
 from .lessons import lesson as find_lesson
-from .store import AnswersStore, StoreError, default_answers_path
+from .store import ANSWERS_DIR_ENV, AnswersStore, StoreError, default_answers_path
 from .submission import Submission, record_check
 from .text import format_choices, format_result, format_statement
 
@@ -328,6 +330,81 @@ def stale_exercises(solutions_dir: str | Path, exercises_dir: str | Path) -> lis
     return sorted(p for p in Path(exercises_dir).glob("*.ipynb") if p.name not in names)
 
 
+def _joined(value: Any) -> Any:
+    """A notebook text field as one string (nbformat may hand it back as a list of lines)."""
+    return "".join(value) if isinstance(value, list) else value
+
+
+def refreshed_solution(notebook: Mapping[str, Any], executed: Mapping[str, Any]) -> dict[str, Any]:
+    """``notebook`` with the outputs and execution counts of ``executed`` (the same notebook, run).
+
+    Sources, metadata and the cells' own form are kept as the author wrote them, so a refresh
+    changes only what the run printed and the diff shows exactly that.
+    """
+    cells, ran = notebook.get("cells", []), executed.get("cells", [])
+    if len(cells) != len(ran):
+        raise ExerciseError(f"the run has {len(ran)} cells, the solution {len(cells)}")
+    result = copy.deepcopy(dict(notebook))
+    for cell, run in zip(result["cells"], ran):
+        if cell.get("cell_type") != "code":
+            continue
+        outputs = copy.deepcopy(list(run.get("outputs", [])))
+        for output in outputs:
+            if "text" in output:
+                output["text"] = _joined(output["text"])
+            if "data" in output:
+                output["data"] = {k: v if k.endswith("json") else _joined(v) for k, v in output["data"].items()}
+        cell["outputs"] = outputs
+        cell["execution_count"] = run.get("execution_count")
+    return result
+
+
+def solution_bytes(notebook: Mapping[str, Any]) -> bytes:
+    """A solution notebook in the form it is stored in: key order kept, indent 1, a trailing newline."""
+    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def refresh_solutions(solutions_dir: str | Path, timeout: int = 600) -> list[Path]:
+    """Run every solution notebook in ``solutions_dir`` and store its new outputs in place.
+
+    Returns the solutions whose bytes changed. Needs nbclient and nbformat (installed with the
+    ``lab`` extra); a solution that raises an error is left as it was and the error is raised.
+    """
+    import nbclient
+    import nbformat
+
+    changed: list[Path] = []
+    for path in sorted(Path(solutions_dir).glob("*.ipynb")):
+        text = path.read_text("utf-8")
+        run = nbformat.reads(text, as_version=4)
+        nbclient.NotebookClient(run, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}}).execute()
+        data = solution_bytes(refreshed_solution(json.loads(text), json.loads(nbformat.writes(run))))
+        if data != text.encode("utf-8"):
+            path.write_bytes(data)
+            changed.append(path)
+    return changed
+
+
+def _refresh_solutions(args: argparse.Namespace) -> int:
+    # Solutions check with record=False, but a run must never touch a real answers file all the same.
+    with tempfile.TemporaryDirectory() as answers:
+        previous = os.environ.get(ANSWERS_DIR_ENV)
+        os.environ[ANSWERS_DIR_ENV] = answers
+        try:
+            changed = refresh_solutions(args.solutions_dir)
+        finally:
+            if previous is None:
+                os.environ.pop(ANSWERS_DIR_ENV, None)
+            else:
+                os.environ[ANSWERS_DIR_ENV] = previous
+    for path in changed:
+        print(f"new outputs stored in {path}")
+    if not changed:
+        print("every solution's stored outputs are current")
+    return 0
+
+
 def _make_exercises(args: argparse.Namespace) -> int:
     for path in make_exercises(args.solutions_dir, args.exercises_dir):
         print(f"wrote {path}")
@@ -338,11 +415,15 @@ def _make_exercises(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add ``make-exercises SOLUTIONS_DIR EXERCISES_DIR`` to the command line."""
+    """Add ``make-exercises SOLUTIONS_DIR EXERCISES_DIR`` and ``refresh-solutions SOLUTIONS_DIR``."""
     parser = commands.add_parser("make-exercises", help="generate exercise notebooks from solution notebooks")
     parser.add_argument("solutions_dir", metavar="SOLUTIONS_DIR", help="folder of solution notebooks (hand-edited)")
     parser.add_argument("exercises_dir", metavar="EXERCISES_DIR", help="folder to write the exercises into")
     parser.set_defaults(run=_make_exercises)
+    refresh = commands.add_parser("refresh-solutions",
+                                  help="run the solution notebooks and store their new outputs (sources untouched)")
+    refresh.add_argument("solutions_dir", metavar="SOLUTIONS_DIR", help="folder of solution notebooks")
+    refresh.set_defaults(run=_refresh_solutions)
 
 
 __all__ = [
