@@ -55,12 +55,13 @@ def test_a_wrong_origin_points_at_the_cue(kursk) -> None:
 
 
 def test_feedback_carries_the_rationale_and_the_rule(kursk) -> None:
-    """The result holds the key's rationale and the text of the confidence rule that decides it."""
+    """The result holds the key's rationale and the confidence rule that decides it, read as the
+    panel shows it: "R3, One good source is moderate: ..." (id, name, text)."""
     statement = kursk.statements[0]
     result = check_statement(kursk, statement.id, {"confidence": "low"})
     assert result.rationale == statement.rationale
     rule = kursk.rules[statement.confidence_rule]
-    assert result.rule.startswith(rule.id) and rule.text in result.rule
+    assert result.rule == f"{rule.id}, {rule.name}: {rule.text}"
 
 
 def test_chain_earns_partial_credit_by_overlap(kursk) -> None:

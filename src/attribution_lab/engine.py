@@ -199,7 +199,7 @@ def check_statement(case: Case, statement_id: str, answers: Mapping[str, Any]) -
         statement_id=statement.id,
         fields=results,
         rationale=statement.rationale,
-        rule=f"{rule.id} {rule.name}: {rule.text}",
+        rule=f"{rule.id}, {rule.name}: {rule.text}",
         cue=statement.cue,
         uncertain=statement.uncertain,
     )
