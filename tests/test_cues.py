@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attribution_lab import builtin_cases, load_case
-from attribution_lab.cues import detect, find_cues, guess_origin, label_for_class, make_unique, primary_cue, split_statements
+from attribution_lab.cues import detect, find_cues, guess_origin, label_for_class, make_unique, occurs_more_than_once, primary_cue, split_statements
 
 
 def _plain(vocabulary) -> dict[str, dict[str, str]]:
@@ -56,6 +56,17 @@ def test_repeated_sentences_are_merged_until_every_quote_is_unique() -> None:
     segments = make_unique(text, split_statements(text))
     assert all(text.count(s.text) == 1 for s in segments)
     assert "Prices rose. Nobody knows why." in [s.text for s in segments]
+
+
+def test_overlapping_repeats_are_merged_too() -> None:
+    """"The \\n The" occurs twice in "The \\n The \\n The The" when occurrences may overlap, as the
+    loader counts them; merging goes on until the quote truly occurs once (found by hypothesis)."""
+    text = "The \n The \n The The"
+    segments = make_unique(text, split_statements(text))
+    for segment in segments:
+        first = text.find(segment.text)
+        assert text.find(segment.text, first + 1) == -1, f"{segment.text!r} occurs twice in {text!r}"
+    assert occurs_more_than_once("a a a", "a a") and not occurs_more_than_once("a a a", "a a a")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from attribution_lab import CaseError, load_case
@@ -217,6 +217,7 @@ _PIECES = st.sampled_from(
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_PIECES, min_size=1, max_size=50).map(" ".join))
+@example("The \n The \n The The")  # overlapping repeats: once merged too early
 def test_every_draft_of_any_text_passes_the_loader_as_a_draft(text: str) -> None:
     """For any text with words, the draft key satisfies the schema and the quote rules (drafts
     allowed) and reports one draft problem per statement otherwise."""

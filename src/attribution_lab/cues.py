@@ -116,6 +116,13 @@ def split_statements(text: str) -> list[Segment]:
     return segments
 
 
+def occurs_more_than_once(text: str, piece: str) -> bool:
+    """True when ``piece`` occurs twice or more in ``text``, overlapping occurrences included (the
+    loader counts them too: in "a a a", "a a" occurs twice)."""
+    first = text.find(piece)
+    return first != -1 and text.find(piece, first + 1) != -1
+
+
 def make_unique(text: str, segments: Sequence[Segment]) -> list[Segment]:
     """Merge each statement whose text occurs more than once in ``text`` with the next statement
     (or, at the end, the previous one) until it occurs once, so every quote is a unique substring."""
@@ -123,7 +130,7 @@ def make_unique(text: str, segments: Sequence[Segment]) -> list[Segment]:
     i = 0
     while i < len(merged):
         segment = merged[i]
-        if text.count(segment.text) <= 1 or len(merged) == 1:
+        if not occurs_more_than_once(text, segment.text) or len(merged) == 1:
             i += 1
             continue
         if i + 1 < len(merged):
