@@ -134,3 +134,18 @@ def test_text_interface_prints_the_same_feedback(kursk, capsys) -> None:
     assert out.startswith("S10:")
     assert "✓ Origin: right" in out and "✓ Red flag: right" in out
     assert "Why:" in out and "Still uncertain:" in out
+
+
+def test_text_interface_keeps_the_rationale_back_until_a_field_is_answered(kursk, capsys) -> None:
+    """check() with no field, or with only placeholders, names what is missing but shows neither
+    the rationale, nor the rule, nor the uncertainty: they would give the answer away."""
+    from attribution_lab import check
+
+    statement = kursk.statement("S10")
+    for answers in ({}, {"origin": ...}, {"origin": None, "confidence": ""}):
+        check("S10", **answers)
+        out = capsys.readouterr().out
+        assert out.startswith("S10:") and "Answer at least one field" in out, out
+        assert "Why:" not in out and statement.rationale[:40] not in out and "Confidence rule" not in out, out
+    check("S10", origin=..., confidence="low")
+    assert "Why:" in capsys.readouterr().out, "one answered field is a try: the rationale follows"

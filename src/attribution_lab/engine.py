@@ -79,9 +79,14 @@ class StatementResult:
     statement_id: str
     fields: tuple[FieldResult, ...]
     rationale: str
-    rule: str  # "R3 One good source is moderate: ..."
+    rule: str  # "R3, One good source is moderate: ..."
     cue: str | None
     uncertain: str | None
+
+    @property
+    def attempted(self) -> bool:
+        """True when at least one field was answered: only then may the rationale be shown."""
+        return any(f.verdict != "unanswered" for f in self.fields)
 
     @property
     def all_right(self) -> bool:

@@ -11,10 +11,15 @@ from .engine import StatementResult, check_statement
 
 
 def format_result(result: StatementResult, *, width: int = 88) -> str:
-    """The feedback on one statement as plain text: a line per field, then why."""
+    """The feedback on one statement as plain text: a line per field, then why (only once at least
+    one field is answered)."""
     lines = [f"{result.statement_id}:"]
     for field in result.fields:
         lines.extend(textwrap.wrap(field.feedback, width, initial_indent="  ", subsequent_indent="    "))
+    if not result.attempted:
+        # The rationale gives the answers away: as in the panel, it comes only after a real try.
+        lines.append("  Answer at least one field to see the feedback and why.")
+        return "\n".join(lines)
     lines.extend(textwrap.wrap(f"Why: {result.rationale}", width, initial_indent="  ", subsequent_indent="    "))
     lines.extend(textwrap.wrap(f"Confidence rule {result.rule}", width, initial_indent="  ", subsequent_indent="    "))
     if result.uncertain:
