@@ -156,7 +156,8 @@ def _draw_estimates(ax, case: Case, quantity: str) -> None:
         ax.set_xlim(first - timedelta(days=pad), last + timedelta(days=pad * 3))
         locator = AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        # the offset names the year only ("2025", not "2025-May"): the ticks already name the months
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, offset_formats=["", "%Y", "%Y", "%Y", "%Y", "%Y"]))
     ax.set_title(f"Estimates of {quantity} over time, and the article's figure", loc="left")
     ax.set_xlabel("Date the estimate was published")
     ax.set_ylabel(f"{quantity.capitalize()} (number of people)")
