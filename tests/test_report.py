@@ -225,3 +225,14 @@ def test_report_of_a_synthetic_class_says_so(tmp_path, capsys):
     assert main(["report", str(tmp_path / "class"), "--out", str(tmp_path / "rep")]) == 0
     assert "synthetic students" in (tmp_path / "rep" / "index.html").read_text("utf-8")
 
+
+
+def test_long_label_names_are_cut_on_the_axes_only() -> None:
+    """A label name longer than TICK_CHARS is cut with an ellipsis for an axis (so the figure keeps
+    room to draw); shorter names are drawn whole."""
+    from attribution_lab.report import TICK_CHARS, _tick
+
+    long_name = "A very long origin label name that a case author might write"
+    assert len(_tick(long_name)) == TICK_CHARS and _tick(long_name).endswith("…")
+    assert long_name.startswith(_tick(long_name)[:-1])
+    assert _tick("Named expert") == "Named expert"

@@ -344,6 +344,16 @@ def _label_name(case: Case, field_name: str, value: Any) -> str:
     return labels[value].name
 
 
+#: Longest tick label drawn in a figure; longer label names are cut with "…" so that a case with
+#: long names still gets readable axes (the full names are in the summary page).
+TICK_CHARS = 30
+
+
+def _tick(text: str) -> str:
+    """A label name short enough for an axis."""
+    return text if len(text) <= TICK_CHARS else text[: TICK_CHARS - 1].rstrip() + "…"
+
+
 def _new_figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure  # no pyplot: nothing global, works under Agg anywhere
 
@@ -397,8 +407,8 @@ def figure_origin_confusion(case: Case, stats: ClassStatistics) -> Any:
     shares = [[n / t for n in row] for row, t in zip(c.counts, totals)]
     image = ax.imshow(shares, cmap=HEATMAP, vmin=0, vmax=1, aspect="auto")
     _annotate(ax, shares, [[str(n) if n else "" for n in row] for row in c.counts], 1)
-    ax.set_xticks(range(len(c.columns)), [_label_name(case, "origin", x) for x in c.columns], rotation=35, ha="right", fontsize=8)
-    ax.set_yticks(range(len(c.rows)), [_label_name(case, "origin", x) for x in c.rows], fontsize=8)
+    ax.set_xticks(range(len(c.columns)), [_tick(_label_name(case, "origin", x)) for x in c.columns], rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(len(c.rows)), [_tick(_label_name(case, "origin", x)) for x in c.rows], fontsize=8)
     ax.set_xlabel("Origin the students chose (first try)")
     ax.set_ylabel("Origin in the key")
     ax.set_title("Origin confusion: numbers are answers; colour is the share of the row")
@@ -416,7 +426,7 @@ def figure_confidence_calibration(case: Case, stats: ClassStatistics) -> Any:
     shares = [[n / t for n in row] for row, t in zip(cal.counts, totals)]
     image = ax.imshow(shares, cmap=HEATMAP, vmin=0, vmax=1)
     _annotate(ax, shares, [[f"{s:.0%}\n({n})" if n else "" for s, n in zip(srow, crow)] for srow, crow in zip(shares, cal.counts)], 1)
-    names = [_label_name(case, "confidence", x) for x in cal.levels]
+    names = [_tick(_label_name(case, "confidence", x)) for x in cal.levels]
     ax.set_xticks(range(len(names)), names)
     ax.set_yticks(range(len(names)), names)
     ax.set_xlabel("Confidence the students gave (first try)")
