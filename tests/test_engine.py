@@ -149,3 +149,20 @@ def test_text_interface_keeps_the_rationale_back_until_a_field_is_answered(kursk
         assert "Why:" not in out and statement.rationale[:40] not in out and "Confidence rule" not in out, out
     check("S10", origin=..., confidence="low")
     assert "Why:" in capsys.readouterr().out, "one answered field is a try: the rationale follows"
+
+
+def test_a_wrong_origin_gets_a_hint_that_fits_the_statement(kursk) -> None:
+    """With a cue, the hint quotes it and says to follow it back; without one, it asks whose voice
+    it is and never tells the student to follow a cue that is not there."""
+    from attribution_lab.engine import check_field
+
+    def wrong_origin(statement):
+        return next(label for label in kursk.labels("origin")
+                    if check_field(kursk, statement, "origin", label).verdict == "wrong")
+
+    with_cue = next(s for s in kursk.statements if s.cue)
+    without = next(s for s in kursk.statements if not s.cue)
+    feedback = check_field(kursk, with_cue, "origin", wrong_origin(with_cue)).feedback
+    assert f"“{with_cue.cue}”" in feedback and "Follow the cue back" in feedback
+    feedback = check_field(kursk, without, "origin", wrong_origin(without)).feedback
+    assert "There is no attribution cue here" in feedback and "Follow the cue" not in feedback

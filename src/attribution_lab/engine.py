@@ -179,7 +179,8 @@ def check_field(case: Case, statement: Statement, field: str, value: Any) -> Fie
     if field == "origin" and statement.cue:
         hint = f"Look at the cue “{statement.cue}”: whom does it point to? " + hint
     elif field == "origin":
-        hint = "There is no attribution cue here: whose voice is it? " + hint
+        # the general hint talks of following a cue: without one, ask whose voice it is instead
+        hint = "There is no attribution cue here: whose voice is it, if nobody is credited?"
     return FieldResult(field, answer, "wrong", 0.0, f"✗ {title}: not yet. {hint}")
 
 
