@@ -269,8 +269,9 @@ def _problem_from_schema_error(error: jsonschema.ValidationError, data: dict, fi
     return Problem(file, statement, field_name, message)
 
 
-def _locate(quote: str, article: str) -> list[int]:
-    """Every offset where the quote occurs in the article."""
+def occurrences(quote: str, article: str) -> list[int]:
+    """Every offset where the quote occurs in the article, overlapping occurrences included (in
+    "a a a", "a a" occurs at 0 and 2). The loader and the case drafter both count with this."""
     found, start = [], article.find(quote)
     while start != -1:
         found.append(start)
@@ -320,7 +321,7 @@ def semantic_problems(data: Mapping[str, Any], article: str, file: str, *, allow
             report("draft", "is still a draft: review the entry, then remove 'draft: true'")
 
         quote = entry["quote"]
-        places = _locate(quote, article)
+        places = occurrences(quote, article)
         if not places:
             report("quote", _near_miss(quote, article))
         elif len(places) > 1:

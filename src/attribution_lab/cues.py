@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .case import occurrences
+
 # --------------------------------------------------------------------------------------------
 # Splitting a text into statements
 
@@ -117,10 +119,8 @@ def split_statements(text: str) -> list[Segment]:
 
 
 def occurs_more_than_once(text: str, piece: str) -> bool:
-    """True when ``piece`` occurs twice or more in ``text``, overlapping occurrences included (the
-    loader counts them too: in "a a a", "a a" occurs twice)."""
-    first = text.find(piece)
-    return first != -1 and text.find(piece, first + 1) != -1
+    """True when ``piece`` occurs twice or more in ``text``, counted as the loader counts."""
+    return len(occurrences(piece, text)) > 1
 
 
 def make_unique(text: str, segments: Sequence[Segment]) -> list[Segment]:

@@ -77,7 +77,12 @@ def _app(args: argparse.Namespace) -> int:
         print(f"error: {root / APP_FOLDER} is not a folder; run this in the module's folder or pass --root", file=sys.stderr)
         return 2
     command = app_command(root, port=args.port, open_browser=not args.no_browser)
-    print(f"Serving the lessons as an app on http://127.0.0.1:{args.port}/ (code hidden). Stop it with Ctrl+C.", flush=True)
+    return _serve(command, root, f"Serving the lessons as an app on http://127.0.0.1:{args.port}/ (code hidden).")
+
+
+def _serve(command: list[str], root: Path, message: str) -> int:
+    """Run a server command in ``root`` until it ends or Ctrl+C; its exit code (0 after Ctrl+C)."""
+    print(f"{message} Stop it with Ctrl+C.", flush=True)
     try:
         return subprocess.call(command, cwd=root, env=dict(os.environ))
     except KeyboardInterrupt:
@@ -87,11 +92,7 @@ def _app(args: argparse.Namespace) -> int:
 def _lab(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     command = lab_command(root, port=args.port, extra=args.extra)
-    print("Starting JupyterLab on 127.0.0.1 with token authentication. Stop it with Ctrl+C.", flush=True)
-    try:
-        return subprocess.call(command, cwd=root, env=dict(os.environ))
-    except KeyboardInterrupt:
-        return 0
+    return _serve(command, root, "Starting JupyterLab on 127.0.0.1 with token authentication.")
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -369,35 +369,29 @@ def refresh_solutions(solutions_dir: str | Path, timeout: int = 600) -> list[Pat
 
     Returns the solutions whose bytes changed. Needs nbclient and nbformat (installed with the
     ``lab`` extra); a solution that raises an error is left as it was and the error is raised.
+    The kernels save answers into a temporary folder: solutions check with ``record=False``, but a
+    run must never touch a real answers file all the same.
     """
     import nbclient
     import nbformat
 
     changed: list[Path] = []
-    for path in sorted(Path(solutions_dir).glob("*.ipynb")):
-        text = path.read_text("utf-8")
-        run = nbformat.reads(text, as_version=4)
-        nbclient.NotebookClient(run, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}}).execute()
-        data = solution_bytes(refreshed_solution(json.loads(text), json.loads(nbformat.writes(run))))
-        if data != text.encode("utf-8"):
-            path.write_bytes(data)
-            changed.append(path)
+    with tempfile.TemporaryDirectory() as answers:
+        env = {**os.environ, ANSWERS_DIR_ENV: answers}
+        for path in sorted(Path(solutions_dir).glob("*.ipynb")):
+            text = path.read_text("utf-8")
+            run = nbformat.reads(text, as_version=4)
+            nbclient.NotebookClient(run, timeout=timeout, kernel_name="python3",
+                                    resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+            data = solution_bytes(refreshed_solution(json.loads(text), json.loads(nbformat.writes(run))))
+            if data != text.encode("utf-8"):
+                path.write_bytes(data)
+                changed.append(path)
     return changed
 
 
 def _refresh_solutions(args: argparse.Namespace) -> int:
-    # Solutions check with record=False, but a run must never touch a real answers file all the same.
-    with tempfile.TemporaryDirectory() as answers:
-        previous = os.environ.get(ANSWERS_DIR_ENV)
-        os.environ[ANSWERS_DIR_ENV] = answers
-        try:
-            changed = refresh_solutions(args.solutions_dir)
-        finally:
-            if previous is None:
-                os.environ.pop(ANSWERS_DIR_ENV, None)
-            else:
-                os.environ[ANSWERS_DIR_ENV] = previous
+    changed = refresh_solutions(args.solutions_dir)
     for path in changed:
         print(f"new outputs stored in {path}")
     if not changed:

@@ -65,6 +65,14 @@ def recorded(lab: harness.Server, case: Case) -> dict[str, dict[str, Any]]:
     return answers_of(parse_submission(files[0].read_bytes(), case, str(files[0])), "current")
 
 
+def assert_recorded(lab: harness.Server, case: Case, field: str, given: dict[str, Any], when: str) -> None:
+    """The answers file holds ``given`` (statement id -> answer) for ``field``."""
+    saved = recorded(lab, case)
+    for sid, value in given.items():
+        assert as_shown({field: saved.get(sid, {}).get(field)}) == as_shown({field: value}), (
+            f"{sid}: {when} the answers file holds {saved.get(sid)}, not the answer checked")
+
+
 def answer_worksheet(page: Any, lab: harness.Server, case: Case) -> tuple[int, str, dict[str, Any], int]:
     """Write the key's answer for the first placeholder and a wrong one for the second into the
     worksheet's answers cell, in the page, and run that cell; check what it prints.
@@ -220,10 +228,7 @@ def test_notebook_runs_and_panel_gives_feedback(page: Any, lab: harness.Server, 
 
         if is_worksheet(notebook):
             _, field, given, _ = answer_worksheet(page, lab, case)
-            saved = recorded(lab, case)
-            for sid, value in given.items():
-                assert as_shown({field: saved.get(sid, {}).get(field)}) == as_shown({field: value}), (
-                    f"{sid}: the answers file holds {saved.get(sid)}, not the answer checked")
+            assert_recorded(lab, case, field, given, "after the check")
 
         if not harness.makes_panel(notebook):
             return
@@ -275,10 +280,7 @@ def test_worksheet_answers_survive_a_restart(page: Any, lab: harness.Server, cas
     shown = _norm(harness.cell_output(page, index))
     progress = WORKSHEET_PROGRESS.search(shown)
     assert progress and (int(progress.group(1)), int(progress.group(2))) == (1, total), shown
-    saved = recorded(lab, case)
-    for sid, value in given.items():
-        assert as_shown({field: saved.get(sid, {}).get(field)}) == as_shown({field: value}), (
-            f"{sid}: after a restart the answers file holds {saved.get(sid)}")
+    assert_recorded(lab, case, field, given, "after a restart")
     harness.screenshot(page, "restart-worksheet-" + path.replace("/", "__"))
 
 
