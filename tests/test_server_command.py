@@ -124,6 +124,15 @@ def test_refuses_other_ways_to_weaken_the_server(option: str, module_root: Path)
         lab_command(module_root, extra=[option])
 
 
+def test_as_root_jupyterlab_is_allowed_to_start_and_still_safe(module_root: Path) -> None:
+    """As root --allow-root is added (Jupyter will not start without it) and the address and token
+    stay as they are; as another user it is not added."""
+    as_root = lab_command(module_root, port=8902, as_root=True)
+    assert "--allow-root" in as_root and "--ServerApp.ip=127.0.0.1" in as_root
+    assert not AUTH_OFF.search(" ".join(as_root))
+    assert "--allow-root" not in lab_command(module_root, port=8902, as_root=False)
+
+
 def test_the_lab_subcommand_is_registered() -> None:
     """``attribution-lab lab`` exists and its extra options go through lab_command's checks."""
     args = build_parser().parse_args(["lab", "--port", "8901", "--", "--no-browser"])

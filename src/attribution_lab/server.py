@@ -31,11 +31,19 @@ ALLOWED = (
 )
 
 
-def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple[str, ...] = (), python: str = sys.executable) -> list[str]:
+def running_as_root() -> bool:
+    """True when this process runs as root (containers, some teaching machines)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple[str, ...] = (), python: str = sys.executable,
+                as_root: bool | None = None) -> list[str]:
     """The command line that starts JupyterLab in ``root`` on the start notebook.
 
     Binds 127.0.0.1 and leaves token authentication on. ``extra`` options are passed on only if they
-    are in :data:`ALLOWED`; anything else raises :class:`ValueError` naming the option.
+    are in :data:`ALLOWED`; anything else raises :class:`ValueError` naming the option. As root
+    (``as_root``, detected when None) ``--allow-root`` is added: Jupyter refuses to start as root
+    without it, and the allow-list would leave a user no way to add it.
     """
     for option in extra:
         name = option.split("=", 1)[0]
@@ -45,6 +53,8 @@ def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple
                 f"and only these options can be added: {', '.join(ALLOWED)}"
             )
     command = [python, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={root}"]
+    if running_as_root() if as_root is None else as_root:
+        command.append("--allow-root")
     if port is not None:
         command.append(f"--ServerApp.port={port}")
     command.extend(extra)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from attribution_lab.case import FIELD_NAMES, FIELDS, Case, Statement
 from attribution_lab.engine import check_field
+from attribution_lab.server import running_as_root
 
 if TYPE_CHECKING:  # playwright is imported lazily so the suite can skip cleanly without it
     from playwright.sync_api import Browser, Locator, Page
@@ -149,7 +150,7 @@ def _write_lab_settings(settings: Path) -> None:
 
 def root_flags() -> list[str]:
     """``--allow-root`` where the tests run as root (CI containers)."""
-    return ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return ["--allow-root"] if running_as_root() else []
 
 
 @dataclass
