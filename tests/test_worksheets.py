@@ -352,3 +352,19 @@ def test_refreshing_a_current_solution_changes_no_byte_and_a_stale_one_is_repair
     (tmp_path / name).write_bytes(solution_bytes(stale))
     assert refresh_solutions(tmp_path) == [tmp_path / name]
     assert (tmp_path / name).read_bytes() == (ROOT / "solutions" / name).read_bytes()
+
+
+@pytest.mark.slow
+def test_a_solution_that_fails_is_named_and_left_as_it_was(tmp_path: Path) -> None:
+    """A solution whose cell raises gives an ExerciseError naming the file and the error; the file
+    keeps its bytes."""
+    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [],
+                           "source": "raise ValueError('the key changed')"}],
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "broken.ipynb"
+    path.write_bytes(solution_bytes(notebook))
+    before = path.read_bytes()
+    with pytest.raises(ExerciseError, match=r"broken\.ipynb: a cell raised an error.*ValueError: the key changed"):
+        refresh_solutions(tmp_path)
+    assert path.read_bytes() == before

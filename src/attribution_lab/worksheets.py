@@ -368,7 +368,8 @@ def refresh_solutions(solutions_dir: str | Path, timeout: int = 600) -> list[Pat
     """Run every solution notebook in ``solutions_dir`` and store its new outputs in place.
 
     Returns the solutions whose bytes changed. Needs nbclient and nbformat (installed with the
-    ``lab`` extra); a solution that raises an error is left as it was and the error is raised.
+    ``lab`` extra); a solution with a cell that raises is left as it was, and an
+    :class:`ExerciseError` names the file and the error (solutions before it keep their new outputs).
     The kernels save answers into a temporary folder: solutions check with ``record=False``, but a
     run must never touch a real answers file all the same.
     """
@@ -381,8 +382,13 @@ def refresh_solutions(solutions_dir: str | Path, timeout: int = 600) -> list[Pat
         for path in sorted(Path(solutions_dir).glob("*.ipynb")):
             text = path.read_text("utf-8")
             run = nbformat.reads(text, as_version=4)
-            nbclient.NotebookClient(run, timeout=timeout, kernel_name="python3",
-                                    resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+            try:
+                nbclient.NotebookClient(run, timeout=timeout, kernel_name="python3",
+                                        resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+            except nbclient.exceptions.CellExecutionError as error:
+                raise ExerciseError(
+                    f"{path}: a cell raised an error, so its outputs were not stored: {error.ename}: {error.evalue}"
+                ) from None
             data = solution_bytes(refreshed_solution(json.loads(text), json.loads(nbformat.writes(run))))
             if data != text.encode("utf-8"):
                 path.write_bytes(data)
