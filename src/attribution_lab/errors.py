@@ -45,3 +45,9 @@ class UnknownStatementError(AttributionLabError, LookupError):
 
 class UnknownLabelError(AttributionLabError, ValueError):
     """An answer that is not one of the case's labels for that field."""
+
+
+class UnknownFieldError(UnknownLabelError):
+    """A field name that is not one of the fields a student answers (origin, confidence, ...).
+
+    A kind of :class:`UnknownLabelError`, so code that catches every wrong answer catches this too."""

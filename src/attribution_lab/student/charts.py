@@ -17,23 +17,13 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .case import FIELD_NAMES, FIELDS, Case
-from .engine import VERDICT_MARKS, check_field
+from ..core.case import FIELD_NAMES, FIELDS, Case
+from ..core.engine import check_field
+from ..core.feedback import VERDICT_MARKS
+from ..core.palette import CURRENT_COLOUR, FIRST_TRY_COLOUR, GRID_GREY, NOTE_GREY, OKABE_ITO, VERDICT_COLOURS
+from ..core.submission import Submission, answers_of, score_submission
 from .lessons import graded_lessons, lesson_scores, quantities
-from .submission import Submission, answers_of, score_submission
 
-#: Okabe & Ito (2008), "Color Universal Design": black first, then the seven colours.
-OKABE_ITO: tuple[str, ...] = (
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
-)
-#: Verdict colours, chosen from the palette so right and wrong differ in lightness as well as hue.
-VERDICT_COLOURS = {
-    "correct": "#009E73",
-    "accepted": "#56B4E9",
-    "partly": "#F0E442",
-    "wrong": "#D55E00",
-    "unanswered": "#FFFFFF",
-}
 READER = "You, the reader"
 
 
@@ -47,7 +37,7 @@ def _source_note(fig: Figure, case: Case, evidence_ids: Iterable[str], prefix: s
     text = textwrap.fill(
         f"{prefix}: " + ("; ".join(outlets) if outlets else "the case's answer key") + f". Case: {case.id}.", 150
     )
-    fig.text(0.01, 0.005, text, fontsize=7, va="bottom", ha="left", color="#333333")
+    fig.text(0.01, 0.005, text, fontsize=7, va="bottom", ha="left", color=NOTE_GREY)
     # Keep the note clear of axis labels: the layout may use only the part of the figure above it.
     engine = fig.get_layout_engine()
     if engine is not None:
@@ -74,12 +64,12 @@ def draw_chain(case: Case, statement_id: str) -> Figure:
     ax.set_title(f"{statement.id}: how the claim reached you", fontsize=12, loc="left")
     for n, name in enumerate(names):
         role = "origin" if n == 0 else "reader" if n == len(names) - 1 else f"link {n}"
-        colour = OKABE_ITO[1] if n == 0 else OKABE_ITO[2] if n < len(names) - 1 else "#DDDDDD"
+        colour = OKABE_ITO[1] if n == 0 else OKABE_ITO[2] if n < len(names) - 1 else GRID_GREY
         box = FancyBboxPatch((n - 0.42, -0.35), 0.84, 0.7, boxstyle="round,pad=0.02", facecolor=colour,
                              edgecolor="#000000", linewidth=1.0, gid=f"chain-box-{n}")
         ax.add_patch(box)
         ax.text(n, 0.0, _wrap(name, 14), ha="center", va="center", fontsize=9)
-        ax.text(n, -0.5, role, ha="center", va="top", fontsize=8, style="italic", color="#333333")
+        ax.text(n, -0.5, role, ha="center", va="top", fontsize=8, style="italic", color=NOTE_GREY)
         if n:
             ax.add_patch(FancyArrowPatch((n - 1 + 0.44, 0.0), (n - 0.44, 0.0), arrowstyle="-|>",
                                          mutation_scale=14, color="#000000", gid=f"chain-arrow-{n}"))
@@ -162,16 +152,16 @@ def _draw_estimates(ax, case: Case, quantity: str) -> None:
     ax.set_xlabel("Date the estimate was published")
     ax.set_ylabel(f"{quantity.capitalize()} (number of people)")
     ax.yaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
-    ax.grid(True, axis="y", color="#DDDDDD")
+    ax.grid(True, axis="y", color=GRID_GREY)
     ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
 
 
-def _bars(ax, names: list[str], first: list[float], final: list[float], title: str) -> None:
+def _bars(ax, names: list[str], first: list[float], current: list[float], title: str) -> None:
     positions = range(len(names))
-    ax.barh([p - 0.2 for p in positions], first, height=0.38, color=OKABE_ITO[1], label="First try", hatch="//",
+    ax.barh([p - 0.2 for p in positions], first, height=0.38, color=FIRST_TRY_COLOUR, label="First try", hatch="//",
             edgecolor="#000000")
-    ax.barh([p + 0.2 for p in positions], final, height=0.38, color=OKABE_ITO[5], label="Now", edgecolor="#000000")
-    for p, (a, b) in enumerate(zip(first, final)):
+    ax.barh([p + 0.2 for p in positions], current, height=0.38, color=CURRENT_COLOUR, label="Current answers", edgecolor="#000000")
+    for p, (a, b) in enumerate(zip(first, current)):
         ax.text(a + 1, p - 0.2, f"{a:.0f}%", va="center", fontsize=8)
         ax.text(b + 1, p + 0.2, f"{b:.0f}%", va="center", fontsize=8)
     ax.set_yticks(list(positions), names)
@@ -183,24 +173,24 @@ def _bars(ax, names: list[str], first: list[float], final: list[float], title: s
 
 
 def results_dashboard(case: Case, submission: Submission) -> Figure:
-    """Two bar charts of a submission: score by lesson and score by field, first try beside now."""
-    final_lessons, first_lessons = lesson_scores(case, submission, "current"), lesson_scores(case, submission, "first")
-    final, first = score_submission(case, submission)
+    """Two bar charts of a submission: score by lesson and score by field, first try beside current answers."""
+    current_lessons, first_lessons = lesson_scores(case, submission, "current"), lesson_scores(case, submission, "first")
+    current, first = score_submission(case, submission)
     fig = Figure(figsize=(10.0, 4.6), layout="constrained")
     by_lesson, by_field = fig.subplots(1, 2)
     lessons = graded_lessons()
     _bars(by_lesson, [f"{item.number} {item.title}" for item in lessons],
           [100 * first_lessons[item.number].fraction for item in lessons],
-          [100 * final_lessons[item.number].fraction for item in lessons], "Score by lesson")
+          [100 * current_lessons[item.number].fraction for item in lessons], "Score by lesson")
     by_lesson.set_ylabel("Lesson")
 
     def percent(pair: tuple[float, float]) -> float:
         return 100 * pair[0] / pair[1] if pair[1] else 0.0
 
     _bars(by_field, [FIELD_NAMES[f] for f in FIELDS], [percent(first.by_field[f]) for f in FIELDS],
-          [percent(final.by_field[f]) for f in FIELDS], "Score by field")
+          [percent(current.by_field[f]) for f in FIELDS], "Score by field")
     by_field.set_ylabel("Field")
-    fig.suptitle(f"My results: {100 * final.fraction:.0f}% now, {100 * first.fraction:.0f}% at first try", x=0.01,
+    fig.suptitle(f"My results: {100 * current.fraction:.0f}% with current answers, {100 * first.fraction:.0f}% at first try", x=0.01,
                  ha="left")
     _source_note(fig, case, [], "Scored against")
     return fig
@@ -235,4 +225,4 @@ def results_grid(case: Case, submission: Submission) -> Figure:
     return fig
 
 
-__all__ = ["OKABE_ITO", "VERDICT_COLOURS", "draw_chain", "estimates_figure", "estimates_timeline", "results_dashboard", "results_grid"]
+__all__ = ["draw_chain", "estimates_figure", "estimates_timeline", "results_dashboard", "results_grid"]

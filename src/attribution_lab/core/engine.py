@@ -1,7 +1,8 @@
-"""The checking engine: pure functions from a case and plain answers to verdicts, feedback and scores.
+"""The checking engine: pure functions from a case and plain answers to verdicts and scores.
 
 Nothing here touches widgets or files, so the panel, the text interface, the worksheets and the
-grader all give the same verdict for the same answer.
+grader all give the same verdict for the same answer. The engine words nothing: the sentences a
+student reads are made from its verdicts by :mod:`attribution_lab.core.feedback`.
 
 Scoring, as documented for instructors:
 
@@ -23,8 +24,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .case import FIELD_NAMES, FIELDS, Answer, Case, Statement
-from .errors import UnknownLabelError, UnknownStatementError
+from ..errors import UnknownLabelError
+from .case import FIELD_NAMES, FIELDS, Answer, Case, Statement, require_fields
 
 WEIGHTS: Mapping[str, float] = MappingProxyType(
     {"origin": 2.0, "confidence": 2.0, "claim_type": 1.0, "chain": 1.0, "red_flag": 1.0}
@@ -32,39 +33,16 @@ WEIGHTS: Mapping[str, float] = MappingProxyType(
 
 Verdict = Literal["correct", "accepted", "partly", "wrong", "unanswered"]
 
-#: Symbol and word for each verdict, so right and wrong never rest on colour alone.
-VERDICT_MARKS: Mapping[str, tuple[str, str]] = MappingProxyType(
-    {
-        "correct": ("✓", "Right"),
-        "accepted": ("✓", "Also accepted"),
-        "partly": ("◐", "Partly right"),
-        "wrong": ("✗", "Not yet"),
-        "unanswered": ("…", "Not answered"),
-    }
-)
-
-#: What to look at again when a field is not yet right. Generic to every case.
-HINTS: Mapping[str, str] = MappingProxyType(
-    {
-        "origin": "Who made the claim first? Follow the cue back past every outlet that passed it on.",
-        "confidence": "Apply the confidence rules in order: what are you grading, and how many independent sources back it?",
-        "claim_type": "Are there quotation marks around all of it, some of it, or none? Is it a number, or a guess about motives?",
-        "chain": "List everyone the claim passed through between its origin and you, including the outlet and the translation.",
-        "red_flag": "Check the names, the sources and the wording: does anything credit the wrong person or change the meaning?",
-    }
-)
-
-
 @dataclass(frozen=True)
 class FieldResult:
     """The verdict on one field of one statement."""
 
+    statement_id: str
     field: str
     answer: Answer | None
     verdict: Verdict
     credit: float  # 0 to 1, before weighting
-    feedback: str  # plain text; renderers escape it
-    why: str | None = None  # the reason an accepted alternative is defensible
+    why: str | None = None  # the reason an accepted alternative is defensible (from the key)
 
     @property
     def is_right(self) -> bool:
@@ -74,14 +52,10 @@ class FieldResult:
 
 @dataclass(frozen=True)
 class StatementResult:
-    """The verdicts on the fields checked for one statement, with what the student learns from."""
+    """The verdicts on the fields checked for one statement (:mod:`.feedback` words them)."""
 
     statement_id: str
     fields: tuple[FieldResult, ...]
-    rationale: str
-    rule: str  # "R3, One good source is moderate: ..."
-    cue: str | None
-    uncertain: str | None
 
     @property
     def attempted(self) -> bool:
@@ -112,8 +86,7 @@ def normalise(case: Case, field: str, value: Any, statement_id: str | None = Non
     Accepts label ids in any letter case; a chain may be a list or a string such as
     ``"kcna > the_guardian"``. Raises :class:`UnknownLabelError` naming the field and the choices.
     """
-    if field not in FIELDS:
-        raise UnknownLabelError(f"{field!r} is not a field; the fields are {', '.join(FIELDS)}")
+    require_fields((field,))
     if is_unanswered(value):
         return None
     labels = case.labels(field)
@@ -143,72 +116,37 @@ def _overlap(a: Iterable[str], b: Iterable[str]) -> float:
     return len(sa & sb) / len(sa | sb) if sa | sb else 1.0
 
 
-def _name(case: Case, field: str, answer: Answer) -> str:
-    labels = case.labels(field)
-    if isinstance(answer, tuple):
-        return " → ".join(labels[a].name for a in answer)
-    return labels[answer].name
-
-
 def check_field(case: Case, statement: Statement, field: str, value: Any) -> FieldResult:
-    """Check one field of one statement against the key and its accepted alternatives."""
+    """The verdict on one field of one statement, against the key and its accepted alternatives."""
     answer = normalise(case, field, value, statement.id)
-    title = FIELD_NAMES[field]
+    sid = statement.id
     if answer is None:
-        return FieldResult(field, None, "unanswered", 0.0, f"… {title}: not answered yet.")
+        return FieldResult(sid, field, None, "unanswered", 0.0)
     key = statement.answers[field]
+    alternatives = statement.accepted[field]
     if field == "chain":
+        # Order is not graded: a chain is right when it names the same links.
         if set(answer) == set(key):
-            return FieldResult(field, answer, "correct", 1.0, f"✓ {title}: right ({_name(case, field, answer)}).")
-        for alternative in statement.accepted[field]:
+            return FieldResult(sid, field, answer, "correct", 1.0)
+        for alternative in alternatives:
             if set(answer) == set(alternative.answer):
-                return _accepted(case, field, answer, key, alternative.why)
-        best = max([_overlap(answer, key)] + [_overlap(answer, a.answer) for a in statement.accepted[field]])
-        if best > 0:
-            return FieldResult(
-                field, answer, "partly", best,
-                f"◐ {title}: partly right. Some links are missing or do not belong. {HINTS[field]}",
-            )
-        return FieldResult(field, answer, "wrong", 0.0, f"✗ {title}: not yet. {HINTS[field]}")
+                return FieldResult(sid, field, answer, "accepted", 1.0, alternative.why)
+        best = max([_overlap(answer, key)] + [_overlap(answer, a.answer) for a in alternatives])
+        return FieldResult(sid, field, answer, "partly" if best > 0 else "wrong", best)
     if answer == key:
-        return FieldResult(field, answer, "correct", 1.0, f"✓ {title}: right ({_name(case, field, answer)}).")
-    for alternative in statement.accepted[field]:
+        return FieldResult(sid, field, answer, "correct", 1.0)
+    for alternative in alternatives:
         if answer == alternative.answer:
-            return _accepted(case, field, answer, key, alternative.why)
-    hint = HINTS[field]
-    if field == "origin" and statement.cue:
-        hint = f"Look at the cue “{statement.cue}”: whom does it point to? " + hint
-    elif field == "origin":
-        # the general hint talks of following a cue: without one, ask whose voice it is instead
-        hint = "There is no attribution cue here: whose voice is it, if nobody is credited?"
-    return FieldResult(field, answer, "wrong", 0.0, f"✗ {title}: not yet. {hint}")
-
-
-def _accepted(case: Case, field: str, answer: Answer, key: Answer, why: str) -> FieldResult:
-    title = FIELD_NAMES[field]
-    text = (
-        f"✓ {title}: also accepted ({_name(case, field, answer)}). {why} "
-        f"The key's first answer is {_name(case, field, key)}."
-    )
-    return FieldResult(field, answer, "accepted", 1.0, text, why)
+            return FieldResult(sid, field, answer, "accepted", 1.0, alternative.why)
+    return FieldResult(sid, field, answer, "wrong", 0.0)
 
 
 def check_statement(case: Case, statement_id: str, answers: Mapping[str, Any]) -> StatementResult:
     """Check the given fields of one statement. Unknown ids, fields or labels raise clear errors."""
     statement = case.statement(statement_id)
-    unknown = [f for f in answers if f not in FIELDS]
-    if unknown:
-        raise UnknownLabelError(f"{', '.join(map(repr, unknown))} is not a field; the fields are {', '.join(FIELDS)}")
+    require_fields(answers)
     results = tuple(check_field(case, statement, f, answers[f]) for f in FIELDS if f in answers)
-    rule = case.rules[statement.confidence_rule]
-    return StatementResult(
-        statement_id=statement.id,
-        fields=results,
-        rationale=statement.rationale,
-        rule=f"{rule.id}, {rule.name}: {rule.text}",
-        cue=statement.cue,
-        uncertain=statement.uncertain,
-    )
+    return StatementResult(statement_id=statement.id, fields=results)
 
 
 @dataclass(frozen=True)
@@ -239,10 +177,7 @@ def score(
     Statements and fields that were not answered count towards the maximum and earn nothing.
     Answers for statements outside ``statement_ids`` are still checked for unknown ids and labels.
     """
-    fields = tuple(fields)
-    for f in fields:
-        if f not in FIELDS:
-            raise UnknownLabelError(f"{f!r} is not a field; the fields are {', '.join(FIELDS)}")
+    fields = require_fields(fields)
     ids = tuple(statement_ids) if statement_ids is not None else case.statement_ids
     for sid in [*ids, *answers]:
         case.statement(sid)  # raises UnknownStatementError for an unknown id
@@ -275,13 +210,11 @@ def score(
 
 
 __all__ = [
-    "HINTS",
-    "VERDICT_MARKS",
     "WEIGHTS",
     "FieldResult",
     "Score",
     "StatementResult",
-    "UnknownStatementError",
+    "Verdict",
     "check_field",
     "check_statement",
     "is_unanswered",

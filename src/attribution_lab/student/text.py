@@ -6,24 +6,27 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from .case import DEFAULT_CASE, FIELD_NAMES, Case, load_case
-from .engine import StatementResult, check_statement
+from ..core.case import DEFAULT_CASE, FIELD_NAMES, Case
+from ..core.engine import StatementResult, check_statement
+from ..core.feedback import field_feedback, rule_text
+from ..storage.cases import load_case
 
 
-def format_result(result: StatementResult, *, width: int = 88) -> str:
+def format_result(case: Case, result: StatementResult, *, width: int = 88) -> str:
     """The feedback on one statement as plain text: a line per field, then why (only once at least
     one field is answered)."""
+    statement = case.statement(result.statement_id)
     lines = [f"{result.statement_id}:"]
     for field in result.fields:
-        lines.extend(textwrap.wrap(field.feedback, width, initial_indent="  ", subsequent_indent="    "))
+        lines.extend(textwrap.wrap(field_feedback(case, field), width, initial_indent="  ", subsequent_indent="    "))
     if not result.attempted:
         # The rationale gives the answers away: as in the panel, it comes only after a real try.
         lines.append("  Answer at least one field to see the feedback and why.")
         return "\n".join(lines)
-    lines.extend(textwrap.wrap(f"Why: {result.rationale}", width, initial_indent="  ", subsequent_indent="    "))
-    lines.extend(textwrap.wrap(f"Confidence rule {result.rule}", width, initial_indent="  ", subsequent_indent="    "))
-    if result.uncertain:
-        lines.extend(textwrap.wrap(f"Still uncertain: {result.uncertain}", width, initial_indent="  ", subsequent_indent="    "))
+    lines.extend(textwrap.wrap(f"Why: {statement.rationale}", width, initial_indent="  ", subsequent_indent="    "))
+    lines.extend(textwrap.wrap(f"Confidence rule {rule_text(case, statement.id)}", width, initial_indent="  ", subsequent_indent="    "))
+    if statement.uncertain:
+        lines.extend(textwrap.wrap(f"Still uncertain: {statement.uncertain}", width, initial_indent="  ", subsequent_indent="    "))
     return "\n".join(lines)
 
 
@@ -46,4 +49,4 @@ def check(statement_id: str, *, case: Case | str = DEFAULT_CASE, **answers: Any)
     """Check answers for one statement and print the feedback, e.g.
     ``check("S05", origin="north_korea", confidence="high")``."""
     loaded = case if isinstance(case, Case) else load_case(case)
-    print(format_result(check_statement(loaded, statement_id, answers)))
+    print(format_result(loaded, check_statement(loaded, statement_id, answers)))

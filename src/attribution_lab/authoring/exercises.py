@@ -1,14 +1,4 @@
-"""Graded worksheets: checking a dictionary of answers, and making exercises from solutions.
-
-In a worksheet the student types answers into a dictionary and checks them in one call::
-
-    worksheet = Worksheet(CASE, lesson="02")
-    answers = {"S01": ..., "S02": ...}
-    check_origins = worksheet.check("origin", answers)
-
-:meth:`Worksheet.check` uses the engine for every verdict, prints the same feedback as the text
-interface, returns the engine's :class:`~attribution_lab.engine.Score`, and records the checked
-answers in the same answers file the panels use (first tries kept apart), so lesson 07 counts them.
+"""Making exercises from solutions, and refreshing the solutions' stored outputs.
 
 Solutions are the only hand-edited worksheets. ``attribution-lab make-exercises SOLUTIONS EXERCISES``
 turns each into an exercise: cells tagged ``solution`` are dropped, every line ending ``# SOLUTION``
@@ -16,161 +6,27 @@ keeps its name but loses its value (``x = 1  # SOLUTION`` becomes ``x = ...``; a
 ``"S01": "north_korea",  # SOLUTION`` becomes ``"S01": ...,``; any other line becomes ``...``),
 lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` become one ``...``, outputs and execution
 counts are cleared, and the JSON is written the same way every time so a regeneration compares
-byte for byte.
+byte for byte. Pure functions on notebook JSON first, then a thin file layer.
 """
 
 from __future__ import annotations
 
-import argparse
 import ast
 import copy
 import json
 import os
 import re
-import sys
 import tempfile
-import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .case import DEFAULT_CASE, FIELD_NAMES, FIELDS, Case, load_case
-from .engine import Score, check_statement, is_unanswered, score
-from .errors import AttributionLabError, UnknownLabelError, UnknownStatementError
-from .lessons import lesson as find_lesson
-from .store import ANSWERS_DIR_ENV, AnswersStore, StoreError, default_answers_path
-from .submission import Submission, record_check
-from .text import format_choices, format_result, format_statement
-
-
-class WorksheetError(AttributionLabError):
-    """A worksheet used wrongly (a field it does not ask about, answers that are not a dictionary)."""
+from ..errors import AttributionLabError
+from ..storage.answers_store import ANSWERS_DIR_ENV
 
 
 class ExerciseError(AttributionLabError):
     """A solution notebook that cannot be turned into an exercise; the message names file, cell and line."""
-
-
-# --------------------------------------------------------------------------------------------
-# Checking answers
-
-
-class Worksheet:
-    """The statements and fields one worksheet asks about, and the answers file it records to.
-
-    ``lesson`` picks the statements and fields of a lesson (see :mod:`attribution_lab.lessons`);
-    ``fields`` and ``statements`` narrow or replace them. ``record=False`` checks without saving.
-    """
-
-    def __init__(
-        self,
-        case: Case | str = DEFAULT_CASE,
-        *,
-        lesson: str | int | None = None,
-        fields: Sequence[str] | None = None,
-        statements: Sequence[str] | None = None,
-        answers_path: str | Path | None = None,
-        record: bool = True,
-    ) -> None:
-        self.case = case if isinstance(case, Case) else load_case(case)
-        chosen = find_lesson(lesson) if lesson is not None else None
-        self.fields = tuple(fields) if fields is not None else (chosen.fields if chosen else FIELDS)
-        for name in self.fields:
-            if name not in FIELDS:
-                raise UnknownLabelError(f"{name!r} is not a field; the fields are {', '.join(FIELDS)}")
-        if statements is not None:
-            self.statement_ids = tuple(self.case.statement(sid).id for sid in statements)
-        else:
-            self.statement_ids = chosen.statement_ids(self.case) if chosen else self.case.statement_ids
-        self.answers_path = Path(answers_path) if answers_path is not None else default_answers_path(self.case.id)
-        self._store = AnswersStore(self.answers_path, self.case) if record else None
-        self._submission: Submission | None = None
-
-    def show(self) -> None:
-        """Print the worksheet's statements with their ids, then the choices for each of its fields."""
-        print(f"{len(self.statement_ids)} statements of case {self.case.id!r}:")
-        for sid in self.statement_ids:
-            print(format_statement(self.case, sid))
-        for name in self.fields:
-            print()
-            print(format_choices(self.case, name))
-
-    def check(self, field: str, answers: Mapping[str, Any]) -> Score:
-        """Check one field for every statement in ``answers`` (statement id -> answer), print the
-        feedback and the score, record the answered statements, and return the score.
-
-        Placeholders (``...``) count as not answered and earn nothing. A label the case does not
-        know is reported and skipped; the other answers are still checked and recorded.
-        """
-        if field not in self.fields:
-            raise WorksheetError(
-                f"this worksheet asks about {', '.join(self.fields)}, not {field!r}; "
-                f"use Worksheet(..., fields=[{field!r}]) for another field"
-            )
-        if not isinstance(answers, Mapping):
-            raise WorksheetError(f"answers must be a dictionary of statement id -> {field}, not {type(answers).__name__}")
-        valid: dict[str, Any] = {}
-        unanswered: list[str] = []
-        lines: list[str] = []
-        for sid, value in answers.items():
-            if sid not in self.statement_ids:
-                try:
-                    self.case.statement(sid)
-                except UnknownStatementError as error:
-                    lines.append(f"{sid}: {error}. Not checked.")
-                else:
-                    lines.append(f"{sid} is not part of this worksheet. Not checked.")
-                continue
-            if is_unanswered(value):
-                unanswered.append(sid)
-                continue
-            try:
-                result = check_statement(self.case, sid, {field: value})
-            except UnknownLabelError as error:
-                lines.append(f"{sid}: {error}. Not checked.")
-                continue
-            valid[sid] = value
-            if result.all_right:
-                lines.append(format_result(result))
-            else:
-                lines.append(f"{sid}:\n" + textwrap.fill(result.fields[0].feedback, 88, initial_indent="  ",
-                                                         subsequent_indent="    "))
-        missing = [sid for sid in self.statement_ids if sid not in answers]
-        if unanswered or missing:
-            lines.append(textwrap.fill(f"Not answered yet: {', '.join(unanswered + missing)}.", 88))
-        result_score = score(self.case, {sid: {field: v} for sid, v in valid.items()}, fields=(field,),
-                             statement_ids=self.statement_ids)
-        right = sum(1 for points, out_of in result_score.by_statement.values() if out_of and points == out_of)
-        lines.append(
-            f"{FIELD_NAMES[field]}: {right} of {len(self.statement_ids)} statements right; "
-            f"{result_score.points:g} of {result_score.out_of:g} points ({round(100 * result_score.fraction)}%)."
-        )
-        if valid and self._store is not None:
-            lines.extend(self._record(field, valid))
-        print("\n".join(lines))
-        return result_score
-
-    def _record(self, field: str, valid: Mapping[str, Any]) -> list[str]:
-        """Record the checked answers as presses of Check, through the answers store."""
-        assert self._store is not None
-        notes: list[str] = []
-        if self._submission is None:
-            loaded = self._store.load()
-            self._submission, notes = loaded.submission, list(loaded.notes)
-
-        def change(submission: Submission) -> Submission:
-            for sid, value in valid.items():
-                submission = record_check(self.case, submission, sid, {field: value})
-            return submission
-
-        try:
-            self._submission, more = self._store.update(change, self._submission)
-        except (OSError, StoreError) as error:  # update reports most problems as notes already
-            more = [f"Your answers could not be saved ({error})."]
-        notes.extend(more)
-        if not more:
-            notes.append(f"Recorded in {self.answers_path.name}.")
-        return notes
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,44 +252,12 @@ def refresh_solutions(solutions_dir: str | Path, timeout: int = 600) -> list[Pat
     return changed
 
 
-def _refresh_solutions(args: argparse.Namespace) -> int:
-    changed = refresh_solutions(args.solutions_dir)
-    for path in changed:
-        print(f"new outputs stored in {path}")
-    if not changed:
-        print("every solution's stored outputs are current")
-    return 0
-
-
-def _make_exercises(args: argparse.Namespace) -> int:
-    for path in make_exercises(args.solutions_dir, args.exercises_dir):
-        print(f"wrote {path}")
-    stale = stale_exercises(args.solutions_dir, args.exercises_dir)
-    for path in stale:
-        print(f"{path}: no solution of this name; delete it if the solution was renamed", file=sys.stderr)
-    return 1 if stale else 0
-
-
-def register(commands: argparse._SubParsersAction) -> None:
-    """Add ``make-exercises SOLUTIONS_DIR EXERCISES_DIR`` and ``refresh-solutions SOLUTIONS_DIR``."""
-    parser = commands.add_parser("make-exercises", help="generate exercise notebooks from solution notebooks")
-    parser.add_argument("solutions_dir", metavar="SOLUTIONS_DIR", help="folder of solution notebooks (hand-edited)")
-    parser.add_argument("exercises_dir", metavar="EXERCISES_DIR", help="folder to write the exercises into")
-    parser.set_defaults(run=_make_exercises)
-    refresh = commands.add_parser("refresh-solutions",
-                                  help="run the solution notebooks and store their new outputs (sources untouched)")
-    refresh.add_argument("solutions_dir", metavar="SOLUTIONS_DIR", help="folder of solution notebooks")
-    refresh.set_defaults(run=_refresh_solutions)
-
-
 __all__ = [
     "ExerciseError",
-    "Worksheet",
-    "WorksheetError",
     "exercise_from_solution",
     "make_exercises",
     "notebook_bytes",
-    "register",
+    "refresh_solutions",
     "stale_exercises",
     "strip_line",
     "strip_source",

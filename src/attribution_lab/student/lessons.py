@@ -18,10 +18,11 @@ from typing import Any
 
 from IPython.display import Markdown
 
-from .case import FIELD_NAMES, Case
-from .engine import Score, check_field, score
-from .store import AnswersStore, default_answers_path
-from .submission import Submission, answers_of
+from ..core.case import FIELD_NAMES, Case
+from ..core.engine import Score, check_field, score
+from ..core.feedback import mark
+from ..core.submission import Submission, answers_of
+from ..storage.answers_store import AnswersStore, default_answers_path
 from .text import format_statement
 
 Selector = Callable[[Case], tuple[str, ...]]
@@ -37,7 +38,7 @@ def passed_on(case: Case) -> tuple[str, ...]:
     return tuple(s.id for s in case.statements if len(s.answers["chain"]) >= 2)
 
 
-def figures(case: Case) -> tuple[str, ...]:
+def giving_figures(case: Case) -> tuple[str, ...]:
     """Statements whose key claim type is ``figure``, and any statement the case lists as giving a figure."""
     listed = {f.statement for f in case.article_figures}
     return tuple(s.id for s in case.statements if s.answers["claim_type"] == "figure" or s.id in listed)
@@ -88,12 +89,12 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("04", "04_following_the_chain", "Following the chain",
            "who passed each claim on between its origin and you", 25, ("chain",), passed_on),
     Lesson("05", "05_numbers_and_estimates", "Numbers and estimates",
-           "who gave each figure, when, and how estimates changed", 25, ("origin", "confidence", "red_flag"), figures),
+           "who gave each figure, when, and how estimates changed", 25, ("origin", "confidence", "red_flag"), giving_figures),
     Lesson("06", "06_red_flags", "Red flags",
            "misattributions, wrong or outdated figures, contradictions, translation errors; SIFT", 30,
            ("red_flag",), flagged),
     Lesson("07", "07_my_results", "My results",
-           "your scores by lesson and by field, first try against final, what to revisit", 10, (), every_statement),
+           "your scores by lesson and by field, first try against current answers, what to revisit", 10, (), every_statement),
 )
 
 
@@ -264,7 +265,7 @@ def check_cues(case: Case, cues: Mapping[str, Any], *, width: int = 88) -> str:
             ok = bool(wrote) and (wrote in expected or expected in wrote)
             feedback = f"right: the cue is “{key}”." if ok else "not yet: look for the words that say who is speaking."
         right += ok
-        lines.extend(_wrap(f"{'✓' if ok else '✗'} {sid}: {feedback}", width))
+        lines.extend(_wrap(f"{mark('correct' if ok else 'wrong')} {sid}: {feedback}", width))
     lines.append(f"{right} of {len(cues)} cues found.")
     return "\n".join(lines)
 
@@ -288,11 +289,11 @@ def _percent(value: Score) -> str:
 
 
 def results_text(case: Case, submission: Submission, *, width: int = 88) -> str:
-    """A plain-text report of a submission: score by lesson (first try and final) and what was missed."""
-    final, first = lesson_scores(case, submission, "current"), lesson_scores(case, submission, "first")
-    lines = [f"Results for case {case.id!r}", "By lesson (first try / now):"]
+    """A plain-text report of a submission: score by lesson (first try and current answers) and what was missed."""
+    current, first = lesson_scores(case, submission, "current"), lesson_scores(case, submission, "first")
+    lines = [f"Results for case {case.id!r}", "By lesson (first try / current answers):"]
     for item in graded_lessons():
-        lines.append(f"  {item.number} {item.title}: {_percent(first[item.number])} / {_percent(final[item.number])}")
+        lines.append(f"  {item.number} {item.title}: {_percent(first[item.number])} / {_percent(current[item.number])}")
     answers = answers_of(submission, "current")
     missed, unanswered = [], 0
     for statement in case.statements:
@@ -317,8 +318,8 @@ __all__ = [
     "cue_practice",
     "estimates_text",
     "every_statement",
-    "figures",
     "flagged",
+    "giving_figures",
     "graded_lessons",
     "lesson",
     "lesson_scores",

@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from .case import DEFAULT_CASE, FIELDS, Case, Statement, load_case
-from .store import encode
-from .submission import FORMAT, SCHEMA_VERSION, Submission
+from ..core.case import FIELDS, Case, Statement
+from ..core.submission import FORMAT, SCHEMA_VERSION, Submission
+from ..formats.answers import encode
+from ..storage.cases import load_case
 
 SYNTHETIC_PREFIX = "synthetic-"
 #: The class's first save, so generated timestamps do not depend on today's date.
@@ -222,24 +222,4 @@ def write_class(case: Case | str, n: int, folder: str | Path, seed: int = 0) -> 
     return paths
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m attribution_lab.synthetic FOLDER [N] [SEED] [CASE]``: write a synthetic class."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] in ("-h", "--help") or len(args) > 4:
-        print(main.__doc__, file=sys.stderr)
-        return 2
-    folder, n, seed = args[0], int(args[1]) if len(args) > 1 else 30, int(args[2]) if len(args) > 2 else 0
-    case = args[3] if len(args) > 3 else DEFAULT_CASE
-    try:
-        paths = write_class(case, n, folder, seed)
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        return 2
-    print(f"wrote {len(paths)} synthetic answers files into {folder}")
-    return 0
-
-
 __all__ = ["SYNTHETIC_PREFIX", "generate_class", "generate_student", "is_synthetic", "synthetic_id", "tempting_mistakes", "write_class"]
-
-if __name__ == "__main__":
-    sys.exit(main())

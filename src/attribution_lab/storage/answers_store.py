@@ -1,15 +1,14 @@
 """The answers file on disk: saved atomically on every change, and never lost when it goes bad.
 
 A student's answers live in one JSON file per case (``answers-kursk.json``), in the submission
-format of :mod:`attribution_lab.submission`. This module is the thin file layer around it:
+format of :mod:`attribution_lab.core.submission`, read and written through
+:mod:`attribution_lab.formats.answers`. This module is the thin file layer around them:
 
 * :func:`default_answers_path` says where the file lives.
 * :class:`AnswersStore` loads it at start, saves it atomically (temporary file in the same folder,
-  flush, fsync, rename), keeps backups, and re-reads it before each change so that two notebooks
-  open on the same case do not overwrite each other's answers.
-* :func:`salvage` is the pure part: from whatever a bad file held, keep every answer that is still
-  valid for the case and say in plain words what was dropped and why.
-* :func:`clear_answers` is the pure part of "Start over".
+  flush, fsync, rename), re-reads it before each change so that two notebooks open on the same case
+  do not overwrite each other's answers, and owns "back up, then replace" (:meth:`AnswersStore.replace`).
+* :func:`now_iso` is the clock every answer is stamped with.
 
 A bad file is never overwritten before a copy of it has been set aside under a dated name
 (``answers-kursk.json.bad-20250428-153000``).
@@ -19,36 +18,28 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .case import FIELD_NAMES, FIELDS, Case
-from .engine import normalise
-from .errors import AttributionLabError, SubmissionError
-from .submission import (
-    FORMAT,
-    MAX_SUBMISSION_BYTES,
-    SCHEMA_VERSION,
-    Submission,
-    new_submission,
-    now_iso,
-    parse_submission,
-    submission_problems,
-)
+from ..core.case import Case
+from ..core.submission import Submission, new_submission
+from ..errors import AttributionLabError, SubmissionError
+from ..formats.answers import encode, parse_submission, salvage
+from ..formats.limits import MAX_SUBMISSION_BYTES
 
 #: Environment variable naming the folder for answers files (default: the current folder).
 ANSWERS_DIR_ENV = "ATTRIBUTION_LAB_ANSWERS_DIR"
 
-_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})$")
-_MAX_TEXT = 200  # the submission schema's limit for a student's name and id
-_MAX_ATTEMPTS = 1_000_000
+
+def now_iso() -> str:
+    """The current time in UTC, as stored in submissions. The only clock the answers use."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def default_answers_path(case_id: str) -> Path:
@@ -59,151 +50,6 @@ def default_answers_path(case_id: str) -> Path:
 
 class StoreError(AttributionLabError):
     """The answers file cannot be written (the message says why, in plain words)."""
-
-
-# --------------------------------------------------------------------------------------------
-# Pure functions
-
-
-def _is_time(value: Any) -> bool:
-    return isinstance(value, str) and len(value) <= 40 and bool(_TIME.match(value))
-
-
-def _stored(value: Any) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
-def _shown(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def salvage(data: Any, case: Case) -> tuple[Submission, list[str]]:
-    """Keep every answer in ``data`` (a parsed answers file) that is valid for ``case``.
-
-    Returns a submission that passes :func:`~attribution_lab.submission.submission_problems` and a
-    list of plain sentences saying what was changed or dropped and why (empty when nothing was).
-    Answers for another case are not mixed in: the result is then empty and a note says so. The
-    result is always stamped with the case's current key version.
-    """
-    notes: list[str] = []
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        return new_submission(case), ["It is not an Attribution Lab answers file, so no answers could be taken from it."]
-    if data.get("case_id") != case.id:
-        return new_submission(case), [
-            f"It holds answers for another case ({_shown(data.get('case_id'))}), not for {case.id!r}: "
-            "you start with no answers for this case."
-        ]
-    if data.get("schema_version") != SCHEMA_VERSION:
-        notes.append(
-            f"It was written in format version {_shown(data.get('schema_version'))}; this version reads "
-            f"{SCHEMA_VERSION}. Every answer that could still be read was kept."
-        )
-    if data.get("key_version") != case.key_version:
-        notes.append(
-            f"The answers were given against version {_shown(data.get('key_version'))} of the key; the key is "
-            f"now version {case.key_version}. Answers whose labels still exist were kept and are checked "
-            "against the current key."
-        )
-
-    student = data.get("student") if isinstance(data.get("student"), dict) else {}
-    kept_student = {}
-    for part in ("id", "name"):
-        value = student.get(part, "")
-        if not isinstance(value, str):
-            notes.append(f"The student {part} {_shown(value)} is not text and was left out.")
-            value = ""
-        elif len(value) > _MAX_TEXT:
-            notes.append(f"The student {part} was longer than {_MAX_TEXT} characters and was shortened.")
-            value = value[:_MAX_TEXT]
-        kept_student[part] = value
-    created = data.get("created") if _is_time(data.get("created")) else None
-    result = new_submission(case, student_id=kept_student["id"], student_name=kept_student["name"], now=created)
-    if _is_time(data.get("updated")):
-        result["updated"] = data["updated"]
-
-    answers = data.get("answers")
-    if answers is None:
-        answers = {}
-    if not isinstance(answers, dict):
-        notes.append("Its answers were not a mapping of statements to answers, so none could be read.")
-        answers = {}
-    known = set(case.statement_ids)
-    unknown_ids: list[str] = []
-    dropped: list[str] = []
-    for sid, entry in answers.items():
-        if sid not in known:
-            unknown_ids.append(str(sid)[:20])
-            continue
-        if not isinstance(entry, dict):
-            dropped.append(f"{sid} (not a set of answers)")
-            continue
-        kept: dict[str, Any] = {"current": {}, "first": {}, "attempts": 0}
-        for which in ("current", "first"):
-            values = entry.get(which, {})
-            if not isinstance(values, dict):
-                dropped.append(f"{sid} {which} answers (not a set of answers)")
-                continue
-            for name, value in values.items():
-                if name not in FIELDS:
-                    dropped.append(f"{sid} {_shown(name)} (not a field)")
-                    continue
-                try:
-                    answer = normalise(case, name, value, sid)
-                except (AttributionLabError, TypeError, ValueError, AttributeError):
-                    label = "first try" if which == "first" else "answer"
-                    dropped.append(f"{sid} {FIELD_NAMES[name]} {label} {_shown(value)}")
-                    continue
-                if answer is not None:
-                    kept[which][name] = _stored(answer)
-        attempts = entry.get("attempts", 0)
-        if isinstance(attempts, int) and not isinstance(attempts, bool) and 0 <= attempts <= _MAX_ATTEMPTS:
-            kept["attempts"] = attempts
-        # A first-try answer exists only because Check was pressed at least once.
-        if kept["first"] and kept["attempts"] == 0:
-            kept["attempts"] = 1
-        for stamp in ("first_checked", "last_checked", "updated"):
-            if _is_time(entry.get(stamp)):
-                kept[stamp] = entry[stamp]
-        if kept["current"] or kept["first"] or kept["attempts"]:
-            result["answers"][sid] = kept
-    if unknown_ids:
-        notes.append(
-            f"Answers for {', '.join(unknown_ids)} were dropped: the case has no such statement "
-            f"(it has {case.statement_ids[0]} to {case.statement_ids[-1]})."
-        )
-    if dropped:
-        notes.append(
-            "These answers were dropped because they are not labels of the current key: " + "; ".join(dropped) + "."
-        )
-    if submission_problems(result, case):  # cannot happen by construction; never hand on an invalid file
-        return new_submission(case), [*notes, "What was left could still not be read, so you start with no answers."]
-    return result, notes
-
-
-def clear_answers(submission: Submission, statement_ids: Iterable[str], fields: Iterable[str]) -> Submission:
-    """A copy with the given fields of the given statements cleared (current and first-try answers).
-
-    Answers to other statements and other fields (from other lessons) are kept. A statement left
-    with no answer at all is removed, attempts and all.
-    """
-    ids, names = set(statement_ids), set(fields)
-    result = json.loads(json.dumps(submission))
-    for sid in list(result.get("answers", {})):
-        if sid not in ids:
-            continue
-        entry = result["answers"][sid]
-        for which in ("current", "first"):
-            entry[which] = {f: v for f, v in entry.get(which, {}).items() if f not in names}
-        if not entry["current"] and not entry["first"]:
-            del result["answers"][sid]
-    result["updated"] = now_iso()
-    return result
-
-
-def encode(submission: Submission) -> bytes:
-    """The answers file's bytes: indented UTF-8 JSON ending in a newline."""
-    return (json.dumps(submission, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,10 +162,10 @@ class AnswersStore:
             raw = self._read()
         except OSError as error:
             self.blocked = f"the answers file {name} cannot be read ({error.strerror or error})"
-            return Loaded(new_submission(self.case), [f"Your answers file {name} could not be read ({error.strerror or error}). "
+            return Loaded(new_submission(self.case, now=now_iso()), [f"Your answers file {name} could not be read ({error.strerror or error}). "
                                                         "It was left untouched; your new answers will not be saved to it."])
         if raw is None:
-            return Loaded(new_submission(self.case))
+            return Loaded(new_submission(self.case, now=now_iso()))
         try:
             data = parse_submission(raw, self.case, name)
         except SubmissionError as error:
@@ -332,9 +178,9 @@ class AnswersStore:
         if data is None:
             data = self._lenient_json(raw)
         if data is _UNREADABLE:
-            submission, notes = new_submission(self.case), [f"It could not be read at all ({problem}), so you start with no answers."]
+            submission, notes = new_submission(self.case, now=now_iso()), [f"It could not be read at all ({problem}), so you start with no answers."]
         else:
-            submission, notes = salvage(data, self.case)
+            submission, notes = salvage(data, self.case, now=now_iso())
             if not notes and problem:
                 notes = [f"Part of it could not be read ({problem})."]
         try:
@@ -404,6 +250,31 @@ class AnswersStore:
         shutil.copy2(self.path, target)
         return target
 
+    def replace(self, submission: Submission, reason: str) -> tuple[Path | None, Exception | None]:
+        """Back up the answers file as ``<name>.<reason>-<time>``, then save ``submission`` over it.
+
+        Returns the backup's path (None when there was no file to back up) and the error that kept
+        the new answers from being saved (None when they were saved; the backup is kept either way).
+        Raises OSError when the backup cannot be made: then nothing is changed.
+        """
+        backup = self.backup(reason) if self.path.exists() else None
+        try:
+            self.save(submission)
+        except (OSError, StoreError) as error:
+            return backup, error
+        return backup, None
+
+    def update_with_backup(
+        self, reason: str, change: Callable[[Submission], Submission], fallback: Submission
+    ) -> tuple[Submission, list[str], Path | None]:
+        """Back up the answers file as ``<name>.<reason>-<time>``, then :meth:`update` it.
+
+        Raises OSError when the backup cannot be made: then nothing is changed.
+        """
+        backup = self.backup(reason) if self.path.exists() else None
+        result, notes = self.update(change, fallback)
+        return result, notes, backup
+
     def update(self, change: Callable[[Submission], Submission], fallback: Submission) -> tuple[Submission, list[str]]:
         """Apply ``change`` to the latest answers and save the result at once.
 
@@ -427,31 +298,12 @@ class AnswersStore:
 _UNREADABLE = object()
 
 
-def restore_position(submission: Submission, statement_ids: Iterable[str]) -> str | None:
-    """The statement the student worked on last, among ``statement_ids`` (None if none was touched).
-
-    Derived from the answers' own time stamps, so no extra file is needed; a tie goes to the
-    statement later in the article.
-    """
-    answers: Mapping[str, Any] = submission.get("answers", {})
-    best: tuple[str, int] | None = None
-    chosen = None
-    for index, sid in enumerate(statement_ids):
-        stamp = answers.get(sid, {}).get("updated")
-        if isinstance(stamp, str) and (best is None or (stamp, index) >= best):
-            best, chosen = (stamp, index), sid
-    return chosen
-
-
 __all__ = [
     "ANSWERS_DIR_ENV",
     "AnswersStore",
     "Loaded",
     "StoreError",
     "atomic_write",
-    "clear_answers",
     "default_answers_path",
-    "encode",
-    "restore_position",
-    "salvage",
+    "now_iso",
 ]

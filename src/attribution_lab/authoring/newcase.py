@@ -11,19 +11,20 @@ Drafting is pure (:func:`draft_key`); only :func:`read_article` and :func:`make_
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .case import KEY_FILE, SCHEMA_VERSION, read_case_files, validate_key
+from ..core.feedback import shorten
+from ..errors import AttributionLabError
+from ..formats.key import SCHEMA_VERSION, validate_key
+from ..formats.limits import KEY_FILE, MAX_ARTICLE_BYTES
+from ..storage.cases import read_case_files
 from .cues import Detection, detect, label_for_class
-from .errors import AttributionLabError
 
 #: Articles larger than this are refused: a teaching case is one news item, a few kilobytes long.
-MAX_ARTICLE_BYTES = 200_000
 #: The case whose vocabularies and confidence rules a new case starts from.
 DEFAULT_LIKE = "alder_river"
 #: A key holds at most this many statements (ids run S01 to S999).
@@ -266,35 +267,6 @@ def draft_summary(folder: str | Path) -> str:
     for entry in data["statements"]:
         mark = "draft" if entry.get("draft") else "     "
         cue = entry["cue"] or "-"
-        quote = entry["quote"] if len(entry["quote"]) <= 48 else entry["quote"][:45] + "..."
+        quote = shorten(entry["quote"], 48)
         lines.append(f"{entry['id']}  {mark}  {entry['origin']:<18} {entry['claim_type']:<13} {cue:<18} {quote}")
     return "\n".join(lines)
-
-
-def _run(args: argparse.Namespace) -> int:
-    folder = make_case(args.article, args.id, args.out, force=args.force, like=args.like)
-    data, _, _ = read_case_files(folder)
-    statements = data["statements"]
-    with_cue = sum(1 for s in statements if s["cue"] or s["origin"] != label_for_class(data["vocabularies"]["origin"], "writer"))
-    print(f"Drafted {folder}: {len(statements)} statements, {with_cue} of them attributed to a source; all marked draft.")
-    print(f"Next: review {folder / KEY_FILE}, remove each 'draft: true', then run: attribution-lab validate {folder}")
-    return 0
-
-
-def register(commands: Any) -> None:
-    """Add the ``new-case`` subcommand to the command line."""
-    parser = commands.add_parser(
-        "new-case",
-        help="draft a new case (article + key.yaml) from a news text",
-        description=(
-            "Copy ARTICLE into OUT/ID/article.txt and write a draft key.yaml: the text split into "
-            "statements, attribution cues found, origins guessed, every entry marked draft."
-        ),
-    )
-    parser.add_argument("article", metavar="ARTICLE", help=f"the article: a UTF-8 text file of at most {MAX_ARTICLE_BYTES // 1000} kB")
-    parser.add_argument("--id", required=True, metavar="ID", help="the new case's id and folder name: lower-case letters, digits, _")
-    parser.add_argument("--out", default="cases", metavar="DIR", help="where to create the case folder (default: ./cases)")
-    parser.add_argument("--force", action="store_true", help="replace the article and key of an existing case folder")
-    parser.add_argument("--like", default=DEFAULT_LIKE, metavar="CASE",
-                        help=f"case whose vocabularies and confidence rules to start from (default: {DEFAULT_LIKE})")
-    parser.set_defaults(run=_run)

@@ -1,0 +1,44 @@
+"""The ``attribution-lab`` command line: it only parses, then calls the package.
+
+Every sub-command lives in one module of this folder and registers itself through the fixed list
+:data:`COMMAND_MODULES`. Exit codes: 0 success; 1 the input had problems (each listed on its own
+line); 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ..errors import AttributionLabError
+from . import authoring, cases, instructor, server
+
+#: The sub-command modules, in the order ``--help`` lists their commands.
+COMMAND_MODULES = (cases, instructor, authoring, server)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="attribution-lab",
+        description="Attribution Lab: check cases, grade a class, write new cases, open the lessons.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except AttributionLabError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return code
+
+
+__all__ = ["COMMAND_MODULES", "build_parser", "main"]

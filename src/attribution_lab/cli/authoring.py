@@ -1,0 +1,97 @@
+"""``attribution-lab new-case``, ``make-exercises``, ``refresh-solutions`` and ``schemadoc``: the
+commands of people who write cases and worksheets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..authoring.newcase import DEFAULT_LIKE
+from ..formats.limits import KEY_FILE, MAX_ARTICLE_BYTES
+
+
+def register(commands: Any) -> None:
+    """Add the authoring subcommands."""
+    _register_new_case(commands)
+    _register_exercises(commands)
+    schemadoc = commands.add_parser("schemadoc", help="write docs/case-format.md from the key's JSON Schema")
+    schemadoc.add_argument("--write", metavar="FILE", help="write to FILE instead of printing")
+    schemadoc.set_defaults(run=_schemadoc)
+
+
+def _schemadoc(args: argparse.Namespace) -> int:
+    from ..authoring.schemadoc import render
+
+    text = render()
+    if args.write:
+        Path(args.write).write_text(text, encoding="utf-8", newline="\n")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..authoring.cues import label_for_class
+    from ..authoring.newcase import make_case
+    from ..storage.cases import read_case_files
+
+    folder = make_case(args.article, args.id, args.out, force=args.force, like=args.like)
+    data, _, _ = read_case_files(folder)
+    statements = data["statements"]
+    with_cue = sum(1 for s in statements if s["cue"] or s["origin"] != label_for_class(data["vocabularies"]["origin"], "writer"))
+    print(f"Drafted {folder}: {len(statements)} statements, {with_cue} of them attributed to a source; all marked draft.")
+    print(f"Next: review {folder / KEY_FILE}, remove each 'draft: true', then run: attribution-lab validate {folder}")
+    return 0
+
+
+def _register_new_case(commands: Any) -> None:
+    parser = commands.add_parser(
+        "new-case",
+        help="draft a new case (article + key.yaml) from a news text",
+        description=(
+            "Copy ARTICLE into OUT/ID/article.txt and write a draft key.yaml: the text split into "
+            "statements, attribution cues found, origins guessed, every entry marked draft."
+        ),
+    )
+    parser.add_argument("article", metavar="ARTICLE", help=f"the article: a UTF-8 text file of at most {MAX_ARTICLE_BYTES // 1000} kB")
+    parser.add_argument("--id", required=True, metavar="ID", help="the new case's id and folder name: lower-case letters, digits, _")
+    parser.add_argument("--out", default="cases", metavar="DIR", help="where to create the case folder (default: ./cases)")
+    parser.add_argument("--force", action="store_true", help="replace the article and key of an existing case folder")
+    parser.add_argument("--like", default=DEFAULT_LIKE, metavar="CASE",
+                        help=f"case whose vocabularies and confidence rules to start from (default: {DEFAULT_LIKE})")
+    parser.set_defaults(run=_run)
+
+
+def _refresh_solutions(args: argparse.Namespace) -> int:
+    from ..authoring.exercises import refresh_solutions
+
+    changed = refresh_solutions(args.solutions_dir)
+    for path in changed:
+        print(f"new outputs stored in {path}")
+    if not changed:
+        print("every solution's stored outputs are current")
+    return 0
+
+
+def _make_exercises(args: argparse.Namespace) -> int:
+    from ..authoring.exercises import make_exercises, stale_exercises
+
+    for path in make_exercises(args.solutions_dir, args.exercises_dir):
+        print(f"wrote {path}")
+    stale = stale_exercises(args.solutions_dir, args.exercises_dir)
+    for path in stale:
+        print(f"{path}: no solution of this name; delete it if the solution was renamed", file=sys.stderr)
+    return 1 if stale else 0
+
+
+def _register_exercises(commands: Any) -> None:
+    parser = commands.add_parser("make-exercises", help="generate exercise notebooks from solution notebooks")
+    parser.add_argument("solutions_dir", metavar="SOLUTIONS_DIR", help="folder of solution notebooks (hand-edited)")
+    parser.add_argument("exercises_dir", metavar="EXERCISES_DIR", help="folder to write the exercises into")
+    parser.set_defaults(run=_make_exercises)
+    refresh = commands.add_parser("refresh-solutions",
+                                  help="run the solution notebooks and store their new outputs (sources untouched)")
+    refresh.add_argument("solutions_dir", metavar="SOLUTIONS_DIR", help="folder of solution notebooks")
+    refresh.set_defaults(run=_refresh_solutions)

@@ -1,0 +1,135 @@
+"""The words a student reads: the engine's verdicts turned into feedback, marks, hints and rules.
+
+The engine (:mod:`attribution_lab.core.engine`) decides; this module words. It is the one owner of
+the verdict marks (✓ ✗ ◐ …), of how a label or a chain is named, of the hints, of how a confidence
+rule is cited, and of how long texts are shortened. The panel, the text interface, the worksheets,
+the charts and the class report all import from here, so no view parses another's strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+
+from .case import FIELD_NAMES, Answer, Case
+from .engine import FieldResult
+
+#: Symbol and word for each verdict, so right and wrong never rest on colour alone.
+VERDICT_MARKS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "correct": ("✓", "Right"),
+        "accepted": ("✓", "Also accepted"),
+        "partly": ("◐", "Partly right"),
+        "wrong": ("✗", "Not yet"),
+        "unanswered": ("…", "Not answered"),
+    }
+)
+
+#: What to look at again when a field is not yet right. Generic to every case.
+HINTS: Mapping[str, str] = MappingProxyType(
+    {
+        "origin": "Who made the claim first? Follow the cue back past every outlet that passed it on.",
+        "confidence": "Apply the confidence rules in order: what are you grading, and how many independent sources back it?",
+        "claim_type": "Are there quotation marks around all of it, some of it, or none? Is it a number, or a guess about motives?",
+        "chain": "List everyone the claim passed through between its origin and you, including the outlet and the translation.",
+        "red_flag": "Check the names, the sources and the wording: does anything credit the wrong person or change the meaning?",
+    }
+)
+
+#: The arrow between the links of a chain, wherever a chain is written out for people.
+CHAIN_ARROW = " → "
+
+
+def mark(verdict: str) -> str:
+    """The symbol of a verdict (✓, ✗, ◐ or …)."""
+    return VERDICT_MARKS[verdict][0]
+
+
+def join_chain(names: Iterable[str]) -> str:
+    """Links of a chain joined for reading: ``KCNA → The Guardian``."""
+    return CHAIN_ARROW.join(names)
+
+
+def answer_name(case: Case, field: str, answer: Answer) -> str:
+    """How an answer is named for people: a label's name, or a chain's names joined by arrows."""
+    labels = case.labels(field)
+    if isinstance(answer, tuple):
+        return join_chain(labels[a].name for a in answer)
+    return labels[answer].name
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a word boundary where there is one, with …"""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    at_space = cut.rfind(" ")
+    if at_space > limit // 2:
+        cut = cut[:at_space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def join_names(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def hint(case: Case, result: FieldResult) -> str:
+    """What to look at again for a field that is not yet right."""
+    statement = case.statement(result.statement_id)
+    if result.field == "origin" and statement.cue:
+        return f"Look at the cue “{statement.cue}”: whom does it point to? " + HINTS["origin"]
+    if result.field == "origin":
+        # the general hint talks of following a cue: without one, ask whose voice it is instead
+        return "There is no attribution cue here: whose voice is it, if nobody is credited?"
+    return HINTS[result.field]
+
+
+def field_feedback(case: Case, result: FieldResult) -> str:
+    """The one line of feedback on one field, starting with its verdict mark (plain text)."""
+    title = FIELD_NAMES[result.field]
+    symbol = mark(result.verdict)
+    if result.verdict == "unanswered" or result.answer is None:
+        return f"{symbol} {title}: not answered yet."
+    if result.verdict == "correct":
+        return f"{symbol} {title}: right ({answer_name(case, result.field, result.answer)})."
+    if result.verdict == "accepted":
+        key = case.statement(result.statement_id).answers[result.field]
+        return (
+            f"{symbol} {title}: also accepted ({answer_name(case, result.field, result.answer)}). {result.why} "
+            f"The key's first answer is {answer_name(case, result.field, key)}."
+        )
+    if result.verdict == "partly":
+        return f"{symbol} {title}: partly right. Some links are missing or do not belong. {HINTS[result.field]}"
+    return f"{symbol} {title}: not yet. {hint(case, result)}"
+
+
+def rule_citation(case: Case, statement_id: str) -> tuple[str, str]:
+    """The confidence rule that decides a statement: its heading (``R3, One good source is
+    moderate``) and its text."""
+    rule = case.rules[case.statement(statement_id).confidence_rule]
+    return f"{rule.id}, {rule.name}", rule.text
+
+
+def rule_text(case: Case, statement_id: str) -> str:
+    """The confidence rule that decides a statement, cited as ``R3, One good source is moderate: ...``."""
+    heading, text = rule_citation(case, statement_id)
+    return f"{heading}: {text}"
+
+
+__all__ = [
+    "CHAIN_ARROW",
+    "HINTS",
+    "VERDICT_MARKS",
+    "answer_name",
+    "field_feedback",
+    "hint",
+    "join_chain",
+    "join_names",
+    "mark",
+    "rule_citation",
+    "rule_text",
+    "shorten",
+]

@@ -1,0 +1,337 @@
+"""What a whole class found hard, confused, over- or under-rated, and disagreed on: pure statistics.
+
+Plain data in (a case and parsed, checked submissions), plain data out; the class report
+(:mod:`attribution_lab.instructor.report`) draws and words them. Verdicts are the engine's
+(:class:`~attribution_lab.core.scoring.Verdicts`); agreement is Fleiss' kappa
+(:mod:`attribution_lab.core.agreement`).
+
+Which answers are used: difficulty compares the first try with the current answer; confusion,
+calibration and agreement use the **first try**, the student's own judgement before Check showed
+any verdict (current answers drift towards the key, which would hide exactly the disagreements an
+instructor is looking for).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .agreement import fleiss_kappa, modal_share
+from .case import FIELDS, Case
+from .scoring import Verdicts
+from .submission import CURRENT, FIRST, Submission
+
+#: Below this share agreeing with the modal answer, a field of a statement counts as split.
+SPLIT_BELOW = 0.5
+NOT_ANSWERED = "Not answered"
+
+
+def _answer(entry: Mapping[str, Any] | None, which: str, field_name: str) -> Any:
+    if not entry:
+        return None
+    value = entry.get(which, {}).get(field_name)
+    if value is None or value == [] or value == "":
+        return None
+    return value
+
+
+def _category(field_name: str, value: Any, order: Mapping[str, int] | None = None) -> Any:
+    """A hashable category for agreement: a chain is the set of its links (order is not graded),
+    listed in the case's vocabulary order (``order``: label -> position) so it reads naturally."""
+    if value is None:
+        return None
+    if field_name != "chain":
+        return value
+    return tuple(sorted(set(value), key=lambda link: (order or {}).get(link, 0)))
+
+
+def _chain_order(case: Case) -> dict[str, int]:
+    return {label: n for n, label in enumerate(case.labels("chain"))}
+
+
+def difficulty(case: Case, submissions: Sequence[Submission], *, verdicts: Verdicts | None = None) -> dict[str, tuple[float, float]]:
+    """Per statement: (first-try right rate, current right rate).
+
+    A rate is the share of (student, field) answers that earn full credit (the key's answer or an
+    accepted one), over every student and field: an unanswered field or a partly right chain counts
+    as not right. Statements in article order; rates are 0 for an empty class.
+    """
+    verdicts = verdicts or Verdicts(case)
+    result = {}
+    for statement in case.statements:
+        right = {"first": 0, "current": 0}
+        for submission in submissions:
+            entry = submission.get("answers", {}).get(statement.id)
+            for which in right:
+                for f in FIELDS:
+                    if verdicts.result(statement.id, f, _answer(entry, which, f)).is_right:
+                        right[which] += 1
+        total = len(submissions) * len(FIELDS)
+        result[statement.id] = (right["first"] / total, right["current"] / total) if total else (0.0, 0.0)
+    return result
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """Counts of (key label, student label) pairs for one field. Columns end with "not answered"."""
+
+    field: str
+    rows: tuple[str, ...]  # label ids used by the key for this field
+    columns: tuple[str, ...]  # every label id of the field, then NOT_ANSWERED
+    counts: tuple[tuple[int, ...], ...]
+
+
+def origin_confusion(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> Confusion:
+    """Key origin (rows) against the origin students chose (columns), counted over statements and students."""
+    labels = tuple(case.labels("origin"))
+    used = {s.answers["origin"] for s in case.statements}
+    rows = tuple(label for label in labels if label in used)
+    columns = (*labels, NOT_ANSWERED)
+    counts = {r: Counter() for r in rows}
+    for statement in case.statements:
+        key = statement.answers["origin"]
+        for submission in submissions:
+            given = _answer(submission.get("answers", {}).get(statement.id), which, "origin")
+            counts[key][given if given is not None else NOT_ANSWERED] += 1
+    return Confusion("origin", rows, columns, tuple(tuple(counts[r][c] for c in columns) for r in rows))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Students' confidence against the key's.
+
+    ``counts`` is a key level (rows) by student level (columns) table over the confidence vocabulary.
+    ``too_sure`` / ``matched`` / ``too_unsure`` are shares of the answered confidences: matched
+    includes the key's accepted alternatives; the others compare positions on the scale.
+    """
+
+    levels: tuple[str, ...]
+    counts: tuple[tuple[int, ...], ...]
+    too_sure: float
+    matched: float
+    too_unsure: float
+    answered: int
+
+
+def confidence_calibration(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> Calibration:
+    """How students' confidence compares with the key's, statement by statement.
+
+    The confidence vocabulary is read as a scale in the order the case lists it, from most to least
+    sure (the case format's convention); a student above the key's level is "too sure".
+    """
+    levels = tuple(case.labels("confidence"))
+    rank = {label: n for n, label in enumerate(levels)}
+    table = {k: Counter() for k in levels}
+    sure = match = unsure = 0
+    for statement in case.statements:
+        key = statement.answers["confidence"]
+        accepted = {a.answer for a in statement.accepted["confidence"]}
+        for submission in submissions:
+            given = _answer(submission.get("answers", {}).get(statement.id), which, "confidence")
+            if given is None:
+                continue
+            table[key][given] += 1
+            if given == key or given in accepted:
+                match += 1
+            elif rank[given] < rank[key]:
+                sure += 1
+            else:
+                unsure += 1
+    answered = sure + match + unsure
+    share = (lambda n: n / answered) if answered else (lambda n: 0.0)
+    return Calibration(
+        levels, tuple(tuple(table[k][s] for s in levels) for k in levels), share(sure), share(match), share(unsure), answered
+    )
+
+
+def kappa_by_field(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> dict[str, float | None]:
+    """Fleiss' kappa per field: students are the raters, statements the subjects, labels the categories.
+
+    Unanswered fields are left out (a statement is rated by those who answered it). ``None`` where
+    kappa is undefined (fewer than two raters, or one category only).
+    """
+    result = {}
+    order = _chain_order(case)
+    for f in FIELDS:
+        table = []
+        for statement in case.statements:
+            table.append(Counter(
+                c for c in (_category(f, _answer(s.get("answers", {}).get(statement.id), which, f), order) for s in submissions)
+                if c is not None
+            ))
+        result[f] = fleiss_kappa(table)
+    return result
+
+
+@dataclass(frozen=True)
+class FieldAgreement:
+    """How one field of one statement was answered: the modal answer, its share, and whether it is right."""
+
+    field: str
+    modal: Any  # label id, or a tuple of link ids for the chain; None if nobody answered
+    share: float | None
+    answered: int
+    modal_is_right: bool | None
+
+
+@dataclass(frozen=True)
+class StatementAgreement:
+    """Class agreement on one statement, field by field."""
+
+    statement_id: str
+    fields: tuple[FieldAgreement, ...]
+    first_try_right: float
+
+    @property
+    def mean_share(self) -> float | None:
+        """Mean share agreeing with the modal answer over the answered fields."""
+        shares = [f.share for f in self.fields if f.share is not None]
+        return sum(shares) / len(shares) if shares else None
+
+    @property
+    def splits(self) -> bool:
+        """True when, in some field, fewer than half of those who answered gave the modal answer."""
+        return any(f.share is not None and f.share < SPLIT_BELOW for f in self.fields)
+
+    @property
+    def split_fields(self) -> tuple[str, ...]:
+        """The fields where the class splits."""
+        return tuple(f.field for f in self.fields if f.share is not None and f.share < SPLIT_BELOW)
+
+    @property
+    def majority_off_key(self) -> tuple[str, ...]:
+        """Fields whose modal answer the key does not accept."""
+        return tuple(f.field for f in self.fields if f.modal_is_right is False)
+
+
+def statement_agreement(
+    case: Case, submissions: Sequence[Submission], *, which: str = "first", verdicts: Verdicts | None = None
+) -> list[StatementAgreement]:
+    """Per statement, the share agreeing with the modal answer in each field; split statements first.
+
+    Order: statements where the class splits, then by mean agreement (lowest first), then article order.
+    """
+    verdicts = verdicts or Verdicts(case)
+    rates = difficulty(case, submissions, verdicts=verdicts)
+    found = []
+    order = _chain_order(case)
+    for position, statement in enumerate(case.statements):
+        fields = []
+        for f in FIELDS:
+            given = [_category(f, _answer(s.get("answers", {}).get(statement.id), which, f), order) for s in submissions]
+            modal, share, answered = modal_share(given)
+            right = None if modal is None else verdicts.result(statement.id, f, list(modal) if f == "chain" else modal).is_right
+            fields.append(FieldAgreement(f, modal, share, answered, right))
+        found.append((position, StatementAgreement(statement.id, tuple(fields), rates[statement.id][0])))
+    found.sort(key=lambda p: (not p[1].splits, p[1].mean_share if p[1].mean_share is not None else 2.0, p[0]))
+    return [agreement for _, agreement in found]
+
+
+@dataclass(frozen=True)
+class StudentLine:
+    """One student's totals, for the list of who may need help."""
+
+    student_id: str
+    name: str
+    points: float
+    first_try_points: float
+
+
+@dataclass(frozen=True)
+class ClassStatistics:
+    """Everything the report shows, as plain data."""
+
+    case_id: str
+    case_title: str
+    key_version: str
+    students: int
+    synthetic: bool
+    out_of: float
+    mean_points: float | None
+    mean_first_try: float | None
+    difficulty: Mapping[str, tuple[float, float]]
+    confusion: Confusion
+    calibration: Calibration
+    kappa: Mapping[str, float | None]
+    statements: tuple[StatementAgreement, ...]
+    lowest_first_try: tuple[StudentLine, ...] = field(default=())
+
+
+def class_statistics(
+    case: Case,
+    submissions: Sequence[Submission],
+    student_ids: Sequence[str],
+    *,
+    synthetic: bool = False,
+    lowest: int = 10,
+) -> ClassStatistics:
+    """Every statistic of the report for parsed, checked submissions (one per student, named by
+    ``student_ids`` in the same order). ``synthetic`` says the class is invented."""
+    verdicts = Verdicts(case)
+    out_of = verdicts.out_of()
+    lines = [
+        StudentLine(sid, str(submission.get("student", {}).get("name", "")),
+                    verdicts.points(submission, CURRENT), verdicts.points(submission, FIRST))
+        for sid, submission in zip(student_ids, submissions)
+    ]
+    n = len(submissions)
+    return ClassStatistics(
+        case_id=case.id,
+        case_title=case.title,
+        key_version=case.key_version,
+        students=n,
+        synthetic=synthetic,
+        out_of=out_of,
+        mean_points=sum(x.points for x in lines) / n if n else None,
+        mean_first_try=sum(x.first_try_points for x in lines) / n if n else None,
+        difficulty=difficulty(case, submissions, verdicts=verdicts),
+        confusion=origin_confusion(case, submissions),
+        calibration=confidence_calibration(case, submissions),
+        kappa=kappa_by_field(case, submissions),
+        statements=tuple(statement_agreement(case, submissions, verdicts=verdicts)),
+        lowest_first_try=tuple(sorted(lines, key=lambda x: (x.first_try_points, x.student_id))[:lowest]),
+    )
+
+
+def kappa_words(kappa: float | None) -> str:
+    """Landis and Koch's (1977) words for a kappa value."""
+    if kappa is None:
+        return "undefined"
+    if kappa < 0:
+        return "less than chance"
+    for limit, words in ((0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial")):
+        if kappa <= limit:
+            return words
+    return "almost perfect"
+
+
+
+def source_note(stats: ClassStatistics, answers: str) -> str:
+    """The line printed under every figure: where its numbers come from."""
+    kind = "synthetic students" if stats.synthetic else "students"
+    return (
+        f"Source: {stats.students} {kind}' answers files, case {stats.case_id} (key version {stats.key_version}); "
+        f"{answers}. Attribution Lab class report."
+    )
+
+
+__all__ = [
+    "NOT_ANSWERED",
+    "SPLIT_BELOW",
+    "Calibration",
+    "ClassStatistics",
+    "Confusion",
+    "FieldAgreement",
+    "StatementAgreement",
+    "StudentLine",
+    "class_statistics",
+    "confidence_calibration",
+    "difficulty",
+    "kappa_by_field",
+    "kappa_words",
+    "origin_confusion",
+    "source_note",
+    "statement_agreement",
+]

@@ -1,0 +1,171 @@
+"""Submissions: a student's answers for one case, as plain data (the answers file's content).
+
+This module owns the submission format: what a submission holds (see :func:`new_submission`), the
+two sets of answers every statement keeps (``current``, the latest answer, and ``first``, the first
+try, which is never overwritten), and the pure changes a panel or worksheet makes to it. Every
+function takes plain dictionaries and returns new ones, never touching files, widgets or the clock
+(callers pass the time). Reading and writing the bytes of an answers file is
+:mod:`attribution_lab.formats.answers`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from .case import FIELDS, Case
+from .engine import Score, normalise, score
+
+FORMAT = "attribution-lab-submission"
+SCHEMA_VERSION = 1
+#: The two sets of answers a statement keeps: the latest answer, and the first try.
+CURRENT, FIRST = "current", "first"
+
+Submission = dict[str, Any]
+
+
+def new_submission(case: Case, *, now: str, student_id: str = "", student_name: str = "") -> Submission:
+    """An empty submission for a case, created at ``now`` (an ISO time in UTC)."""
+    return {
+        "format": FORMAT,
+        "schema_version": SCHEMA_VERSION,
+        "case_id": case.id,
+        "key_version": case.key_version,
+        "student": {"id": student_id, "name": student_name},
+        "created": now,
+        "updated": now,
+        "answers": {},
+    }
+
+
+def _stored(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def record_choice(case: Case, submission: Submission, statement_id: str, field: str, value: Any, *, now: str) -> Submission:
+    """Return a copy with one field's current choice set (or cleared when unanswered)."""
+    case.statement(statement_id)
+    answer = normalise(case, field, value, statement_id)
+    result = copy.deepcopy(submission)
+    entry = result["answers"].setdefault(statement_id, {"current": {}, "first": {}, "attempts": 0})
+    if answer is None:
+        entry["current"].pop(field, None)
+    else:
+        entry["current"][field] = _stored(answer)
+    entry["updated"] = now
+    result["updated"] = now
+    return result
+
+
+def record_check(case: Case, submission: Submission, statement_id: str, values: Mapping[str, Any], *, now: str) -> Submission:
+    """Return a copy recording a press of Check: current choices set, attempts counted, and the
+    first-try answer kept for every field checked for the first time."""
+    case.statement(statement_id)
+    answers = {f: normalise(case, f, v, statement_id) for f, v in values.items()}
+    result = copy.deepcopy(submission)
+    entry = result["answers"].setdefault(statement_id, {"current": {}, "first": {}, "attempts": 0})
+    for field, answer in answers.items():
+        if answer is None:
+            entry["current"].pop(field, None)
+            continue
+        entry["current"][field] = _stored(answer)
+        entry["first"].setdefault(field, _stored(answer))
+    entry["attempts"] += 1
+    entry.setdefault("first_checked", None)
+    if entry["first_checked"] is None:
+        entry["first_checked"] = now
+    entry["last_checked"] = now
+    entry["updated"] = now
+    result["updated"] = now
+    return result
+
+
+def with_student(submission: Submission, *, student_id: str, name: str) -> Submission:
+    """Return a copy with the student's id and name set."""
+    result = copy.deepcopy(submission)
+    result["student"] = {"id": student_id, "name": name}
+    return result
+
+
+def clear_answers(submission: Submission, statement_ids: Iterable[str], fields: Iterable[str], *, now: str) -> Submission:
+    """A copy with the given fields of the given statements cleared (current and first-try answers).
+
+    Answers to other statements and other fields (from other lessons) are kept. A statement left
+    with no answer at all is removed, attempts and all.
+    """
+    ids, names = set(statement_ids), set(fields)
+    result = copy.deepcopy(submission)
+    for sid in list(result.get("answers", {})):
+        if sid not in ids:
+            continue
+        entry = result["answers"][sid]
+        for which in (CURRENT, FIRST):
+            entry[which] = {f: v for f, v in entry.get(which, {}).items() if f not in names}
+        if not entry["current"] and not entry["first"]:
+            del result["answers"][sid]
+    result["updated"] = now
+    return result
+
+
+def answers_of(submission: Submission, which: str = CURRENT) -> dict[str, dict[str, Any]]:
+    """Statement id -> field -> answer, either the ``current`` (latest) or the ``first`` (first-try) ones."""
+    if which not in (CURRENT, FIRST):
+        raise ValueError("which must be 'current' or 'first'")
+    return {sid: dict(entry.get(which, {})) for sid, entry in submission.get("answers", {}).items()}
+
+
+def score_submission(case: Case, submission: Submission, *, fields: tuple[str, ...] = FIELDS) -> tuple[Score, Score]:
+    """The current score and the first-try score of a submission, recomputed from its answers."""
+    return score(case, answers_of(submission, CURRENT), fields=fields), score(case, answers_of(submission, FIRST), fields=fields)
+
+
+def restore_position(submission: Submission, statement_ids: Iterable[str]) -> str | None:
+    """The statement the student worked on last, among ``statement_ids`` (None if none was touched).
+
+    Derived from the answers' own time stamps, so no extra file is needed; a tie goes to the
+    statement later in the article.
+    """
+    answers: Mapping[str, Any] = submission.get("answers", {})
+    best: tuple[str, int] | None = None
+    chosen = None
+    for index, sid in enumerate(statement_ids):
+        stamp = answers.get(sid, {}).get("updated")
+        if isinstance(stamp, str) and (best is None or (stamp, index) >= best):
+            best, chosen = (stamp, index), sid
+    return chosen
+
+
+def key_version_note(submission: Submission, case: Case) -> str | None:
+    """A plain sentence when the answers were given against another version of the key, else None."""
+    if submission.get("key_version") != case.key_version:
+        return (
+            f"These answers were given against version {submission.get('key_version')} of the key; "
+            f"the key is now version {case.key_version}. They are checked against the current key."
+        )
+    return None
+
+
+def student_id(submission: Submission, fallback: str) -> str:
+    """Whose answers these are: the student id in the file, else ``fallback`` (what the grader
+    knows of the file, such as its name). The one rule the grader and the class report share."""
+    given = submission.get("student", {}).get("id", "")
+    return given.strip() if isinstance(given, str) and given.strip() else fallback
+
+
+def _moment(stamp: Any) -> float:
+    if not isinstance(stamp, str):
+        return float("-inf")
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return float("-inf")  # allowed by the schema's pattern but not a real time: ranks as oldest
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+
+
+def newest_rank(submission: Submission, modified: float) -> tuple[float, float]:
+    """How new a student's file is, for choosing among several: the "updated" time written in it
+    (as a POSIX timestamp; a missing or impossible time ranks oldest), then the file's
+    modification time ``modified``. The larger rank is the newer file."""
+    return _moment(submission.get("updated")), modified

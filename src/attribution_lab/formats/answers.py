@@ -1,0 +1,389 @@
+"""The answers file's decoder and encoder: bytes to a checked submission, and back.
+
+An answers file is UTF-8 JSON in the submission format of :mod:`attribution_lab.core.submission`,
+checked against the versioned JSON Schema shipped beside this module. This is the one place that
+reads or writes those bytes, with the limits of :mod:`attribution_lab.formats.limits`:
+
+* :func:`parse_submission` decides whether a file can be graded and words every problem;
+* :func:`quick_accepts` is a strict subset of it, fast enough for a class of thousands (a False
+  means "ask :func:`parse_submission`", never "reject"; tests compare the two on many files);
+* :func:`salvage` keeps what a damaged file still holds, saying what it dropped;
+* :func:`encode` gives the bytes the store writes and the panel downloads.
+
+Data only: nothing in a file is executed, NaN and Infinity are refused, and a score written inside
+a file could not even be stored (the schema rejects unknown properties).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from ..core.case import FIELD_NAMES, FIELDS, Case
+from ..core.engine import normalise
+from ..core.submission import FORMAT, SCHEMA_VERSION, Submission, new_submission
+from ..errors import AttributionLabError, Problem, SubmissionError, UnknownLabelError, UnknownStatementError
+from .limits import MAX_SUBMISSION_BYTES, MAX_SUBMISSION_DEPTH
+
+#: The schema's patterns and limits, anchored at both ends with fullmatch. (The schema's "$" would
+#: also allow a trailing newline; being stricter only sends such a file to the full check.)
+TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})")
+MAX_TEXT = 200  # a student's name and id
+MAX_ATTEMPTS = 1_000_000
+
+
+@lru_cache(maxsize=None)
+def _validator() -> jsonschema.Draft202012Validator:
+    text = resources.files("attribution_lab").joinpath(f"formats/schemas/submission-v{SCHEMA_VERSION}.schema.json").read_text("utf-8")
+    return jsonschema.Draft202012Validator(json.loads(text))
+
+
+def encode(submission: Submission) -> bytes:
+    """The answers file's bytes: indented UTF-8 JSON ending in a newline."""
+    return (json.dumps(submission, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def submission_problems(data: Any, case: Case, file: str = "submission") -> list[Problem]:
+    """Every reason a parsed submission cannot be graded against this case; empty when it can."""
+    if not isinstance(data, dict):
+        return [Problem(file, None, None, "is not an Attribution Lab answers file (expected a JSON object)")]
+    if data.get("format") != FORMAT:
+        return [Problem(file, None, "format", "is not an Attribution Lab answers file")]
+    if data.get("schema_version") != SCHEMA_VERSION:
+        return [Problem(file, None, "schema_version", f"is {data.get('schema_version')!r}; this version reads {SCHEMA_VERSION}")]
+    if data.get("case_id") != case.id:
+        return [Problem(file, None, "case_id", f"is {data.get('case_id')!r}: these answers belong to another case than {case.id!r}")]
+    problems = []
+    for error in _validator().iter_errors(data):
+        path = list(error.absolute_path)
+        statement = path[1] if len(path) >= 2 and path[0] == "answers" else None
+        where = ".".join(str(p) for p in (path[2:] if statement else path)) or None
+        problems.append(Problem(file, statement, where, error.message[:200]))
+    if problems:
+        return problems
+    known = set(case.statement_ids)
+    for sid, entry in data["answers"].items():
+        if sid not in known:
+            problems.append(Problem(file, sid, None, f"is not a statement of case {case.id!r}"))
+            continue
+        for which in ("current", "first"):
+            for field, value in entry[which].items():
+                try:
+                    normalise(case, field, value, sid)
+                except (UnknownLabelError, UnknownStatementError) as error:
+                    problems.append(Problem(file, sid, f"{which}.{field}", str(error)))
+    return problems
+
+
+def nesting_depth(data: Any, limit: int = MAX_SUBMISSION_DEPTH) -> int:
+    """How deeply lists and objects nest in parsed JSON, counted without recursion; stops past ``limit``."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in an answers file")
+
+
+def parse_submission(raw: bytes, case: Case, file: str = "submission") -> Submission:
+    """Parse and check an answers file's bytes. Raises :class:`SubmissionError` with every problem.
+
+    Data only: JSON is parsed with a size cap, NaN and Infinity are refused, and nothing is executed.
+    A UTF-8 byte-order mark is tolerated (editors add it).
+    """
+    if len(raw) > MAX_SUBMISSION_BYTES:
+        raise SubmissionError([Problem(file, None, None, f"is {len(raw):,} bytes; the limit is {MAX_SUBMISSION_BYTES:,}")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SubmissionError([Problem(file, None, None, f"is not UTF-8 text (byte {error.start})")]) from None
+    try:
+        data = json.loads(text, parse_constant=_no_constants)
+    except RecursionError:
+        raise SubmissionError([Problem(file, None, None, "is nested too deeply to be an answers file")]) from None
+    except ValueError as error:
+        raise SubmissionError([Problem(file, None, None, f"is not valid JSON: {error}")]) from None
+    if nesting_depth(data) > MAX_SUBMISSION_DEPTH:
+        raise SubmissionError([Problem(file, None, None, "is nested too deeply to be an answers file")])
+    problems = submission_problems(data, case, file)
+    if problems:
+        raise SubmissionError(problems)
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+# The quick check: a strict subset of what the schema and the case accept
+
+_LABEL = re.compile(r"[a-z][a-z0-9_]*")
+_STATEMENT_ID = re.compile(r"S[0-9]{2,3}")
+_CASE_ID = re.compile(r"[a-z][a-z0-9_]*")
+_KEY_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+_TOP_KEYS = frozenset(("format", "schema_version", "case_id", "key_version", "student", "created", "updated", "answers"))
+_STUDENT_KEYS = frozenset(("id", "name"))
+
+
+@dataclass(frozen=True)
+class AllowedValues:
+    """What the quick check lets through for one case: labels and ids that also match the schema."""
+
+    case_id: str
+    statement_ids: frozenset[str]
+    labels: Mapping[str, frozenset[str]]
+
+
+_allowed_cache: dict[int, AllowedValues] = {}
+
+
+def allowed_values(case: Case) -> AllowedValues:
+    """The labels and ids of a case that the quick check lets through (remembered per case)."""
+    found = _allowed_cache.get(id(case))
+    if found is None or found.case_id != case.id:
+        labels = {
+            f: frozenset(label for label in case.labels(f) if len(label) <= 40 and _LABEL.fullmatch(label)) for f in FIELDS
+        }
+        found = AllowedValues(
+            case.id,
+            frozenset(s for s in case.statement_ids if _STATEMENT_ID.fullmatch(s)),
+            labels,
+        )
+        _allowed_cache[id(case)] = found
+    return found
+
+
+def _is_time(value: Any, match: Any = TIME_PATTERN.fullmatch) -> bool:
+    return type(value) is str and len(value) <= 40 and match(value) is not None
+
+
+def _values_ok(values: Any, labels: Mapping[str, frozenset[str]]) -> bool:
+    if type(values) is not dict:
+        return False
+    for name, value in values.items():
+        allowed = labels.get(name)
+        if allowed is None:
+            return False
+        if type(value) is str:
+            if value not in allowed or name == "chain":
+                return False
+        elif type(value) is list and name == "chain" and len(value) <= 20:
+            for item in value:
+                if type(item) is not str or item not in allowed:
+                    return False
+        else:
+            return False
+    return True
+
+
+def frame_ok(data: Any, allowed: AllowedValues) -> bool:
+    """Everything of the quick check but the answers' values (which the scorer checks as it scores)."""
+    if type(data) is not dict or data.keys() != _TOP_KEYS:
+        return False
+    if data["format"] != FORMAT or type(data["schema_version"]) is not int or data["schema_version"] != SCHEMA_VERSION:
+        return False
+    case_id = data["case_id"]
+    if type(case_id) is not str or case_id != allowed.case_id or len(case_id) > 40 or not _CASE_ID.fullmatch(case_id):
+        return False
+    key_version = data["key_version"]
+    if type(key_version) is not str or not _KEY_VERSION.fullmatch(key_version):
+        return False
+    student = data["student"]
+    if type(student) is not dict or not student.keys() <= _STUDENT_KEYS:
+        return False
+    for value in student.values():
+        if type(value) is not str or len(value) > MAX_TEXT:
+            return False
+    if not (_is_time(data["created"]) and _is_time(data["updated"])):
+        return False
+    answers = data["answers"]
+    if type(answers) is not dict or len(answers) > 1000:
+        return False
+    ids, time_match = allowed.statement_ids, TIME_PATTERN.fullmatch
+    for sid, entry in answers.items():
+        if sid not in ids or type(entry) is not dict or "current" not in entry or "first" not in entry or "attempts" not in entry:
+            return False
+        for name, value in entry.items():
+            if name == "current" or name == "first":
+                if type(value) is not dict:
+                    return False
+            elif name == "attempts":
+                if type(value) is not int or not 0 <= value <= MAX_ATTEMPTS:
+                    return False
+            elif name == "first_checked" or name == "last_checked" or name == "updated":
+                if type(value) is str:
+                    if len(value) > 40 or time_match(value) is None:
+                        return False
+                elif value is not None or name == "updated":  # the two "checked" times may be null
+                    return False
+            else:
+                return False
+    return True
+
+
+def quick_accepts(data: Any, case: Case) -> bool:
+    """True only when a parsed answers file certainly passes the schema and the case's checks.
+
+    Stricter than the schema on purpose (exact types, exact label ids, anchored patterns): a False
+    means "ask the full check", never "reject". Tests compare it with the schema on many files.
+    """
+    allowed = allowed_values(case)
+    if not frame_ok(data, allowed):
+        return False
+    return all(
+        _values_ok(entry["current"], allowed.labels) and _values_ok(entry["first"], allowed.labels)
+        for entry in data["answers"].values()
+    )
+
+
+def decode_quickly(raw: bytes) -> Any:
+    """The parsed JSON of an answers file's bytes, or None when :func:`parse_submission` must word
+    why it cannot be read."""
+    if len(raw) > MAX_SUBMISSION_BYTES:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constants)
+    except (ValueError, RecursionError):
+        return None  # parse_submission words the reason
+
+
+def parse_quickly(raw: bytes, case: Case, file: str) -> Submission:
+    """Like :func:`~attribution_lab.submission.parse_submission`, and as strict, but fast for good files.
+
+    A file the quick check accepts is returned at once; any other goes to ``parse_submission``,
+    which either accepts it too or raises :class:`SubmissionError` with every problem.
+    """
+    data = decode_quickly(raw)
+    if data is not None and quick_accepts(data, case):
+        return data
+    return parse_submission(raw, case, file)
+
+
+
+# --------------------------------------------------------------------------------------------
+# Salvage: what a damaged file still holds
+
+
+def _stored(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
+    """Keep every answer in ``data`` (a parsed answers file) that is valid for ``case``.
+
+    Returns a submission that passes :func:`~attribution_lab.submission.submission_problems` and a
+    list of plain sentences saying what was changed or dropped and why (empty when nothing was).
+    Answers for another case are not mixed in: the result is then empty and a note says so. The
+    result is always stamped with the case's current key version.
+    """
+    notes: list[str] = []
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return new_submission(case, now=now), ["It is not an Attribution Lab answers file, so no answers could be taken from it."]
+    if data.get("case_id") != case.id:
+        return new_submission(case, now=now), [
+            f"It holds answers for another case ({_shown(data.get('case_id'))}), not for {case.id!r}: "
+            "you start with no answers for this case."
+        ]
+    if data.get("schema_version") != SCHEMA_VERSION:
+        notes.append(
+            f"It was written in format version {_shown(data.get('schema_version'))}; this version reads "
+            f"{SCHEMA_VERSION}. Every answer that could still be read was kept."
+        )
+    if data.get("key_version") != case.key_version:
+        notes.append(
+            f"The answers were given against version {_shown(data.get('key_version'))} of the key; the key is "
+            f"now version {case.key_version}. Answers whose labels still exist were kept and are checked "
+            "against the current key."
+        )
+
+    student = data.get("student") if isinstance(data.get("student"), dict) else {}
+    kept_student = {}
+    for part in ("id", "name"):
+        value = student.get(part, "")
+        if not isinstance(value, str):
+            notes.append(f"The student {part} {_shown(value)} is not text and was left out.")
+            value = ""
+        elif len(value) > MAX_TEXT:
+            notes.append(f"The student {part} was longer than {MAX_TEXT} characters and was shortened.")
+            value = value[:MAX_TEXT]
+        kept_student[part] = value
+    created = data.get("created") if _is_time(data.get("created")) else now
+    result = new_submission(case, student_id=kept_student["id"], student_name=kept_student["name"], now=created)
+    if _is_time(data.get("updated")):
+        result["updated"] = data["updated"]
+
+    answers = data.get("answers")
+    if answers is None:
+        answers = {}
+    if not isinstance(answers, dict):
+        notes.append("Its answers were not a mapping of statements to answers, so none could be read.")
+        answers = {}
+    known = set(case.statement_ids)
+    unknown_ids: list[str] = []
+    dropped: list[str] = []
+    for sid, entry in answers.items():
+        if sid not in known:
+            unknown_ids.append(str(sid)[:20])
+            continue
+        if not isinstance(entry, dict):
+            dropped.append(f"{sid} (not a set of answers)")
+            continue
+        kept: dict[str, Any] = {"current": {}, "first": {}, "attempts": 0}
+        for which in ("current", "first"):
+            values = entry.get(which, {})
+            if not isinstance(values, dict):
+                dropped.append(f"{sid} {which} answers (not a set of answers)")
+                continue
+            for name, value in values.items():
+                if name not in FIELDS:
+                    dropped.append(f"{sid} {_shown(name)} (not a field)")
+                    continue
+                try:
+                    answer = normalise(case, name, value, sid)
+                except (AttributionLabError, TypeError, ValueError, AttributeError):
+                    label = "first try" if which == "first" else "answer"
+                    dropped.append(f"{sid} {FIELD_NAMES[name]} {label} {_shown(value)}")
+                    continue
+                if answer is not None:
+                    kept[which][name] = _stored(answer)
+        attempts = entry.get("attempts", 0)
+        if isinstance(attempts, int) and not isinstance(attempts, bool) and 0 <= attempts <= MAX_ATTEMPTS:
+            kept["attempts"] = attempts
+        # A first-try answer exists only because Check was pressed at least once.
+        if kept["first"] and kept["attempts"] == 0:
+            kept["attempts"] = 1
+        for stamp in ("first_checked", "last_checked", "updated"):
+            if _is_time(entry.get(stamp)):
+                kept[stamp] = entry[stamp]
+        if kept["current"] or kept["first"] or kept["attempts"]:
+            result["answers"][sid] = kept
+    if unknown_ids:
+        notes.append(
+            f"Answers for {', '.join(unknown_ids)} were dropped: the case has no such statement "
+            f"(it has {case.statement_ids[0]} to {case.statement_ids[-1]})."
+        )
+    if dropped:
+        notes.append(
+            "These answers were dropped because they are not labels of the current key: " + "; ".join(dropped) + "."
+        )
+    if submission_problems(result, case):  # cannot happen by construction; never hand on an invalid file
+        return new_submission(case, now=now), [*notes, "What was left could still not be read, so you start with no answers."]
+    return result, notes
+
+

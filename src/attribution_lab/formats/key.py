@@ -1,0 +1,128 @@
+"""The key file's decoder: YAML read safely, then the versioned JSON Schema, then what a schema
+cannot check (:mod:`attribution_lab.core.validation`).
+
+This is the one place that knows how a key is written down. It reads no files: it takes the
+key's text and its article's text and returns every problem, or a :class:`~attribution_lab.core.case.Case`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+import yaml
+
+from ..core.case import Case, build_case
+from ..core.validation import semantic_problems
+from ..errors import CaseError, Problem
+from .limits import KEY_FILE
+
+SCHEMA_VERSION = 1
+
+@lru_cache(maxsize=None)
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema of a key, version :data:`SCHEMA_VERSION`, as shipped in the package."""
+    text = resources.files("attribution_lab").joinpath(f"formats/schemas/case-v{SCHEMA_VERSION}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+class _KeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without implicit dates and without aliases.
+
+    A date stays the string it was typed as, so the schema sees exactly what the author wrote.
+    Aliases are refused because a key never needs them and a few nested ones expand to millions of
+    nodes ("billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a key", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_KeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse YAML safely (no object construction). Raises :class:`CaseError` naming the line."""
+    try:
+        return yaml.load(text, Loader=_KeyLoader)  # noqa: S506 - _KeyLoader is a SafeLoader
+    except RecursionError:
+        raise CaseError([Problem(file, None, None, "is nested too deeply to be a key")]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise CaseError([Problem(file, None, None, f"not valid YAML: {where}{problem}")]) from None
+
+
+
+
+# Validation
+
+
+def _schema_problems(data: Any, file: str) -> list[Problem]:
+    if not isinstance(data, dict):
+        return [Problem(file, None, None, "the key must be a mapping with schema_version, case, vocabularies, ...")]
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        return [
+            Problem(
+                file,
+                None,
+                "schema_version",
+                f"is {version!r}; this version of Attribution Lab reads schema_version {SCHEMA_VERSION}",
+            )
+        ]
+    validator = jsonschema.Draft202012Validator(case_schema())
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        problems.append(_problem_from_schema_error(error, data, file))
+    return problems
+
+
+def _problem_from_schema_error(error: jsonschema.ValidationError, data: dict, file: str) -> Problem:
+    path = list(error.absolute_path)
+    statement = None
+    where = path
+    if len(path) >= 2 and path[0] == "statements" and isinstance(path[1], int):
+        entry = data["statements"][path[1]]
+        sid = entry.get("id") if isinstance(entry, dict) else None
+        statement = sid if isinstance(sid, str) else f"statement #{path[1] + 1}"
+        where = path[2:]
+    message = error.message
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)' is a required property", message)
+        if missing:
+            where = [*where, missing.group(1)]
+            message = "is missing"
+    elif error.validator == "additionalProperties":
+        message = message.replace("Additional properties are not allowed", "unknown field(s)")
+    elif error.validator == "oneOf":
+        message = f"{error.instance!r} is not a valid value here"
+    field_name = ".".join(str(p) for p in where) or None
+    return Problem(file, statement, field_name, message)
+
+
+def validate_key(data: Any, article: str, file: str = KEY_FILE, *, allow_drafts: bool = False) -> list[Problem]:
+    """Every problem of a parsed key against the schema and the article; empty when valid."""
+    problems = _schema_problems(data, file)
+    if problems:
+        return problems  # the semantic checks rely on the structure the schema guarantees
+    return semantic_problems(data, article, file, allow_drafts=allow_drafts)
+
+
+def decode_key(data: Any, article: str, file: str = KEY_FILE, *, folder: str | None = None, allow_drafts: bool = False) -> Case:
+    """Turn a parsed key and its article into a :class:`Case`, or raise :class:`CaseError` listing
+    every problem."""
+    problems = validate_key(data, article, file, allow_drafts=allow_drafts)
+    if problems:
+        raise CaseError(problems)
+    return build_case(data, article, folder)

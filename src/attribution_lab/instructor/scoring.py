@@ -1,0 +1,117 @@
+"""The grader's scorer: the engine's verdicts, remembered, so a class of thousands is scored fast.
+
+Totals equal :func:`~attribution_lab.core.submission.score_submission`'s (tests compare them on many
+submissions); the difference is speed: every (statement, field, label) is checked by the engine
+once, up front, and a class then gives the same few answers again and again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..core.case import FIELDS, Case
+from ..core.engine import WEIGHTS, FieldResult
+from ..core.scoring import Verdicts
+from ..core.submission import Submission
+from ..formats.answers import allowed_values, frame_ok
+
+Totals = tuple[float, float, dict[str, float]]
+
+
+class Scorer:
+    """Scores submissions with the engine's verdicts (:class:`~attribution_lab.core.scoring.Verdicts`).
+
+    Totals equal ``score_submission``'s (tests compare them on many submissions): unanswered
+    fields earn nothing in the engine, so only answered fields are looked up.
+
+    :meth:`grade_raw` also checks the answers' values while it scores them (one pass over each
+    file instead of two), which is what makes grading a large class fast.
+    """
+
+    def __init__(self, case: Case, fields: Sequence[str] = FIELDS, weights: Mapping[str, float] = WEIGHTS) -> None:
+        self.case = case
+        self.fields = tuple(fields)
+        self.weights = {f: (weights[f] if f in self.fields else 0.0) for f in FIELDS}
+        self.verdicts = Verdicts(case)
+        self._position = {sid: n for n, sid in enumerate(case.statement_ids)}
+        self._allowed = allowed_values(case)
+        # statement id -> field -> stored answer (a chain as a tuple) -> points earned. Filled with
+        # every valid label up front, so a label missing from a table is one the schema or case refuses.
+        self._points: dict[str, dict[str, dict[Any, float]]] = {}
+        for sid in case.statement_ids:
+            self._points[sid] = {f: {} for f in FIELDS}
+            for f in FIELDS:
+                if f != "chain":
+                    for label in self._allowed.labels[f]:
+                        self._points[sid][f][label] = self.result(sid, f, label).credit * self.weights[f]
+        self.out_of = float(sum(self.weights[f] for f in self.fields) * len(case.statements))
+
+    def result(self, statement_id: str, field_name: str, value: Any) -> FieldResult:
+        """The engine's verdict on one stored answer (``None`` when unanswered)."""
+        return self.verdicts.result(statement_id, field_name, value)
+
+    def _chain_points(self, sid: str, value: list) -> float | None:
+        """Points for a chain not seen before, or None when it is not a valid stored chain."""
+        labels = self._allowed.labels["chain"]
+        if len(value) > 20 or any(type(item) is not str or item not in labels for item in value):
+            return None
+        points = self._points[sid]["chain"][tuple(value)] = self.result(sid, "chain", value).credit * self.weights["chain"]
+        return points
+
+    def _points_of(self, answers: Mapping[str, Any], which: str, per_field: bool = True) -> Totals | None:
+        """Totals of the ``which`` answers, or None when a value is not certainly valid.
+
+        The hot loop of grading: the tables hold every valid label, so one look-up both checks a
+        value and scores it; a missing key (unknown field or label) means "not certainly valid".
+        """
+        by_field = dict.fromkeys(FIELDS, 0.0)
+        earned_by_statement = [0.0] * len(self._position)
+        tables, position = self._points, self._position
+        try:
+            for sid, entry in answers.items():
+                table = tables[sid]
+                earned = 0.0
+                for f, value in entry[which].items():
+                    if type(value) is str:
+                        points = table[f][value]  # a chain is never a string: its table has no str keys
+                    elif type(value) is list and f == "chain":
+                        points = table[f].get(tuple(value))
+                        if points is None:
+                            points = self._chain_points(sid, value)
+                            if points is None:
+                                return None
+                    else:
+                        return None
+                    if per_field:
+                        by_field[f] += points
+                    earned += points
+                earned_by_statement[position[sid]] = earned
+        except (KeyError, TypeError):  # an unknown field or label, or an unhashable chain link
+            return None
+        return sum(earned_by_statement), self.out_of, ({f: by_field[f] for f in self.fields} if per_field else {})
+
+    def grade_raw(self, data: Any) -> tuple[Totals, Totals] | None:
+        """Final and first-try totals of a parsed file, or None unless it certainly passes the
+        schema and the case's checks (then ask :func:`parse_submission`). The first-try totals
+        leave the per-field points out (an empty dict): the results have no column for them."""
+        if not frame_ok(data, self._allowed):
+            return None
+        final = self._points_of(data["answers"], "current")
+        if final is None:
+            return None
+        first = self._points_of(data["answers"], "first", per_field=False)
+        if first is None:
+            return None
+        return final, first
+
+    def grade(self, submission: Submission) -> tuple[Totals, Totals]:
+        """Final and first-try ``(points, out of, per field)`` of a checked submission."""
+        answers = submission.get("answers", {})
+        final, first = self._points_of(answers, "current"), self._points_of(answers, "first")
+        if final is None or first is None:
+            raise ValueError("a submission that is not valid for this case; check it with parse_submission first")
+        return final, first
+
+
+__all__ = ["Scorer", "Totals"]

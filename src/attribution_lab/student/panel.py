@@ -1,0 +1,419 @@
+"""The classification panel: read a statement in its paragraph, classify it, press Check.
+
+Stock ipywidgets composed in Python, so it works in JupyterLab, Notebook 7 and Voila with nothing
+to install. This is the view only: what is shown, answered, checked and revealed is decided by
+:class:`~attribution_lab.student.panel_model.PanelModel`, and the HTML comes from
+:mod:`attribution_lab.student.panel_html`. All feedback goes into ``HTML`` widgets (not ``Output``)
+so that it can be read, and tested, without a browser.
+
+Typical use in a lesson::
+
+    from attribution_lab.student.panel import Panel
+    panel = Panel(case="kursk", fields=("origin", "confidence"))
+    panel
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..core.case import DEFAULT_CASE, FIELD_NAMES, Answer, Case
+from ..core.engine import StatementResult, check_statement
+from ..core.feedback import shorten
+from ..core.submission import Submission
+from ..storage.answers_store import default_answers_path
+from ..storage.cases import load_case
+from .panel_html import (
+    chosen_html,
+    download_html,
+    escape,
+    feedback_html,
+    glossary_html,
+    notice_html,
+    question_html,
+    statement_html,
+)
+from .panel_model import Feedback, FileResult, PanelModel
+
+class Panel:
+    """A classification panel over some statements and fields of one case.
+
+    ``case`` is a case id, a case folder or a loaded :class:`~attribution_lab.core.case.Case`;
+    ``fields`` the fields to ask (any of :data:`~attribution_lab.core.case.FIELDS`); ``statements``
+    the statement ids to show (None: all, in article order); ``answers_path`` the answers file
+    (None: :func:`~attribution_lab.storage.answers_store.default_answers_path`). Answers already in
+    the file are restored, with the position, and every change is saved at once.
+    """
+
+    def __init__(
+        self,
+        case: str | Path | Case = DEFAULT_CASE,
+        fields: Iterable[str] = ("origin", "confidence"),
+        statements: Iterable[str] | None = None,
+        answers_path: str | Path | None = None,
+    ) -> None:
+        self.case: Case = case if isinstance(case, Case) else load_case(case)
+        path = answers_path if answers_path is not None else default_answers_path(self.case.id)
+        self.model = PanelModel.open(self.case, fields, statements, path)
+        self.fields: tuple[str, ...] = self.model.fields
+        self.statement_ids: tuple[str, ...] = self.model.statement_ids
+        self.store = self.model.store
+        self._loading = False  # True while the panel sets controls itself: not a student's choice
+        self._build()
+        self._show_student()
+        self._notice.value = notice_html(self.model.load_notes, ok=False)
+        self._show_all()
+
+    def _build(self) -> None:
+        case = self.case
+        self._title = widgets.HTML(f"<h3 style='margin:0.2em 0'>{escape(case.title)}</h3>")
+        self._notice = widgets.HTML("")  # problems with the answers file, shown at the top
+        self._file_notice = widgets.HTML("")  # results of Restore and Start over, next to those buttons
+        self._prev = widgets.Button(description="◀ Previous", tooltip="Go to the previous statement",
+                                    layout=widgets.Layout(width="auto"))
+        self._next = widgets.Button(description="Next ▶", tooltip="Go to the next statement",
+                                    layout=widgets.Layout(width="auto"))
+        self._jump = widgets.Dropdown(
+            options=[(self._jump_label(sid), sid) for sid in self.statement_ids],
+            value=self.statement_ids[0],
+            description="Statement",
+            tooltip="Jump to a statement",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto", max_width="32em"),
+        )
+        self._progress = widgets.HTML("", layout=widgets.Layout(margin="0 0 0 1em"))
+        self._prev.on_click(lambda _: self.previous())
+        self._next.on_click(lambda _: self.next())
+        self._jump.observe(self._on_jump, names="value")
+        nav = widgets.HBox([self._prev, self._jump, self._next, self._progress],
+                           layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+
+        self._statement = widgets.HTML("")
+
+        self._controls: dict[str, widgets.Widget] = {}
+        self._boxes: dict[str, list[widgets.Checkbox]] = {}
+        self._definitions: dict[str, widgets.HTML] = {}
+        columns = []
+        for name in self.fields:
+            columns.append(self._field_column(name))
+        fields_box = widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+
+        self._check = widgets.Button(description="Check", icon="check", button_style="primary",
+                                     tooltip="Check your answers to this statement against the key",
+                                     layout=widgets.Layout(width="auto", min_width="8em", align_self="flex-start"))
+        self._check.on_click(lambda _: self.check())
+        self._feedback = widgets.HTML("")
+
+        self._student_name = widgets.Text(description="Your name", placeholder="optional", continuous_update=False,
+                                          tooltip="Your name, saved with your answers (optional)",
+                                          style={"description_width": "initial"}, layout=widgets.Layout(width="20em"))
+        self._student_id = widgets.Text(description="Student id", placeholder="optional", continuous_update=False,
+                                        tooltip="Your student id, saved with your answers (optional)",
+                                        style={"description_width": "initial"}, layout=widgets.Layout(width="16em"))
+        self._student_name.observe(self._on_student, names="value")
+        self._student_id.observe(self._on_student, names="value")
+        student = widgets.HBox([self._student_name, self._student_id], layout=widgets.Layout(flex_flow="row wrap"))
+
+        self._download = widgets.HTML("")
+        self._upload = widgets.FileUpload(accept=".json", multiple=False, description="Restore from file",
+                                          tooltip="Restore your answers from a file you downloaded before",
+                                          layout=widgets.Layout(width="auto"))
+        self._upload.observe(self._on_upload, names="value")
+        self._start_over = widgets.Button(description="Start over", icon="undo",
+                                          tooltip="Clear your answers in this panel (asks first)",
+                                          layout=widgets.Layout(width="auto"))
+        self._start_over.on_click(lambda _: self.ask_start_over())
+        files = widgets.HBox([self._download, self._upload, self._start_over],
+                             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+
+        self._confirm_text = widgets.HTML("")
+        self._confirm_yes = widgets.Button(description="Yes, clear my answers", button_style="danger",
+                                           tooltip="Clear your answers in this panel; a copy of the file is kept",
+                                           layout=widgets.Layout(width="auto"))
+        self._confirm_no = widgets.Button(description="Cancel", tooltip="Keep your answers",
+                                          layout=widgets.Layout(width="auto"))
+        self._confirm_yes.on_click(lambda _: self.confirm_start_over())
+        self._confirm_no.on_click(lambda _: self.cancel_start_over())
+        self._confirm = widgets.VBox(
+            [self._confirm_text, widgets.HBox([self._confirm_yes, self._confirm_no])],
+            layout=widgets.Layout(display="none"),
+        )
+
+        self.widget: widgets.VBox = widgets.VBox(
+            [self._title, self._notice, nav, self._statement, fields_box, self._check, self._feedback,
+             student, files, self._confirm, self._file_notice],
+            layout=widgets.Layout(max_width="64em"),
+        )
+
+    def _jump_label(self, sid: str) -> str:
+        # Option text is set as plain text by the browser, so it needs no escaping.
+        return f"{sid}: {shorten(self.case.statement(sid).quote, 48)}"
+
+    def _field_column(self, name: str) -> widgets.VBox:
+        labels = self.case.labels(name)
+        title = FIELD_NAMES[name]
+        heading = widgets.HTML(f"<b>{escape(title)}</b>" + (" <span>(tick every link)</span>" if name == "chain" else ""))
+        if name == "chain":
+            boxes = [
+                widgets.Checkbox(value=False, description=label.name, tooltip=label.definition, indent=False,
+                                 layout=widgets.Layout(width="auto", height="auto", margin="0"))
+                for label in labels.values()
+            ]
+            for box in boxes:
+                box.observe(lambda _change: self._on_control("chain"), names="value")
+            self._boxes[name] = boxes
+            control: widgets.Widget = widgets.VBox(boxes)
+        else:
+            control = widgets.RadioButtons(
+                options=[(label.name, label.id) for label in labels.values()],
+                value=None,
+                description="",
+                tooltip=f"{title}: choose one",
+                layout=widgets.Layout(width="auto"),
+            )
+            control.observe(lambda _change, n=name: self._on_control(n), names="value")
+        self._controls[name] = control
+        chosen = widgets.HTML("")
+        self._definitions[name] = chosen
+        glossary = widgets.HTML(glossary_html(title, labels.values()))
+        return widgets.VBox([heading, control, chosen, glossary],
+                            layout=widgets.Layout(width="22em", margin="0 1.5em 0.8em 0", border="none"))
+
+    # ------------------------------------------------------------------------------------
+    # Display
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle: dict[str, Any] = self.widget._repr_mimebundle_(**kwargs)
+        # A stable plain-text form, so notebooks checked with nbval compare the same text every run.
+        bundle["text/plain"] = repr(self)
+        return bundle
+
+    def __repr__(self) -> str:
+        names = ", ".join(FIELD_NAMES[f] for f in self.fields)
+        return f"<Attribution Lab panel: case {self.case.id}, {len(self.statement_ids)} statements, {names}>"
+
+    # ------------------------------------------------------------------------------------
+    # Reading the state (what tests and notebooks look at)
+
+    @property
+    def current(self) -> str:
+        """The id of the statement shown."""
+        return self.model.current
+
+    @property
+    def submission(self) -> Submission:
+        """The current answers (a copy of the submission saved in the answers file)."""
+        return copy.deepcopy(self.model.submission)
+
+    @property
+    def feedback_html(self) -> str:
+        """The feedback HTML shown under the Check button."""
+        return str(self._feedback.value)
+
+    @property
+    def notice_html(self) -> str:
+        """The notices shown: problems with the answers file, and results of Restore and Start over."""
+        return "\n".join(v for v in (self._notice.value, self._file_notice.value) if v)
+
+    @property
+    def statement_html(self) -> str:
+        """The HTML of the statement shown, highlighted in its paragraph."""
+        return str(self._statement.value)
+
+    @property
+    def download_html(self) -> str:
+        """The HTML of the download link (a data: URL holding the answers file)."""
+        return str(self._download.value)
+
+    @property
+    def progress_text(self) -> str:
+        """``"N of M answered, K right first time"`` over this panel's statements and fields."""
+        return self.model.progress_text
+
+    def value(self, field: str) -> Answer | None:
+        """The value of a field's control: a label id, a tuple of intermediaries, or None."""
+        if field == "chain" and field in self._boxes:
+            labels = list(self.case.labels("chain"))
+            chosen = tuple(label for label, box in zip(labels, self._boxes["chain"]) if box.value)
+            return chosen or None
+        value: Answer | None = self._controls[field].value
+        return value
+
+    # ------------------------------------------------------------------------------------
+    # What the student does
+
+    def select(self, statement_id: str) -> None:
+        """Show a statement (by id), with the student's answers to it and its feedback."""
+        self.model.select(statement_id)
+        self.cancel_start_over()
+        self._show_all()
+
+    def next(self) -> None:
+        """Go to the next statement (stays on the last)."""
+        self.model.next()
+        self.cancel_start_over()
+        self._show_all()
+
+    def previous(self) -> None:
+        """Go to the previous statement (stays on the first)."""
+        self.model.previous()
+        self.cancel_start_over()
+        self._show_all()
+
+    def choose(self, field: str, value: Any) -> None:
+        """Set a field's control as a student would (a label id, a list of intermediaries, or None)."""
+        answer = self.model.normalised(field, value)  # raises for a field not asked or an unknown label
+        self._loading = True
+        try:
+            self._set_control(field, answer)
+        finally:
+            self._loading = False
+        self._on_control(field)
+
+    def check(self) -> StatementResult | None:
+        """Press Check: record the attempt, save, and show per-field feedback.
+
+        Returns the engine's result, or None when some field is still unanswered (then nothing is
+        recorded, so the rationale cannot be seen before a real first try).
+        """
+        feedback = self.model.check()
+        self._show_feedback(feedback)
+        self._show_progress()
+        self._show_notes()
+        if feedback.prompt:
+            return None
+        return check_statement(self.case, self.current, {name: self.model.value(name) for name in self.fields})
+
+    def restore_from_bytes(self, raw: bytes, name: str = "uploaded file") -> bool:
+        """Replace the answers with those of an answers file's bytes (what Restore from file does).
+
+        A bad file changes nothing and the notice lists its problems. On success the answers in
+        use before are kept in a ``.replaced-`` backup of the answers file.
+        """
+        result = self.model.restore(raw, name)
+        self._show_file_result(result)
+        if result.ok:
+            self._show_student()
+            self.select(self.model.current)
+        return result.ok
+
+    def ask_start_over(self) -> None:
+        """Start over, step one: ask for confirmation (nothing is cleared yet)."""
+        self._confirm_text.value = question_html(self.model.start_over_question())
+        self._confirm.layout.display = "flex"
+
+    def cancel_start_over(self) -> None:
+        """Start over: the student said no; nothing changes."""
+        self._confirm.layout.display = "none"
+        self._confirm_text.value = ""
+
+    def confirm_start_over(self) -> None:
+        """Start over, step two: back up the answers file, then clear this panel's answers."""
+        result = self.model.start_over()
+        self.cancel_start_over()
+        self._show_file_result(result)
+        if result.ok:
+            self._show_notes()
+            self.select(self.model.current)
+
+    # ------------------------------------------------------------------------------------
+    # Controls to model
+
+    def _on_jump(self, change: Mapping[str, Any]) -> None:
+        if not self._loading and change["new"] != self.current:
+            self.select(change["new"])
+
+    def _on_control(self, field: str) -> None:
+        if self._loading:
+            return
+        self.model.choose(field, self.value(field))
+        self._show_notes()
+        self._show_definition(field)
+        self._show_feedback(self.model.feedback())
+        self._show_progress()
+        self._show_download()
+
+    def _on_student(self, _change: Mapping[str, Any]) -> None:
+        if self._loading:
+            return
+        self.model.set_student(self._student_id.value, self._student_name.value)
+        self._show_notes()
+        self._show_download()
+
+    def _on_upload(self, change: Mapping[str, Any]) -> None:
+        if self._loading or not change["new"]:
+            return
+        item = change["new"][0]
+        try:
+            self.restore_from_bytes(bytes(item["content"]), str(item.get("name", "uploaded file")))
+        finally:
+            self._loading = True
+            try:
+                self._upload.value = ()  # so the same file can be chosen again
+            finally:
+                self._loading = False
+
+    def _set_control(self, field: str, answer: Any) -> None:
+        if field == "chain":
+            chosen = set(answer or ())
+            for label, box in zip(self.case.labels("chain"), self._boxes["chain"]):
+                box.value = label in chosen
+        else:
+            self._controls[field].value = answer
+
+    # ------------------------------------------------------------------------------------
+    # Model to widgets
+
+    def _show_all(self) -> None:
+        self._loading = True
+        try:
+            self._jump.value = self.current
+            for name in self.fields:
+                self._set_control(name, self.model.value(name))
+        finally:
+            self._loading = False
+        position = self.model.position
+        self._prev.disabled = position == 0
+        self._next.disabled = position == len(self.statement_ids) - 1
+        self._statement.value = statement_html(self.case, self.case.statement(self.current), position, len(self.statement_ids))
+        for name in self.fields:
+            self._show_definition(name)
+        self._show_feedback(self.model.feedback())
+        self._show_progress()
+        self._show_download()
+
+    def _show_definition(self, field: str) -> None:
+        self._definitions[field].value = chosen_html(self.case.labels(field), self.value(field), is_chain=field == "chain")
+
+    def _show_feedback(self, feedback: Feedback) -> None:
+        self._feedback.value = feedback_html(feedback)
+
+    def _show_progress(self) -> None:
+        self._progress.value = f"<span role='status'>{escape(self.progress_text)}</span>"
+
+    def _show_notes(self) -> None:
+        if self.model.notes:
+            self._notice.value = notice_html(self.model.notes, ok=False)
+
+    def _show_file_result(self, result: FileResult) -> None:
+        self._file_notice.value = notice_html(result.notes, ok=result.ok)
+
+    def _show_student(self) -> None:
+        student = self.model.submission.get("student", {})
+        self._loading = True
+        try:
+            self._student_name.value = student.get("name", "")
+            self._student_id.value = student.get("id", "")
+        finally:
+            self._loading = False
+
+    def _show_download(self) -> None:
+        self._download.value = download_html(self.model.download_bytes(), self.store.path.name, str(self.store.path))
+
+
+__all__ = ["Panel"]

@@ -1,0 +1,139 @@
+"""The panel's HTML: pure functions from the panel model's data to escaped HTML strings.
+
+Every text from a case, a student or a file is escaped here, once. The widgets in
+:mod:`attribution_lab.student.panel` only receive these strings.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..core.case import Case, Label, Statement
+from ..core.feedback import join_chain, mark
+from ..core.palette import VERDICT_TEXT_COLOURS
+from .panel_model import Feedback
+
+NOTICE_STYLE = "border:1px solid #b58900;background:#fdf6e3;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
+OK_STYLE = "border:1px solid #2e7d32;background:#f1f8f1;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
+BOX_STYLE = "line-height:1.5;max-width:60em;overflow-wrap:anywhere"
+
+
+def escape(text: Any) -> str:
+    """HTML-escape any text from a case, a student or a file."""
+    return html.escape(str(text), quote=True)
+
+
+def statement_html(case: Case, statement: Statement, position: int, count: int) -> str:
+    """The statement highlighted in its paragraph, with its id and place in the panel."""
+    start, end = case.paragraph(statement)
+    text = case.article
+    paragraph = (
+        escape(text[start:statement.start]) + f"<mark>{escape(statement.quote)}</mark>" + escape(text[statement.end:end])
+    )
+    return (
+        f"<div style='{BOX_STYLE};margin:0.4em 0'>"
+        f"<div><b>{escape(statement.id)}</b> · statement {position + 1} of {count} (the highlighted sentence)</div>"
+        f"<p style='margin:0.3em 0;padding:0.4em 0.8em;border-left:3px solid #888'>{paragraph}</p></div>"
+    )
+
+
+def chosen_html(labels: dict[str, Label] | Any, value: Any, *, is_chain: bool) -> str:
+    """What the student chose for a field: the label's name and definition, or the chain."""
+    if value is None:
+        text = "<i>Nothing chosen yet.</i>"
+    elif is_chain:
+        text = "Your chain: " + join_chain(f"<b>{escape(labels[v].name)}</b>" for v in value)
+    else:
+        label = labels[value]
+        text = f"<b>{escape(label.name)}</b>: {escape(label.definition)}"
+    return f"<div style='{BOX_STYLE};font-size:0.92em;margin:0.2em 0'>{text}</div>"
+
+
+def glossary_html(title: str, labels: Iterable[Label]) -> str:
+    """The folded list of a field's labels with their definitions."""
+    items = "".join(
+        f"<dt><b>{escape(label.name)}</b></dt><dd style='margin:0 0 0.4em 1em'>{escape(label.definition)}</dd>"
+        for label in labels
+    )
+    return (
+        f"<details style='{BOX_STYLE}'><summary>What the {escape(title.lower())} labels mean</summary>"
+        f"<dl style='margin:0.3em 0'>{items}</dl></details>"
+    )
+
+
+def _verdict_html(verdict: str, text: str) -> str:
+    # The line starts with the verdict's mark; only the mark is coloured, and colour repeats it.
+    symbol = mark(verdict)
+    rest = text[len(symbol):] if text.startswith(symbol) else " " + text
+    return f"<span style='color:{VERDICT_TEXT_COLOURS[verdict]};font-weight:bold'>{escape(symbol)}</span>{escape(rest)}"
+
+
+def feedback_html(feedback: Feedback) -> str:
+    """The feedback area: the prompt, a line per field, then (once revealed) why, rule and first try."""
+    parts: list[str] = []
+    if feedback.prompt:
+        parts.append(f"<p>{escape(feedback.prompt)}</p>")
+    if feedback.lines:
+        items = "".join(f"<li style='margin:0.15em 0'>{_verdict_html(line.verdict, line.text)}</li>" for line in feedback.lines)
+        parts.append(f"<ul style='list-style:none;padding-left:0;margin:0.3em 0'>{items}</ul>")
+    if feedback.revealed:
+        parts.append(f"<p style='margin:0.3em 0'><b>Why:</b> {escape(feedback.why)}</p>")
+        if feedback.rule is not None:
+            heading, text = feedback.rule
+            parts.append(f"<p style='margin:0.3em 0'><b>Confidence rule {escape(heading)}:</b> {escape(text)}</p>")
+        if feedback.uncertain:
+            parts.append(f"<p style='margin:0.3em 0'><b>Still uncertain:</b> {escape(feedback.uncertain)}</p>")
+        summary = ", ".join(f"{mark(verdict)} {name}" for verdict, name in feedback.first_try)
+        attempts = feedback.attempts
+        parts.append(
+            f"<p style='margin:0.3em 0;color:#444'>Checked {attempts} time{'s' if attempts != 1 else ''}. "
+            f"Your first try, which is kept: {escape(summary)}.</p>"
+        )
+    elif not feedback.prompt:
+        parts.append(
+            "<p style='margin:0.3em 0;color:#444'>Choose your answers, then press Check. "
+            "Why the key says what it says appears after your first check.</p>"
+        )
+    return f"<div role='status' style='{BOX_STYLE}'>{''.join(parts)}</div>"
+
+
+def notice_html(notes: Sequence[str], *, ok: bool) -> str:
+    """A notice box: problems with the answers file, or what Restore and Start over did."""
+    if not notes:
+        return ""
+    style = OK_STYLE if ok else NOTICE_STYLE
+    symbol = "✓" if ok else "⚠"
+    items = "".join(f"<p style='margin:0.2em 0'>{escape(note)}</p>" for note in notes)
+    return f"<div role='status' style='{style};{BOX_STYLE}'><b>{symbol} {'Done' if ok else 'Please note'}:</b>{items}</div>"
+
+
+def question_html(text: str) -> str:
+    """The question Start over asks before clearing anything."""
+    return f"<div role='alert' style='{NOTICE_STYLE};{BOX_STYLE}'><b>⚠ Clear your answers?</b> {escape(text)}</div>"
+
+
+def download_html(data: bytes, name: str, where: str) -> str:
+    """The Download my answers link (a data: URL holding the answers file) and where it is saved."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f"<a download='{escape(name)}' href='data:application/json;base64,{encoded}' "
+        f"title='Save a copy of your answers ({escape(name)}) to your computer' "
+        "style='display:inline-block;padding:2px 10px;margin-right:0.6em;border:1px solid #888;"
+        "border-radius:3px;text-decoration:none;color:inherit'>⬇ Download my answers</a>"
+        f"<span style='color:#444;font-size:0.9em;margin-right:0.6em' title='{escape(where)}'>Saved in {escape(name)}</span>"
+    )
+
+
+__all__ = [
+    "chosen_html",
+    "download_html",
+    "escape",
+    "feedback_html",
+    "glossary_html",
+    "notice_html",
+    "question_html",
+    "statement_html",
+]

@@ -1,0 +1,313 @@
+"""The classification panel's model: plain Python, no widgets.
+
+It holds which statement is shown, what the student has chosen and checked, what may be revealed,
+and the progress line; every change goes through the answers store it is given. The view
+(:mod:`attribution_lab.student.panel`) only renders what this model says, so the rules a student
+meets (nothing is explained before a real try, first tries are kept) are tested without widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.case import FIELD_NAMES, FIELDS, Answer, Case, require_fields
+from ..core.engine import Verdict, check_statement, is_unanswered, normalise
+from ..core.feedback import field_feedback, join_names, rule_citation
+from ..core.submission import (
+    Submission,
+    clear_answers,
+    key_version_note,
+    record_check,
+    record_choice,
+    restore_position,
+    with_student,
+)
+from ..errors import SubmissionError, UnknownFieldError, UnknownStatementError
+from ..formats.answers import encode, parse_submission
+from ..storage.answers_store import AnswersStore, now_iso
+
+
+@dataclass(frozen=True)
+class FeedbackLine:
+    """One field's line of feedback: its verdict (for the mark and colour) and the words."""
+
+    verdict: Verdict
+    text: str
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Everything the feedback area shows for the statement on screen, as plain data."""
+
+    prompt: str | None = None
+    lines: tuple[FeedbackLine, ...] = ()
+    #: Shown only once every field of the panel has a first try (the rationale gives answers away).
+    why: str | None = None
+    rule: tuple[str, str] | None = None  # heading and text of the confidence rule
+    uncertain: str | None = None
+    attempts: int = 0
+    first_try: tuple[tuple[Verdict, str], ...] = ()  # (verdict, field name) of the kept first try
+
+    @property
+    def revealed(self) -> bool:
+        """True when the why is shown."""
+        return self.why is not None
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What Restore or Start over did: whether it worked, and the sentences to tell the student."""
+
+    ok: bool
+    notes: tuple[str, ...]
+
+
+@dataclass
+class PanelModel:
+    """The state of one panel over some statements and fields of a case, saved through ``store``."""
+
+    case: Case
+    fields: tuple[str, ...]
+    statement_ids: tuple[str, ...]
+    store: AnswersStore
+    submission: Submission = field(init=False)
+    #: What the loaded answers file needed saying (damaged, another key version, ...).
+    load_notes: tuple[str, ...] = field(init=False, default=())
+    #: Notes from the last change (a failed save), for the notice at the top.
+    notes: tuple[str, ...] = field(init=False, default=())
+    _index: int = field(init=False, default=0)
+    _values: dict[str, Answer | None] = field(init=False, default_factory=dict)  # the controls' state
+    _checked: dict[str, dict[str, Answer | None]] = field(init=False, default_factory=dict)  # at the last Check
+
+    @classmethod
+    def open(cls, case: Case, fields: Iterable[str], statements: Iterable[str] | None, answers_path: str | Path) -> PanelModel:
+        """A model over ``fields`` and ``statements`` (None: all), with the answers in ``answers_path``
+        loaded and the statement worked on last shown."""
+        chosen = require_fields(fields)
+        if not chosen:
+            raise ValueError(f"ask at least one field: {', '.join(FIELDS)}")
+        if statements is None:
+            ids = case.statement_ids
+        else:
+            ids = tuple(case.statement(sid).id for sid in statements)
+            if not ids:
+                raise ValueError("give at least one statement id, or None for all")
+        model = cls(case, chosen, ids, AnswersStore(answers_path, case))
+        loaded = model.store.load()
+        model.submission = loaded.submission
+        model.load_notes = tuple(loaded.notes)
+        model._sync_checked()
+        model.select(restore_position(model.submission, ids) or ids[0])
+        return model
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @property
+    def current(self) -> str:
+        """The id of the statement shown."""
+        return self.statement_ids[self._index]
+
+    @property
+    def position(self) -> int:
+        """The place of the statement shown among the panel's statements, from 0."""
+        return self._index
+
+    def value(self, name: str) -> Answer | None:
+        """What the student has chosen for a field of the statement shown (None: nothing)."""
+        return self._values.get(name)
+
+    @property
+    def progress_text(self) -> str:
+        """``"N of M answered, K right first time"`` over this panel's statements and fields."""
+        answered = right = 0
+        for sid in self.statement_ids:
+            entry = self.submission["answers"].get(sid, {})
+            current, first = entry.get("current", {}), entry.get("first", {})
+            if all(f in current for f in self.fields):
+                answered += 1
+            if all(f in first for f in self.fields):
+                if check_statement(self.case, sid, {f: first[f] for f in self.fields}).all_right:
+                    right += 1
+        return f"{answered} of {len(self.statement_ids)} answered, {right} right first time"
+
+    def download_bytes(self) -> bytes:
+        """The answers file as the student downloads it."""
+        return encode(self.submission)
+
+    def feedback(self, prompt: str | None = None) -> Feedback:
+        """The feedback for the statement shown.
+
+        A field's verdict is shown only while its answer is the one last checked; the why, the rule
+        and the first-try summary only once every field of the panel has been checked at least once.
+        """
+        sid = self.current
+        entry = self.submission["answers"].get(sid, {})
+        first = entry.get("first", {})
+        checked = self._checked.get(sid, {})
+        pending: dict[str, str] = {}
+        to_check: dict[str, Answer | None] = {}
+        for name in self.fields:
+            now = self.value(name)
+            title = FIELD_NAMES[name]
+            if name in checked and now == checked[name]:
+                to_check[name] = now
+            elif now is None:
+                pending[name] = f"… {title}: not answered yet."
+            elif name in checked:
+                pending[name] = f"… {title}: changed since your last check. Press Check to see if it is right."
+            else:
+                pending[name] = f"… {title}: not checked yet. Press Check to see if it is right."
+        lines: tuple[FeedbackLine, ...] = ()
+        if to_check or checked:
+            results = {r.field: r for r in check_statement(self.case, sid, to_check).fields} if to_check else {}
+            lines = tuple(
+                FeedbackLine(results[name].verdict, field_feedback(self.case, results[name]))
+                if name in results else FeedbackLine("unanswered", pending[name])
+                for name in self.fields
+            )
+        if not all(name in first for name in self.fields):
+            return Feedback(prompt=prompt, lines=lines)
+        statement = self.case.statement(sid)
+        first_marks = check_statement(self.case, sid, {name: first[name] for name in self.fields})
+        return Feedback(
+            prompt=prompt,
+            lines=lines,
+            why=statement.rationale,
+            rule=rule_citation(self.case, sid),
+            uncertain=statement.uncertain,
+            attempts=entry.get("attempts", 0),
+            first_try=tuple((r.verdict, FIELD_NAMES[r.field]) for r in first_marks.fields),
+        )
+
+    # -- moving ------------------------------------------------------------------------------
+
+    def select(self, statement_id: str) -> None:
+        """Show a statement (by id), with the student's answers to it."""
+        if statement_id not in self.statement_ids:
+            self.case.statement(statement_id)  # raises for an id the case does not have
+            raise UnknownStatementError(f"{statement_id} is not in this panel (it shows {', '.join(self.statement_ids)})")
+        self._index = self.statement_ids.index(statement_id)
+        current = self.submission["answers"].get(statement_id, {}).get("current", {})
+        self._values = {name: normalise(self.case, name, current.get(name), statement_id) for name in self.fields}
+
+    def next(self) -> None:
+        """Go to the next statement (stays on the last)."""
+        self.select(self.statement_ids[min(self._index + 1, len(self.statement_ids) - 1)])
+
+    def previous(self) -> None:
+        """Go to the previous statement (stays on the first)."""
+        self.select(self.statement_ids[max(self._index - 1, 0)])
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def normalised(self, name: str, value: object) -> Answer | None:
+        """A value for one of the panel's fields as the engine reads it; raises for a field the panel
+        does not ask or a label the case does not have."""
+        if name not in self.fields:
+            raise UnknownFieldError(f"{name!r} is not asked in this panel; it asks {', '.join(self.fields)}")
+        return normalise(self.case, name, value, self.current)
+
+    def choose(self, name: str, value: object) -> None:
+        """The student chose a value for a field (a label id, intermediaries, or None): saved at once."""
+        sid = self.current
+        answer = self.normalised(name, value)
+        self._values[name] = answer
+        self._apply(lambda sub: record_choice(self.case, sub, sid, name, answer, now=now_iso()))
+
+    def missing(self) -> list[str]:
+        """The names of the panel's fields not yet answered for the statement shown."""
+        return [FIELD_NAMES[name] for name in self.fields if is_unanswered(self.value(name))]
+
+    def check(self) -> Feedback:
+        """Press Check: record the attempt (first tries kept) and return the feedback.
+
+        With a field still unanswered nothing is recorded, so nothing can be revealed before a
+        real first try; the feedback then only asks for the missing fields.
+        """
+        missing = self.missing()
+        if missing:
+            return self.feedback(prompt=f"… Choose {join_names(missing)} first, then press Check.")
+        sid, values = self.current, dict(self._values)
+        self._apply(lambda sub: record_check(self.case, sub, sid, values, now=now_iso()))
+        self._checked[sid] = values
+        return self.feedback()
+
+    def set_student(self, student_id: str, name: str) -> None:
+        """The student's id and name, saved with the answers (each cut to the format's limit)."""
+        self._apply(lambda sub: with_student(sub, student_id=student_id[:200], name=name[:200]))
+
+    def restore(self, raw: bytes, name: str) -> FileResult:
+        """Replace the answers with those of a downloaded answers file (what Restore from file does).
+
+        A bad file changes nothing and the notes list its problems. On success the answers in use
+        before are kept in a ``.replaced-`` backup that the notes name.
+        """
+        try:
+            data = parse_submission(raw, self.case, name)
+        except SubmissionError as error:
+            shown = [str(problem) for problem in error.problems[:8]]
+            more = [f"... and {len(error.problems) - 8} more problems."] if len(error.problems) > 8 else []
+            return FileResult(False, (f"Could not restore from {name}; your answers were not changed.", *shown, *more))
+        notes = []
+        note = key_version_note(data, self.case)
+        if note:
+            notes.append(note)
+            data["key_version"] = self.case.key_version
+        try:
+            backup, not_saved = self.store.replace(data, "replaced")
+        except OSError as error:
+            return FileResult(False, (f"Could not restore: the answers in use could not be copied aside first "
+                                      f"({error.strerror or error}), so nothing was changed.",))
+        if not_saved is not None:
+            notes.append(f"The restored answers could not be saved ({not_saved}). Use Download my answers to keep them.")
+        count = sum(len(entry.get("current", {})) for entry in data["answers"].values())
+        self.submission = data
+        self._sync_checked()
+        self.select(restore_position(self.submission, self.statement_ids) or self.statement_ids[0])
+        kept = f" Your previous answers were kept as {backup.name}." if backup else ""
+        return FileResult(True, (f"Restored {count} answer{'s' if count != 1 else ''} from {name}.{kept}", *notes))
+
+    def start_over_question(self) -> str:
+        """What Start over asks before it clears anything."""
+        names = join_names([FIELD_NAMES[f] for f in self.fields])
+        return (f"This clears your {names} answers to the {len(self.statement_ids)} statements of this panel, "
+                "including your first tries. A copy of the answers file is kept.")
+
+    def start_over(self) -> FileResult:
+        """Back up the answers file, then clear this panel's fields of its statements."""
+        ids, names = self.statement_ids, self.fields
+        try:
+            self.submission, notes, backup = self.store.update_with_backup(
+                "cleared", lambda sub: clear_answers(sub, ids, names, now=now_iso()), self.submission
+            )
+        except OSError as error:
+            return FileResult(False, (f"Nothing was cleared: the answers file could not be copied aside first "
+                                      f"({error.strerror or error}).",))
+        self.notes = tuple(notes)
+        for sid in ids:
+            self._checked.pop(sid, None)
+        self.select(self.statement_ids[0])
+        kept = f" A copy of what was cleared was kept as {backup.name}." if backup else ""
+        return FileResult(True, (f"Your answers in this panel were cleared.{kept}",))
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _apply(self, change: Callable[[Submission], Submission]) -> None:
+        """Apply a change to the latest answers and save it at once; notes say what went wrong."""
+        self.submission, notes = self.store.update(change, self.submission)
+        self.notes = tuple(notes)
+
+    def _sync_checked(self) -> None:
+        """After loading or restoring: a statement whose answers have not changed since its last Check
+        shows that check's verdicts (Check stamps ``updated`` and ``last_checked`` alike)."""
+        self._checked = {}
+        for sid, entry in self.submission["answers"].items():
+            if entry.get("attempts") and entry.get("last_checked") and entry.get("updated") == entry.get("last_checked"):
+                self._checked[sid] = {
+                    name: normalise(self.case, name, value, sid) for name, value in entry.get("current", {}).items()
+                }
+
+
+__all__ = ["Feedback", "FeedbackLine", "FileResult", "PanelModel"]
