@@ -29,9 +29,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from attribution_lab.case import load_case
-from attribution_lab.grading import grade_files, read_class
-from attribution_lab.synthetic import write_class
+from attribution_lab.storage.cases import load_case
+from attribution_lab.instructor.collect import read_class
+from attribution_lab.instructor.results import grade_files
+from attribution_lab.instructor.synthetic import write_class
 
 
 def _grade(folder: Path, case, out: Path) -> tuple[float, float, int]:
@@ -55,8 +56,9 @@ def _peak_memory(folder: Path, case, out: Path) -> float:
 
 NOTEBOOK_CODE = """\
 from pathlib import Path
-from attribution_lab.case import load_case
-from attribution_lab.submission import parse_submission, score_submission
+from attribution_lab.storage.cases import load_case
+from attribution_lab.core.submission import score_submission
+from attribution_lab.formats.answers import parse_submission
 case = load_case({case!r})
 final, first = score_submission(case, parse_submission(Path({path!r}).read_bytes(), case, {path!r}))
 print(final.points, first.points, final.out_of)
@@ -116,7 +118,7 @@ def main() -> int:
         print(f"Memory:   peak {peak_small:.1f} MB grading {small:,} students, {peak_big:.1f} MB grading "
               f"{args.students:,} (x{peak_big / peak_small:.2f} for x{args.students / small:.0f} students)")
 
-        from attribution_lab.report import write_report
+        from attribution_lab.instructor.report import write_report
 
         start, cpu = time.perf_counter(), time.process_time()
         submissions, outcome = read_class([small_class], case)

@@ -11,14 +11,10 @@ import pytest
 import yaml
 
 from attribution_lab import CaseError, load_case
-from attribution_lab.case import (
-    FIELDS,
-    build_case,
-    case_problems,
-    read_case_files,
-    uncovered_text,
-    validate_key,
-)
+from attribution_lab.core.case import FIELDS, uncovered_text
+from attribution_lab.formats.key import decode_key
+from attribution_lab.formats.key import validate_key
+from attribution_lab.storage.cases import case_problems, read_case_files
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_9693dd59c90b81c9.txt"
@@ -139,7 +135,7 @@ def test_nothing_half_loads(tmp_path: Path) -> None:
     data, article, _ = read_case_files("kursk")
     data["statements"][5]["origin"] = "martians"
     with pytest.raises(CaseError) as error:
-        build_case(data, article)
+        decode_key(data, article)
     assert "martians" in str(error.value)
 
 

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attribution_lab import builtin_cases, load_case
-from attribution_lab.cues import detect, find_cues, guess_origin, label_for_class, make_unique, occurs_more_than_once, primary_cue, split_statements
+from attribution_lab.authoring.cues import detect, find_cues, guess_origin, label_for_class, primary_cue
+from attribution_lab.authoring.sentences import make_unique, occurs_more_than_once, split_statements
 
 
 def _plain(vocabulary) -> dict[str, dict[str, str]]:

@@ -12,13 +12,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attribution_lab import grading
-from attribution_lab.case import FIELDS, load_case
+from attribution_lab.formats.answers import quick_accepts
+from attribution_lab.instructor import collect
+from attribution_lab.instructor.results import safe_cell
+from attribution_lab.instructor.scoring import Scorer
+from attribution_lab.core.case import FIELDS
+from attribution_lab.storage.cases import load_case
 from attribution_lab.cli import main
 from attribution_lab.errors import SubmissionError
-from attribution_lab.store import encode
-from attribution_lab.submission import MAX_SUBMISSION_BYTES, new_submission, record_check, score_submission, submission_problems
-from attribution_lab.synthetic import generate_class, write_class
+from attribution_lab.formats.answers import encode
+from attribution_lab.core.submission import new_submission, record_check, score_submission
+from attribution_lab.formats.answers import submission_problems
+from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
+from attribution_lab.instructor.synthetic import generate_class, write_class
 
 BAD = Path(__file__).parent / "bad_submissions"
 CASE = load_case("kursk")
@@ -61,13 +67,13 @@ def test_quick_check_accepts_every_synthetic_submission_the_schema_accepts():
     """Good files take the fast path: each synthetic submission passes both the quick check and the schema."""
     for sub in generate_class(CASE, 60, seed=11):
         assert submission_problems(sub, CASE, "f") == []
-        assert grading.quick_accepts(sub, CASE)
-        assert grading.Scorer(CASE).grade_raw(sub) is not None
+        assert quick_accepts(sub, CASE)
+        assert Scorer(CASE).grade_raw(sub) is not None
 
 
 def test_scorer_totals_equal_score_submission():
     """The remembered verdicts add up to exactly what the engine's score_submission gives, field by field."""
-    scorer = grading.Scorer(CASE)
+    scorer = Scorer(CASE)
     for sub in generate_class(CASE, 150, seed=3):
         (points, out_of, by_field), (first_points, _, _) = scorer.grade(sub)
         final, first = score_submission(CASE, sub)
@@ -80,7 +86,7 @@ def test_scorer_totals_equal_score_submission():
 
 def test_scorer_with_some_fields_counts_only_those():
     """--fields origin,confidence grades only those two fields, as the engine does with fields=..."""
-    scorer = grading.Scorer(CASE, ("origin", "confidence"))
+    scorer = Scorer(CASE, ("origin", "confidence"))
     sub = generate_class(CASE, 1, seed=5)[0]
     (points, out_of, by_field), _ = scorer.grade(sub)
     final, _ = score_submission(CASE, sub, fields=("origin", "confidence"))
@@ -135,8 +141,8 @@ def test_quick_check_never_accepts_what_the_schema_or_case_refuse(where, action,
             target.append(value)
         else:
             parent[last] = value
-    fast = grading.quick_accepts(data, CASE)
-    one_pass = grading.Scorer(CASE).grade_raw(data) is not None
+    fast = quick_accepts(data, CASE)
+    one_pass = Scorer(CASE).grade_raw(data) is not None
     if fast or one_pass:
         assert submission_problems(data, CASE, "f") == [], (where, action, value)
     assert fast == one_pass
@@ -264,13 +270,13 @@ def test_a_score_written_inside_a_file_is_refused_not_trusted(tmp_path, capsys):
 @pytest.mark.parametrize("text", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx"])
 def test_safe_cell_neutralises_formula_starts(text):
     """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    assert grading.safe_cell(text) == "'" + text
+    assert safe_cell(text) == "'" + text
 
 
 def test_safe_cell_leaves_plain_text_and_numbers():
     """Ordinary names and numbers pass unchanged."""
-    assert grading.safe_cell("Zoë O'Brien") == "Zoë O'Brien"
-    assert grading.safe_cell(-3.5) == -3.5
+    assert safe_cell("Zoë O'Brien") == "Zoë O'Brien"
+    assert safe_cell(-3.5) == -3.5
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,7 +353,7 @@ def test_file_that_vanishes_mid_run(tmp_path, capsys, monkeypatch):
     folder = tmp_path / "in"
     _write(folder / "a.json", _submission("a"))
     gone = _write(folder / "b.json", _submission("b"))
-    real = grading.submission_files
+    real = collect.submission_files
 
     def listing_then_delete(paths):
         for path, skip in real(paths):
@@ -355,7 +361,7 @@ def test_file_that_vanishes_mid_run(tmp_path, capsys, monkeypatch):
                 gone.unlink()
             yield path, skip
 
-    monkeypatch.setattr(grading, "submission_files", listing_then_delete)
+    monkeypatch.setattr(collect, "submission_files", listing_then_delete)
     code, _, err = _grade(capsys, folder, "--out", tmp_path / "r.csv")
     assert code == 1
     assert err.strip() == f"rejected {gone}: disappeared before it could be read"
@@ -383,5 +389,5 @@ def test_unreadable_file(tmp_path, capsys, monkeypatch):
 def test_read_submission_raises_submission_error_naming_the_file(tmp_path):
     """The library function raises SubmissionError (not a bare OSError or ValueError)."""
     with pytest.raises(SubmissionError) as error:
-        grading.read_submission(BAD / "nan.json", CASE)
+        collect.read_submission(BAD / "nan.json", CASE)
     assert error.value.problems[0].file.endswith("nan.json")

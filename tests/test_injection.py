@@ -26,8 +26,14 @@ from typing import Any
 import pytest
 import yaml
 
-from attribution_lab.case import FIELDS, KEY_FILE, Case, load_case, read_case_files
-from attribution_lab.submission import new_submission, record_check
+from attribution_lab.core.case import Case, FIELDS
+from attribution_lab.formats.limits import KEY_FILE
+from attribution_lab.storage.cases import load_case, read_case_files
+from attribution_lab.core.submission import new_submission, record_check
+from attribution_lab.core.statistics import class_statistics
+from attribution_lab.instructor import report
+from attribution_lab.instructor.collect import read_class
+from attribution_lab.instructor.results import grade_files
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src=x onerror="alert(1)">'
@@ -134,7 +140,7 @@ def test_panel_escapes_case_and_student_text(evil_case: Case, tmp_path: Path) ->
     """Through loading a file with an HTML student name, navigation, wrong and right choices, Check,
     a failed restore and start over, no panel HTML holds a payload unescaped; the escaped text does
     appear (so the test looks at the rendered text, not at empty widgets)."""
-    from attribution_lab.panel import Panel
+    from attribution_lab.student.panel import Panel
 
     answers = tmp_path / "answers-evil.json"
     answers.write_text(json.dumps(_submission(evil_case, 1, right=False)), "utf-8")
@@ -175,7 +181,7 @@ def test_panel_choice_labels_are_plain_text(evil_case: Case, tmp_path: Path) -> 
     that the browser never parses as HTML)."""
     import ipywidgets as widgets
 
-    from attribution_lab.panel import Panel
+    from attribution_lab.student.panel import Panel
 
     panel = Panel(case=evil_case, fields=FIELDS, answers_path=tmp_path / "answers-evil.json")
     seen = 0
@@ -211,26 +217,23 @@ def class_folder(evil_case: Case, tmp_path: Path) -> Path:
 def test_class_report_escapes_everything(evil_case: Case, class_folder: Path, tmp_path: Path) -> None:
     """The class report page (as written by the report command) holds no payload unescaped, from
     the case, the students or the rejected file's name; the escaped names are there."""
-    report = pytest.importorskip("attribution_lab.report")
-    grading = pytest.importorskip("attribution_lab.grading")
-    submissions, outcome = grading.read_class([class_folder], evil_case)
-    assert len(submissions) == 3 and outcome.rejected
-    page = report.write_report(evil_case, submissions, tmp_path / "report", outcome=outcome)
+    students, outcome = read_class([class_folder], evil_case)
+    assert len(students) == 3 and outcome.rejected
+    page = report.write_report(evil_case, students, tmp_path / "report", outcome=outcome)
     text = page.read_text("utf-8")
     _assert_clean(text, "report page")
     assert "&lt;script&gt;" in text  # the case title and students' names, escaped
     assert "&lt;img src=x onerror=" in text  # the rejected file's name, escaped
-    stats = report.class_statistics(evil_case, submissions)
+    stats = class_statistics(evil_case, [s.submission for s in students], [s.student_id for s in students])
     _assert_clean(report.summary_html(evil_case, stats, {"difficulty": f"x.png{IMG}"}, outcome=outcome), "summary fragment")
-    _assert_clean(report.show(evil_case, submissions, outcome=outcome).data, "report shown in a notebook")
+    _assert_clean(report.show(evil_case, students, outcome=outcome).data, "report shown in a notebook")
 
 
 def test_grader_csv_keeps_names_as_text_and_neutralises_formulas(evil_case: Case, class_folder: Path, tmp_path: Path) -> None:
     """The results and LMS CSVs are data: a name with HTML arrives as exactly that text (escaping it
     would corrupt it), and no text cell starts with a character a spreadsheet runs as a formula."""
-    grading = pytest.importorskip("attribution_lab.grading")
     results, lms = tmp_path / "results.csv", tmp_path / "results-lms.csv"
-    summary = grading.grade_files([class_folder], evil_case, results, lms)
+    summary = grade_files([class_folder], evil_case, results, lms)
     assert summary.students == 3
     for path in (results, lms):
         with open(path, newline="", encoding="utf-8") as handle:

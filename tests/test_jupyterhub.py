@@ -71,9 +71,9 @@ def test_the_path_check_would_see_an_absolute_path() -> None:
 
 @pytest.mark.parametrize("path", notebooks(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_notebooks_never_import_the_server_commands(path: Path) -> None:
-    """No notebook imports attribution_lab.server (the only module that starts processes that listen)."""
+    """No notebook imports attribution_lab.cli.server (the only module that starts processes that listen)."""
     for source in code_cells(path):
-        assert "attribution_lab.server" not in source and "from attribution_lab import server" not in source
+        assert "attribution_lab.cli.server" not in source and "from attribution_lab.cli import server" not in source
 
 
 def imported_modules(source: str) -> set[str]:
@@ -149,7 +149,7 @@ def test_a_run_writes_only_the_answers_file_in_the_working_folder(tmp_path: Path
     nb = nbformat.read(module / notebook, as_version=4)
     # One answer through a worksheet, as a student's check does, so that the run saves an answers file.
     nb.cells.append(nbformat.v4.new_code_cell(
-        "from attribution_lab.worksheets import Worksheet\n"
+        "from attribution_lab.student.worksheets import Worksheet\n"
         "Worksheet(CASE, lesson='04').check('chain', {'S01': ['kcna', 'the_guardian']})"))
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(work)}}).execute()

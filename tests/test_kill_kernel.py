@@ -33,8 +33,9 @@ from typing import Any
 
 import pytest
 
-from attribution_lab.case import FIELDS, Case, load_case
-from attribution_lab.submission import parse_submission
+from attribution_lab.core.case import Case, FIELDS
+from attribution_lab.storage.cases import load_case
+from attribution_lab.formats.answers import parse_submission
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +52,8 @@ ANSWERS = "answers-kursk.json"
 CHILD_CODE = """
 import json
 from pathlib import Path
-from attribution_lab.panel import Panel
-from attribution_lab.case import FIELDS
+from attribution_lab.student.panel import Panel
+from attribution_lab.core.case import FIELDS
 sequence = json.loads(Path({sequence!r}).read_text())
 panel = Panel(case="kursk", fields=FIELDS, answers_path={path!r})
 print("READY", flush=True)
@@ -152,8 +153,8 @@ def _verify(folder: Path, sequence: list, acked: int, figures: Figures, label: s
 FORK_SERVER = """
 import json, os, sys
 from pathlib import Path
-from attribution_lab.panel import Panel
-from attribution_lab.case import FIELDS
+from attribution_lab.student.panel import Panel
+from attribution_lab.core.case import FIELDS
 print("READY", flush=True)
 for line in sys.stdin:
     folder = Path(line.strip())
@@ -375,8 +376,8 @@ def test_corrupt_file_at_kernel_start_is_set_aside(tmp_path: Path) -> None:
     kernel = _start_kernel(tmp_path)
     try:
         kernel.client.execute(
-            "from attribution_lab.panel import Panel\n"
-            "from attribution_lab.case import FIELDS\n"
+            "from attribution_lab.student.panel import Panel\n"
+            "from attribution_lab.core.case import FIELDS\n"
             f"panel = Panel(case='kursk', fields=FIELDS, answers_path={str(tmp_path / ANSWERS)!r})\n"
             "print('NOTICE', panel.notice_html, flush=True)\n"
         )

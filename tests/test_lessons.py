@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from IPython.display import Markdown
 
-from attribution_lab import lessons, load_case
-from attribution_lab.case import FIELDS
-from attribution_lab.submission import new_submission, record_check
+from attribution_lab import load_case
+from attribution_lab.student import lessons
+from attribution_lab.core.case import FIELDS
+from attribution_lab.core.submission import new_submission, record_check
+from attribution_lab.storage.answers_store import now_iso
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -134,7 +136,7 @@ def test_estimates_text_lists_every_estimate_or_says_there_are_none(case_id: str
 
 def test_results_of_an_empty_submission_are_zero_and_list_nothing_missed(kursk) -> None:
     """No answers: every lesson 0% at first try and now, nothing wrong, every graded field unanswered."""
-    report = lessons.results_text(kursk, new_submission(kursk))
+    report = lessons.results_text(kursk, new_submission(kursk, now=now_iso()))
     for item in lessons.graded_lessons():
         assert f"{item.number} {item.title}: 0% / 0%" in report
     assert "Still to look at again: nothing" in report
@@ -147,11 +149,11 @@ def test_results_keep_first_try_apart_and_list_what_was_missed(kursk) -> None:
     first, second = kursk.statements[0], kursk.statements[1]
     wrong = next(label for label in kursk.labels("origin") if label != first.answers["origin"]
                  and label not in {a.answer for a in first.accepted["origin"]})
-    sub = record_check(kursk, new_submission(kursk), first.id, {"origin": wrong})
-    sub = record_check(kursk, sub, first.id, {"origin": first.answers["origin"]})
+    sub = record_check(kursk, new_submission(kursk, now=now_iso()), first.id, {"origin": wrong}, now=now_iso())
+    sub = record_check(kursk, sub, first.id, {"origin": first.answers["origin"]}, now=now_iso())
     sub = record_check(kursk, sub, second.id, {"confidence": next(
         label for label in kursk.labels("confidence") if label != second.answers["confidence"]
-        and label not in {a.answer for a in second.accepted["confidence"]})})
+        and label not in {a.answer for a in second.accepted["confidence"]})}, now=now_iso())
     now, at_first = lessons.lesson_scores(kursk, sub, "current"), lessons.lesson_scores(kursk, sub, "first")
     assert now["02"].points > at_first["02"].points == 0
     report = lessons.results_text(kursk, sub)
@@ -164,10 +166,10 @@ def test_my_answers_reads_the_answers_file_without_creating_one(kursk, tmp_path:
     path = tmp_path / "answers-kursk.json"
     assert lessons.my_answers(kursk, path)["answers"] == {}
     assert not path.exists()
-    from attribution_lab.store import AnswersStore
+    from attribution_lab.storage.answers_store import AnswersStore
 
     sid = kursk.statement_ids[0]
-    AnswersStore(path, kursk).save(record_check(kursk, new_submission(kursk), sid, {"origin": "writer"}))
+    AnswersStore(path, kursk).save(record_check(kursk, new_submission(kursk, now=now_iso()), sid, {"origin": "writer"}, now=now_iso()))
     assert lessons.my_answers(kursk, path)["answers"][sid]["current"] == {"origin": "writer"}
 
 

@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from attribution_lab import load_case
-from attribution_lab.case import uncovered_text
+from attribution_lab.core.case import uncovered_text
 from attribution_lab.cli import main
-from attribution_lab.synthetic import write_class
+from attribution_lab.instructor.synthetic import write_class
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,15 +12,17 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from attribution_lab import CaseError, load_case
-from attribution_lab.case import read_case_files, validate_key
+from attribution_lab.formats.key import validate_key
+from attribution_lab.storage.cases import read_case_files
 from attribution_lab.cli import main
-from attribution_lab.newcase import MAX_ARTICLE_BYTES, NewCaseError, draft_key, draft_summary, make_case
+from attribution_lab.authoring.newcase import draft_key, draft_summary, make_case, NewCaseError
+from attribution_lab.formats.limits import MAX_ARTICLE_BYTES
 
 
 @pytest.fixture(scope="module")
 def invented_article() -> Path:
     """The shipped invented article, a text anyone may copy."""
-    return load_case("alder_river").folder / "article.txt"
+    return Path(load_case("alder_river").folder) / "article.txt"
 
 
 def _new_case(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -90,7 +92,7 @@ def test_a_reviewed_draft_validates(tmp_path, invented_article, capsys) -> None:
 
 def test_new_case_can_start_from_another_cases_vocabularies(tmp_path, kursk, capsys) -> None:
     """--like kursk copies the Kursk vocabularies and rules; the Kursk article drafts and loads."""
-    code, _, _ = _new_case([str(kursk.folder / "article.txt"), "--id", "k", "--out", str(tmp_path), "--like", "kursk"], capsys)
+    code, _, _ = _new_case([str(Path(kursk.folder) / "article.txt"), "--id", "k", "--out", str(tmp_path), "--like", "kursk"], capsys)
     assert code == 0
     draft = load_case(tmp_path / "k", allow_drafts=True)
     assert dict(draft.vocabularies["origin"]) == dict(kursk.vocabularies["origin"])

@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from attribution_lab.case import KEY_FILE, load_case, parse_yaml
+from attribution_lab.formats.key import parse_yaml
+from attribution_lab.formats.limits import KEY_FILE
+from attribution_lab.storage.cases import load_case
 from attribution_lab.errors import CaseError
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "attribution_lab"
@@ -129,8 +131,8 @@ def _modules() -> list[Path]:
 
 def test_the_package_has_modules_to_scan() -> None:
     """The scan below looks at the real package (a wrong folder would make it pass vacuously)."""
-    names = {path.name for path in _modules()}
-    assert {"case.py", "engine.py", "submission.py"} <= names
+    names = {str(path.relative_to(SRC)) for path in _modules()}
+    assert {"core/case.py", "core/engine.py", "formats/key.py", "formats/answers.py"} <= names
 
 
 def test_no_module_can_run_code_from_data() -> None:
@@ -182,14 +184,15 @@ def test_the_scanner_finds_each_forbidden_construct() -> None:
 
 
 def test_the_key_loader_is_a_safe_loader() -> None:
-    """case.parse_yaml's loader builds only plain data (found by scanning case.py and resolving it)."""
-    path = SRC / "case.py"
+    """formats.key.parse_yaml's loader builds only plain data (found by scanning formats/key.py and
+    resolving it)."""
+    path = SRC / "formats" / "key.py"
     tree = ast.parse(path.read_text("utf-8"))
     loads = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _dotted(n.func) == "yaml.load"]
-    assert loads, "case.py no longer calls yaml.load; update this test to the new loader"
+    assert loads, "formats/key.py no longer calls yaml.load; update this test to the new loader"
     for call in loads:
         loader = next(k.value for k in call.keywords if k.arg == "Loader")
-        safe, what = _loader_is_safe(loader, "attribution_lab.case")
+        safe, what = _loader_is_safe(loader, "attribution_lab.formats.key")
         assert safe, what
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from attribution_lab import lessons
+from attribution_lab.student import lessons
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,11 +12,15 @@ from datetime import datetime, timezone
 import ipywidgets as widgets
 import pytest
 
-from attribution_lab.case import FIELD_NAMES, build_case, load_case, read_case_files
+from attribution_lab.core.case import FIELD_NAMES
+from attribution_lab.formats.key import decode_key
+from attribution_lab.storage.cases import load_case, read_case_files
 from attribution_lab.errors import UnknownLabelError, UnknownStatementError
-from attribution_lab.panel import Panel
-from attribution_lab.store import ANSWERS_DIR_ENV
-from attribution_lab.submission import new_submission, record_check, record_choice, submission_problems
+from attribution_lab.student.panel import Panel
+from attribution_lab.storage.answers_store import ANSWERS_DIR_ENV
+from attribution_lab.core.submission import new_submission, record_check, record_choice
+from attribution_lab.formats.answers import submission_problems
+from attribution_lab.storage.answers_store import now_iso
 
 CASE = load_case("kursk")
 IDS = CASE.statement_ids
@@ -305,8 +309,8 @@ def test_restore_from_an_uploaded_file_replaces_the_answers_and_keeps_a_backup(a
     panel = Panel(case=CASE, fields=("origin",))
     panel.choose("origin", wrong(IDS[0], "origin"))
     before = panel.submission
-    other = new_submission(CASE, student_name="Ada")
-    other = record_check(CASE, other, IDS[3], {"origin": key(IDS[3], "origin")})
+    other = new_submission(CASE, student_name="Ada", now=now_iso())
+    other = record_check(CASE, other, IDS[3], {"origin": key(IDS[3], "origin")}, now=now_iso())
     upload(panel, json.dumps(other).encode("utf-8"))
     assert panel.submission["answers"] == other["answers"]
     assert json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"] == other["answers"]
@@ -322,7 +326,7 @@ def test_restore_from_an_uploaded_file_replaces_the_answers_and_keeps_a_backup(a
     "raw, words",
     [
         (b"{not json", "is not valid JSON"),
-        (json.dumps({**new_submission(CASE), "case_id": "river_spill"}).encode(), "another case"),
+        (json.dumps({**new_submission(CASE, now=now_iso()), "case_id": "river_spill"}).encode(), "another case"),
         (json.dumps({"answers": {}}).encode(), "is not an Attribution Lab answers file"),
     ],
 )
@@ -344,7 +348,7 @@ def test_start_over_asks_first_and_keeps_a_backup(answers_folder):
     panel = Panel(case=CASE, fields=("origin",), statements=IDS[:2])
     panel.choose("origin", key(IDS[0], "origin"))
     panel.check()
-    outside = record_choice(CASE, panel.submission, IDS[9], "origin", key(IDS[9], "origin"))
+    outside = record_choice(CASE, panel.submission, IDS[9], "origin", key(IDS[9], "origin"), now=now_iso())
     path.write_text(json.dumps(outside), "utf-8")  # e.g. from another lesson's panel
     panel._start_over.click()
     assert panel._confirm.layout.display == "flex" and "Clear your answers?" in panel._confirm_text.value
@@ -382,7 +386,7 @@ def test_a_corrupt_answers_file_is_set_aside_and_the_panel_says_so(answers_folde
 def test_another_cases_answers_file_is_kept_and_the_panel_starts_clean(answers_folder):
     """An answers file of another case is backed up, not used, and the notice says which case it was."""
     path = answers_file(answers_folder)
-    data = record_choice(CASE, new_submission(CASE), IDS[0], "origin", key(IDS[0], "origin"))
+    data = record_choice(CASE, new_submission(CASE, now=now_iso()), IDS[0], "origin", key(IDS[0], "origin"), now=now_iso())
     data["case_id"] = "river_spill"
     path.write_text(json.dumps(data), "utf-8")
     panel = Panel(case=CASE, fields=("origin",))
@@ -394,8 +398,8 @@ def test_another_cases_answers_file_is_kept_and_the_panel_starts_clean(answers_f
 def test_an_older_key_versions_answers_are_salvaged_and_the_dropped_ones_named(answers_folder):
     """Older key: answers with labels that still exist are restored; the others are named in the notice."""
     path = answers_file(answers_folder)
-    data = record_check(CASE, new_submission(CASE), IDS[0], {"origin": key(IDS[0], "origin")})
-    data = record_choice(CASE, data, IDS[1], "origin", key(IDS[1], "origin"))
+    data = record_check(CASE, new_submission(CASE, now=now_iso()), IDS[0], {"origin": key(IDS[0], "origin")}, now=now_iso())
+    data = record_choice(CASE, data, IDS[1], "origin", key(IDS[1], "origin"), now=now_iso())
     data["key_version"] = "0.0.1"
     data["answers"][IDS[1]]["current"]["origin"] = "old_label"
     path.write_text(json.dumps(data), "utf-8")
@@ -423,7 +427,7 @@ def hostile_case():
     origin = next(iter(data["vocabularies"]["origin"]))
     data["vocabularies"]["origin"][origin]["definition"] = "<script>def()</script> definition"
     article = f"Intro <i>line</i>.\n{first['quote']} {second['quote']}\n"
-    return build_case(data, article)
+    return decode_key(data, article)
 
 
 def test_text_from_the_case_and_the_student_is_escaped(answers_folder):

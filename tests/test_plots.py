@@ -8,10 +8,12 @@ import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from attribution_lab import load_case, plots
-from attribution_lab.case import FIELD_NAMES, FIELDS
-from attribution_lab.lessons import graded_lessons
-from attribution_lab.submission import new_submission, record_check
+from attribution_lab import load_case
+from attribution_lab.student import charts as plots
+from attribution_lab.core.case import FIELD_NAMES, FIELDS
+from attribution_lab.student.lessons import graded_lessons
+from attribution_lab.core.submission import new_submission, record_check
+from attribution_lab.storage.answers_store import now_iso
 
 matplotlib.use("Agg")
 
@@ -97,7 +99,7 @@ def bar_widths(ax) -> list[float]:
 
 def test_results_dashboard_of_an_empty_submission_has_empty_bars(kursk) -> None:
     """Two charts, by lesson and by field, with every lesson and field named and every bar at zero."""
-    fig = plots.results_dashboard(kursk, new_submission(kursk))
+    fig = plots.results_dashboard(kursk, new_submission(kursk, now=now_iso()))
     by_lesson, by_field = fig.axes
     assert by_lesson.get_title(loc="left") == "Score by lesson" and by_field.get_title(loc="left") == "Score by field"
     assert [t.get_text() for t in by_lesson.get_yticklabels()] == [f"{i.number} {i.title}" for i in graded_lessons()]
@@ -111,8 +113,8 @@ def test_results_dashboard_separates_first_try_from_now(kursk) -> None:
     statement = kursk.statements[0]
     wrong = next(label for label in kursk.labels("origin") if label != statement.answers["origin"]
                  and label not in {a.answer for a in statement.accepted["origin"]})
-    sub = record_check(kursk, new_submission(kursk), statement.id, {"origin": wrong})
-    sub = record_check(kursk, sub, statement.id, {"origin": statement.answers["origin"]})
+    sub = record_check(kursk, new_submission(kursk, now=now_iso()), statement.id, {"origin": wrong}, now=now_iso())
+    sub = record_check(kursk, sub, statement.id, {"origin": statement.answers["origin"]}, now=now_iso())
     by_field = plots.results_dashboard(kursk, sub).axes[1]
     row = FIELDS.index("origin")
     first = [p for p in by_field.patches if abs(p.get_y() + p.get_height() / 2 - (row - 0.2)) < 1e-9]
@@ -123,7 +125,7 @@ def test_results_dashboard_separates_first_try_from_now(kursk) -> None:
 def test_results_grid_marks_each_statement_and_field_by_verdict(kursk) -> None:
     """A right answer's cell has the 'correct' colour and a ✓; an unanswered one is white with …."""
     statement = kursk.statements[0]
-    sub = record_check(kursk, new_submission(kursk), statement.id, {"origin": statement.answers["origin"]})
+    sub = record_check(kursk, new_submission(kursk, now=now_iso()), statement.id, {"origin": statement.answers["origin"]}, now=now_iso())
     fig = plots.results_grid(kursk, sub)
     ax = fig.axes[0]
     cells = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("verdict-")}

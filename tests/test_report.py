@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from attribution_lab import report
-from attribution_lab.agreement import count_table, fleiss_kappa, modal_share
-from attribution_lab.case import FIELDS, load_case
+from attribution_lab.core import statistics
+from attribution_lab.instructor import report, report_charts
+from attribution_lab.core.agreement import count_table, fleiss_kappa, modal_share
+from attribution_lab.core.case import FIELDS
+from attribution_lab.storage.cases import load_case
 from attribution_lab.cli import main
-from attribution_lab.submission import new_submission, record_check
-from attribution_lab.synthetic import generate_class, write_class
+from attribution_lab.core.submission import new_submission, record_check
+from attribution_lab.instructor.synthetic import generate_class, write_class
 
 CASE = load_case("kursk")
 BAD = Path(__file__).parent / "bad_submissions"
@@ -99,7 +101,7 @@ def _hand_class():
 def test_difficulty_hand_computed():
     """First-try right rate = right answers / (students x fields): S1 2/15, S2 1/15, others 0."""
     subs, _, (s1, s2) = _hand_class()
-    rates = report.difficulty(CASE, subs)
+    rates = statistics.difficulty(CASE, subs)
     assert rates[s1.id] == (pytest.approx(3 / 15), pytest.approx(3 / 15))  # 2 origins + 1 confidence
     assert rates[s2.id] == (pytest.approx(1 / 15), pytest.approx(1 / 15))
     assert rates[CASE.statements[2].id] == (0.0, 0.0)
@@ -108,19 +110,19 @@ def test_difficulty_hand_computed():
 def test_origin_confusion_hand_computed():
     """Key origin row: three right, three to the wrong label, the other statements unanswered."""
     subs, wrong, (s1, _) = _hand_class()
-    confusion = report.origin_confusion(CASE, subs)
+    confusion = statistics.origin_confusion(CASE, subs)
     key = s1.answers["origin"]
     row = dict(zip(confusion.columns, confusion.counts[confusion.rows.index(key)]))
     same_key = sum(1 for s in CASE.statements if s.answers["origin"] == key)
     assert row[key] == 3 and row[wrong] == 3
-    assert row[report.NOT_ANSWERED] == (same_key - 2) * 3
+    assert row[statistics.NOT_ANSWERED] == (same_key - 2) * 3
     assert sum(map(sum, confusion.counts)) == 3 * len(CASE.statements)
 
 
 def test_confidence_calibration_hand_computed():
     """One matches, one too sure, one too unsure: a third each, over three answered confidences."""
     subs, _, (s1, _) = _hand_class()
-    cal = report.confidence_calibration(CASE, subs)
+    cal = statistics.confidence_calibration(CASE, subs)
     assert cal.answered == 3
     assert (cal.too_sure, cal.matched, cal.too_unsure) == (pytest.approx(1 / 3),) * 3
     key_row = cal.counts[cal.levels.index(s1.answers["confidence"])]
@@ -132,22 +134,22 @@ def test_kappa_and_statement_agreement_hand_computed():
     S2 splits nowhere but its majority is off the key; statements nobody answered come last."""
     subs, wrong, (s1, s2) = _hand_class()
     assert s1.answers["origin"] == s2.answers["origin"]  # the hand computation relies on it
-    kappa = report.kappa_by_field(CASE, subs)
+    kappa = statistics.kappa_by_field(CASE, subs)
     assert kappa["origin"] == pytest.approx(-1 / 3)
     assert kappa["claim_type"] is None
-    agreement = {a.statement_id: a for a in report.statement_agreement(CASE, subs)}
+    agreement = {a.statement_id: a for a in statistics.statement_agreement(CASE, subs)}
     origin_s2 = agreement[s2.id].fields[FIELDS.index("origin")]
     assert (origin_s2.modal, origin_s2.share, origin_s2.answered, origin_s2.modal_is_right) == (wrong, pytest.approx(2 / 3), 3, False)
     assert agreement[s2.id].majority_off_key == ("origin",)
     # Confidence on S1: three different answers -> modal share 1/3 < 1/2: the class splits there.
     assert agreement[s1.id].splits and agreement[s1.id].split_fields == ("confidence",)
-    order = [a.statement_id for a in report.statement_agreement(CASE, subs)]
+    order = [a.statement_id for a in statistics.statement_agreement(CASE, subs)]
     assert order[0] == s1.id and order[1] == s2.id
 
 
 def test_split_statements_come_first():
     """In a synthetic class every statement that splits is listed before every one that does not."""
-    stats = report.class_statistics(CASE, generate_class(CASE, 40, seed=3))
+    stats = report.statistics(CASE, generate_class(CASE, 40, seed=3))
     flags = [s.splits for s in stats.statements]
     assert flags == sorted(flags, reverse=True)
     assert any(flags) and not all(flags)
@@ -156,16 +158,16 @@ def test_split_statements_come_first():
 def test_class_statistics_means_and_synthetic_flag():
     """Means come from the recomputed scores; a fully synthetic class is marked so."""
     subs, _, _ = _hand_class()
-    stats = report.class_statistics(CASE, subs)
+    stats = report.statistics(CASE, subs)
     assert stats.students == 3 and not stats.synthetic
     # First try: A has two origins and one confidence right (6 points), B one origin (2), C nothing.
     assert stats.mean_first_try == pytest.approx(8 / 3)
-    assert report.class_statistics(CASE, generate_class(CASE, 3, seed=1)).synthetic
+    assert report.statistics(CASE, generate_class(CASE, 3, seed=1)).synthetic
 
 
 def test_empty_class_does_not_fail():
     """No submissions: statistics are empty, kappa undefined, the summary still renders."""
-    stats = report.class_statistics(CASE, [])
+    stats = report.statistics(CASE, [])
     assert stats.students == 0 and stats.mean_points is None
     assert all(k is None for k in stats.kappa.values())
     assert "No statement splits" in report.summary_html(CASE, stats, {})
@@ -178,14 +180,14 @@ def test_empty_class_does_not_fail():
 def test_summary_escapes_student_text():
     """A script tag in a student's name appears escaped in the summary, never as markup."""
     sub = new_submission(CASE, student_id="<i>id</i>", student_name="<script>alert('x')</script>", now="2025-05-05T10:00:00Z")
-    page = report.summary_page(CASE, report.class_statistics(CASE, [sub]), {})
+    page = report.summary_page(CASE, report.statistics(CASE, [sub]), {})
     assert "<script>alert" not in page and "<i>id</i>" not in page
     assert html.escape("<script>alert('x')</script>") in page
 
 
 def test_summary_has_the_split_sentence_and_kappa_table():
     """The summary says what split statements mean for the key and the lesson, and lists kappa per field."""
-    page = report.summary_html(CASE, report.class_statistics(CASE, generate_class(CASE, 30, seed=4)), {})
+    page = report.summary_html(CASE, report.statistics(CASE, generate_class(CASE, 30, seed=4)), {})
     assert "the key needs a second look or the lesson needs more time" in page
     assert page.index("Where the class splits") < page.index("Fleiss")
     for name in ("Origin", "Confidence", "Chain"):
@@ -194,12 +196,12 @@ def test_summary_has_the_split_sentence_and_kappa_table():
 
 def test_figures_have_titles_labels_and_source_note():
     """Each figure has a title, both axis labels and a source note naming the case."""
-    stats = report.class_statistics(CASE, generate_class(CASE, 10, seed=2))
-    for name, fig in report.figures(CASE, stats).items():
+    stats = report.statistics(CASE, generate_class(CASE, 10, seed=2))
+    for name, fig in report_charts.charts(CASE, stats).items():
         ax = fig.axes[0]
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), name
         assert "case kursk" in fig._supxlabel.get_text()
-        assert report.png_bytes(fig).startswith(b"\x89PNG")
+        assert report_charts.png_bytes(fig).startswith(b"\x89PNG")
 
 
 def test_report_command_writes_figures_and_escaped_page(tmp_path, capsys):
@@ -211,7 +213,7 @@ def test_report_command_writes_figures_and_escaped_page(tmp_path, capsys):
     code = main(["report", str(folder), str(tmp_path / "extra"), str(BAD / "nan.json"), "--out", str(tmp_path / "rep")])
     _, err = capsys.readouterr()
     assert code == 1 and "nan.json" in err
-    for name in report.FIGURES:
+    for name in report_charts.CHARTS:
         assert (tmp_path / "rep" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
     page = (tmp_path / "rep" / "index.html").read_text("utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page
@@ -228,11 +230,12 @@ def test_report_of_a_synthetic_class_says_so(tmp_path, capsys):
 
 
 def test_long_label_names_are_cut_on_the_axes_only() -> None:
-    """A label name longer than TICK_CHARS is cut with an ellipsis for an axis (so the figure keeps
-    room to draw); shorter names are drawn whole."""
-    from attribution_lab.report import TICK_CHARS, _tick
+    """A label name longer than TICK_CHARS is cut at a word with an ellipsis for an axis (so the
+    figure keeps room to draw); shorter names are drawn whole."""
+    from attribution_lab.instructor.report_charts import _tick, TICK_CHARS
 
     long_name = "A very long origin label name that a case author might write"
-    assert len(_tick(long_name)) == TICK_CHARS and _tick(long_name).endswith("…")
-    assert long_name.startswith(_tick(long_name)[:-1])
+    cut = _tick(long_name)
+    assert len(cut) <= TICK_CHARS and cut.endswith("…")
+    assert long_name.startswith(cut[:-1]) and long_name[len(cut) - 1] == " ", "cut between words"
     assert _tick("Named expert") == "Named expert"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attribution_lab.case import case_schema
-from attribution_lab.schemadoc import main, render
+from attribution_lab.formats.key import case_schema
+from attribution_lab.authoring.schemadoc import render
+from attribution_lab.cli import main
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_committed_case_format_equals_the_generated_text() -> None:
     """The committed docs/case-format.md is exactly what the generator writes today
-    (regenerate with `python -m attribution_lab.schemadoc --write docs/case-format.md`)."""
+    (regenerate with `attribution-lab schemadoc --write docs/case-format.md`)."""
     assert (ROOT / "docs" / "case-format.md").read_text("utf-8") == render()
 
 
@@ -27,7 +28,7 @@ def test_every_schema_field_is_documented() -> None:
 
 
 def test_write_option_writes_the_file(tmp_path) -> None:
-    """--write FILE writes the same text that render returns."""
+    """`attribution-lab schemadoc --write FILE` writes the same text that render returns."""
     target = tmp_path / "format.md"
-    assert main(["--write", str(target)]) == 0
+    assert main(["schemadoc", "--write", str(target)]) == 0
     assert target.read_text("utf-8") == render()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from attribution_lab import FIELDS, Case, builtin_cases, check, check_statement, load_case, score
-from attribution_lab.case import uncovered_text
+from attribution_lab.core.case import uncovered_text
 from attribution_lab.cli import main
 
 CASE_ID = "alder_river"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from attribution_lab.cli import build_parser
-from attribution_lab.server import ALLOWED, APP_FOLDER, START_NOTEBOOK, app_command, lab_command
+from attribution_lab.cli.server import ALLOWED, app_command, APP_FOLDER, lab_command, START_NOTEBOOK
 
 ROOT = Path(__file__).resolve().parents[1]
 

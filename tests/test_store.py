@@ -8,18 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from attribution_lab import store as store_module
-from attribution_lab.case import FIELD_NAMES, load_case
-from attribution_lab.store import (
-    ANSWERS_DIR_ENV,
-    AnswersStore,
-    StoreError,
-    clear_answers,
-    default_answers_path,
-    restore_position,
-    salvage,
-)
-from attribution_lab.submission import new_submission, record_check, record_choice, submission_problems
+from attribution_lab.storage import answers_store as store_module
+from attribution_lab.core.case import FIELD_NAMES
+from attribution_lab.storage.cases import load_case
+from attribution_lab.core.submission import clear_answers, restore_position
+from attribution_lab.formats.answers import salvage
+from attribution_lab.storage.answers_store import ANSWERS_DIR_ENV, AnswersStore, default_answers_path, StoreError
+from attribution_lab.core.submission import new_submission, record_check, record_choice
+from attribution_lab.formats.answers import submission_problems
+from attribution_lab.storage.answers_store import now_iso
 
 CASE = load_case("kursk")
 S1, S2, S3 = CASE.statement_ids[:3]
@@ -39,10 +36,10 @@ def other_label(sid: str, field: str) -> str:
 
 def sample() -> dict:
     """A submission with a checked statement and a merely chosen one."""
-    sub = new_submission(CASE, student_name="Ada")
-    sub = record_check(CASE, sub, S1, {"origin": other_label(S1, "origin"), "confidence": key(S1, "confidence")})
-    sub = record_choice(CASE, sub, S1, "origin", key(S1, "origin"))
-    sub = record_choice(CASE, sub, S2, "origin", key(S2, "origin"))
+    sub = new_submission(CASE, student_name="Ada", now=now_iso())
+    sub = record_check(CASE, sub, S1, {"origin": other_label(S1, "origin"), "confidence": key(S1, "confidence")}, now=now_iso())
+    sub = record_choice(CASE, sub, S1, "origin", key(S1, "origin"), now=now_iso())
+    sub = record_choice(CASE, sub, S2, "origin", key(S2, "origin"), now=now_iso())
     return sub
 
 
@@ -73,7 +70,7 @@ def test_default_path_falls_back_to_the_current_folder(tmp_path, monkeypatch):
 def test_salvage_keeps_a_valid_submission_unchanged():
     """A valid, current file loses nothing and gets no notes."""
     sub = sample()
-    kept, notes = salvage(json.loads(json.dumps(sub)), CASE)
+    kept, notes = salvage(json.loads(json.dumps(sub)), CASE, now=now_iso())
     assert notes == []
     assert kept["answers"] == sub["answers"]
     assert kept["student"] == sub["student"]
@@ -83,7 +80,7 @@ def test_salvage_of_another_case_starts_clean_and_says_so():
     """Answers for another case are never mixed in; the note names both cases."""
     data = sample()
     data["case_id"] = "river_spill"
-    kept, notes = salvage(data, CASE)
+    kept, notes = salvage(data, CASE, now=now_iso())
     assert kept["answers"] == {} and kept["case_id"] == CASE.id
     assert len(notes) == 1 and "'river_spill'" in notes[0] and CASE.id in notes[0]
 
@@ -91,7 +88,7 @@ def test_salvage_of_another_case_starts_clean_and_says_so():
 @pytest.mark.parametrize("data", [None, [], "text", 3, {"format": "something else"}])
 def test_salvage_of_something_else_starts_clean_with_a_note(data):
     """Data that is not an answers file gives empty answers and one plain note."""
-    kept, notes = salvage(data, CASE)
+    kept, notes = salvage(data, CASE, now=now_iso())
     assert kept["answers"] == {}
     assert notes == ["It is not an Attribution Lab answers file, so no answers could be taken from it."]
 
@@ -101,7 +98,7 @@ def test_salvage_of_an_older_key_keeps_labels_that_still_exist_and_names_the_dro
     data = sample()
     data["key_version"] = "0.9.0"
     data["answers"][S2]["current"]["confidence"] = "retired_label"
-    kept, notes = salvage(data, CASE)
+    kept, notes = salvage(data, CASE, now=now_iso())
     assert kept["key_version"] == CASE.key_version
     assert kept["answers"][S1] == data["answers"][S1]
     assert kept["answers"][S2]["current"] == {"origin": key(S2, "origin")}
@@ -118,7 +115,7 @@ def test_salvage_drops_unknown_statements_fields_and_broken_entries_and_says_whi
     data["answers"][S3] = "not a mapping"
     data["answers"][S2]["current"]["mood"] = "happy"
     data["answers"][S2]["current"]["chain"] = [{"a": 1}]
-    kept, notes = salvage(data, CASE)
+    kept, notes = salvage(data, CASE, now=now_iso())
     text = " ".join(notes)
     assert "S99" in text and S3 in text and "'mood'" in text and f"{S2} Chain" in text
     assert set(kept["answers"]) == {S1, S2}
@@ -132,7 +129,7 @@ def test_salvage_repairs_counts_and_times_without_losing_answers():
     data["answers"][S1]["last_checked"] = "yesterday"
     data["created"] = 42
     data["student"] = {"name": "x" * 500, "id": 7}
-    kept, notes = salvage(data, CASE)
+    kept, notes = salvage(data, CASE, now=now_iso())
     entry = kept["answers"][S1]
     assert entry["attempts"] == 1 and "last_checked" not in entry
     assert entry["first"] == data["answers"][S1]["first"]
@@ -227,9 +224,9 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
     """After many saves the folder holds only the answers file, always complete valid JSON."""
     path = tmp_path / "answers-kursk.json"
     store = AnswersStore(path, CASE)
-    sub = new_submission(CASE)
+    sub = new_submission(CASE, now=now_iso())
     for sid in CASE.statement_ids:
-        sub = record_choice(CASE, sub, sid, "origin", key(sid, "origin"))
+        sub = record_choice(CASE, sub, sid, "origin", key(sid, "origin"), now=now_iso())
         store.save(sub)
         assert json.loads(path.read_text("utf-8")) == sub
     assert leftovers(tmp_path) == [] and [p.name for p in tmp_path.iterdir()] == [path.name]
@@ -247,7 +244,7 @@ def test_a_failed_save_keeps_the_old_file_and_removes_the_temporary_one(tmp_path
 
     monkeypatch.setattr(store_module.os, "replace", broken_replace)
     with pytest.raises(OSError):
-        store.save(new_submission(CASE))
+        store.save(new_submission(CASE, now=now_iso()))
     assert path.read_bytes() == before
     assert leftovers(tmp_path) == []
 
@@ -260,7 +257,7 @@ def test_update_reports_a_failed_save_as_a_note(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store_module.os, "replace", broken_replace)
-    result, notes = store.update(lambda s: record_choice(CASE, s, S1, "origin", key(S1, "origin")), new_submission(CASE))
+    result, notes = store.update(lambda s: record_choice(CASE, s, S1, "origin", key(S1, "origin"), now=now_iso()), new_submission(CASE, now=now_iso()))
     assert result["answers"][S1]["current"]["origin"] == key(S1, "origin")
     assert len(notes) == 1 and "No space left on device" in notes[0] and "Download my answers" in notes[0]
 
@@ -271,8 +268,8 @@ def test_update_builds_on_the_file_so_two_panels_do_not_overwrite_each_other(tmp
     first, second = AnswersStore(path, CASE), AnswersStore(path, CASE)
     memory_a = first.load().submission
     memory_b = second.load().submission
-    memory_a, _ = first.update(lambda s: record_choice(CASE, s, S1, "origin", key(S1, "origin")), memory_a)
-    memory_b, _ = second.update(lambda s: record_choice(CASE, s, S2, "origin", key(S2, "origin")), memory_b)
+    memory_a, _ = first.update(lambda s: record_choice(CASE, s, S1, "origin", key(S1, "origin"), now=now_iso()), memory_a)
+    memory_b, _ = second.update(lambda s: record_choice(CASE, s, S2, "origin", key(S2, "origin"), now=now_iso()), memory_b)
     saved = json.loads(path.read_text("utf-8"))
     assert set(saved["answers"]) == {S1, S2}
 
@@ -284,7 +281,7 @@ def test_update_after_the_file_went_bad_keeps_it_and_saves_the_answers_in_memory
     memory = sample()
     store.save(memory)
     path.write_bytes(b"\x00garbage")
-    result, notes = store.update(lambda s: record_choice(CASE, s, S3, "origin", key(S3, "origin")), memory)
+    result, notes = store.update(lambda s: record_choice(CASE, s, S3, "origin", key(S3, "origin"), now=now_iso()), memory)
     assert set(result["answers"]) == {S1, S2, S3}
     assert json.loads(path.read_text("utf-8")) == result
     backups = list(tmp_path.glob("answers-kursk.json.bad-*"))
@@ -318,8 +315,8 @@ def test_backups_never_replace_each_other(tmp_path):
 def test_clear_answers_clears_only_the_given_statements_and_fields():
     """Start over in one lesson leaves other lessons' fields and statements alone."""
     sub = sample()
-    sub = record_choice(CASE, sub, S2, "red_flag", key(S2, "red_flag"))
-    cleared = clear_answers(sub, [S1, S2], ["origin", "confidence"])
+    sub = record_choice(CASE, sub, S2, "red_flag", key(S2, "red_flag"), now=now_iso())
+    cleared = clear_answers(sub, [S1, S2], ["origin", "confidence"], now=now_iso())
     assert S1 not in cleared["answers"]
     assert cleared["answers"][S2]["current"] == {"red_flag": key(S2, "red_flag")}
     assert sub["answers"][S1]["current"]  # the original is not changed
@@ -328,7 +325,7 @@ def test_clear_answers_clears_only_the_given_statements_and_fields():
 
 def test_restore_position_is_the_statement_touched_last():
     """The position after a restart is the statement with the latest change, among the panel's."""
-    sub = new_submission(CASE)
+    sub = new_submission(CASE, now=now_iso())
     sub = record_choice(CASE, sub, S3, "origin", key(S3, "origin"), now="2025-04-28T10:00:00Z")
     sub = record_choice(CASE, sub, S1, "origin", key(S1, "origin"), now="2025-04-28T10:05:00Z")
     assert restore_position(sub, CASE.statement_ids) == S1

@@ -7,16 +7,9 @@ import json
 import pytest
 
 from attribution_lab import SubmissionError
-from attribution_lab.submission import (
-    answers_of,
-    key_version_note,
-    new_submission,
-    parse_submission,
-    record_check,
-    record_choice,
-    score_submission,
-    submission_problems,
-)
+from attribution_lab.core.submission import answers_of, key_version_note, new_submission, record_check, record_choice, score_submission
+from attribution_lab.formats.answers import parse_submission, submission_problems
+from attribution_lab.storage.answers_store import now_iso
 
 
 def test_first_try_is_kept_apart_from_the_final_answer(kursk) -> None:
@@ -38,25 +31,25 @@ def test_first_try_is_kept_apart_from_the_final_answer(kursk) -> None:
 
 def test_recording_never_changes_the_input(kursk) -> None:
     """record_choice and record_check return new dictionaries and leave the old one alone."""
-    sub = new_submission(kursk)
+    sub = new_submission(kursk, now=now_iso())
     before = json.dumps(sub, sort_keys=True)
-    record_choice(kursk, sub, "S02", "confidence", "high")
-    record_check(kursk, sub, "S02", {"confidence": "high"})
+    record_choice(kursk, sub, "S02", "confidence", "high", now=now_iso())
+    record_check(kursk, sub, "S02", {"confidence": "high"}, now=now_iso())
     assert json.dumps(sub, sort_keys=True) == before
 
 
 def test_a_choice_is_saved_before_any_check(kursk) -> None:
     """Choosing saves the current answer without counting an attempt or a first try."""
-    sub = record_choice(kursk, new_submission(kursk), "S03", "chain", ["machine_translation"])
+    sub = record_choice(kursk, new_submission(kursk, now=now_iso()), "S03", "chain", ["machine_translation"], now=now_iso())
     assert sub["answers"]["S03"]["current"] == {"chain": ["machine_translation"]}
     assert sub["answers"]["S03"]["attempts"] == 0 and sub["answers"]["S03"]["first"] == {}
-    cleared = record_choice(kursk, sub, "S03", "chain", None)
+    cleared = record_choice(kursk, sub, "S03", "chain", None, now=now_iso())
     assert cleared["answers"]["S03"]["current"] == {}
 
 
 def test_a_recorded_submission_parses_back(kursk) -> None:
     """What the recording functions make is a valid answers file, byte for byte through JSON."""
-    sub = record_check(kursk, new_submission(kursk, student_name="Ada"), "S05", {"origin": "north_korea", "chain": ["kcna"]})
+    sub = record_check(kursk, new_submission(kursk, student_name="Ada", now=now_iso()), "S05", {"origin": "north_korea", "chain": ["kcna"]}, now=now_iso())
     raw = json.dumps(sub).encode("utf-8")
     assert parse_submission(raw, kursk, "ada.json") == sub
     assert answers_of(sub, "first") == {"S05": {"origin": "north_korea", "chain": ["kcna"]}}
@@ -76,7 +69,7 @@ def test_a_recorded_submission_parses_back(kursk) -> None:
 )
 def test_bad_submissions_name_the_file_statement_and_field(kursk, mutate, expected) -> None:
     """Each kind of bad answers file gets a message naming the file and, where it applies, the statement."""
-    sub = record_check(kursk, new_submission(kursk), "S05", {"origin": "north_korea"})
+    sub = record_check(kursk, new_submission(kursk, now=now_iso()), "S05", {"origin": "north_korea"}, now=now_iso())
     mutate(sub)
     problems = [str(p) for p in submission_problems(sub, kursk, "ada.json")]
     assert problems and all(p.startswith("ada.json") for p in problems)
@@ -102,13 +95,13 @@ def test_unreadable_bytes_are_refused_clearly(kursk, raw, expected) -> None:
 
 def test_a_byte_order_mark_is_tolerated(kursk) -> None:
     """Editors add a UTF-8 BOM; the file still parses."""
-    raw = b"\xef\xbb\xbf" + json.dumps(new_submission(kursk)).encode()
+    raw = b"\xef\xbb\xbf" + json.dumps(new_submission(kursk, now=now_iso())).encode()
     assert parse_submission(raw, kursk)["case_id"] == kursk.id
 
 
 def test_an_older_key_version_is_noted(kursk) -> None:
     """Answers given against another key version are checked, with a plain note saying so."""
-    sub = new_submission(kursk)
+    sub = new_submission(kursk, now=now_iso())
     assert key_version_note(sub, kursk) is None
     sub["key_version"] = "0.9.0"
     assert "0.9.0" in key_version_note(sub, kursk)

@@ -7,10 +7,14 @@ import statistics
 
 import pytest
 
-from attribution_lab import synthetic
-from attribution_lab.case import FIELDS, load_case
-from attribution_lab.store import encode
-from attribution_lab.submission import new_submission, parse_submission, score_submission
+from attribution_lab.instructor import synthetic
+from attribution_lab.core.case import FIELDS
+from attribution_lab.storage.cases import load_case
+from attribution_lab.formats.answers import encode
+from attribution_lab.core.submission import new_submission, score_submission
+from attribution_lab.formats.answers import parse_submission
+from attribution_lab.storage.answers_store import now_iso
+from attribution_lab.cli import main
 
 CASE = load_case("kursk")
 
@@ -40,7 +44,7 @@ def test_students_are_marked_synthetic():
     assert subs[0]["student"] == {"id": "synthetic-0001", "name": "Synthetic student 1"}
     assert subs[11]["student"]["id"] == "synthetic-0012"
     assert all(synthetic.is_synthetic(s) for s in subs)
-    assert not synthetic.is_synthetic(new_submission(CASE, student_id="jan", student_name="Jan"))
+    assert not synthetic.is_synthetic(new_submission(CASE, student_id="jan", student_name="Jan", now=now_iso()))
 
 
 def test_first_try_is_worse_than_final_and_abilities_vary():
@@ -71,7 +75,7 @@ def test_refuses_a_folder_with_real_answers(tmp_path):
     """A folder holding a non-synthetic answers file (or any other file) is refused; nothing is written."""
     real = tmp_path / "class"
     real.mkdir()
-    (real / "jan.json").write_bytes(encode(new_submission(CASE, student_id="jan", student_name="Jan")))
+    (real / "jan.json").write_bytes(encode(new_submission(CASE, student_id="jan", student_name="Jan", now=now_iso())))
     with pytest.raises(ValueError, match="not synthetic"):
         synthetic.write_class(CASE, 2, real)
     assert sorted(p.name for p in real.iterdir()) == ["jan.json"]
@@ -83,7 +87,7 @@ def test_refuses_a_folder_with_real_answers(tmp_path):
 
 def test_refuses_a_file_named_like_synthetic_but_real(tmp_path):
     """A real student's answers saved as synthetic-0001.json is still recognised as real."""
-    (tmp_path / "synthetic-0001.json").write_bytes(encode(new_submission(CASE, student_id="jan", student_name="Jan")))
+    (tmp_path / "synthetic-0001.json").write_bytes(encode(new_submission(CASE, student_id="jan", student_name="Jan", now=now_iso())))
     with pytest.raises(ValueError):
         synthetic.write_class(CASE, 1, tmp_path)
 
@@ -95,9 +99,9 @@ def test_may_rewrite_a_synthetic_folder(tmp_path):
 
 
 def test_command_line_writer(tmp_path, capsys):
-    """`python -m attribution_lab.synthetic FOLDER N SEED` writes N files; a refused folder exits 2."""
-    assert synthetic.main([str(tmp_path / "c"), "4", "7"]) == 0
+    """`attribution-lab synthetic FOLDER N --seed SEED` writes N files; a refused folder exits 2."""
+    assert main(["synthetic", str(tmp_path / "c"), "4", "--seed", "7"]) == 0
     assert len(list((tmp_path / "c").iterdir())) == 4
     (tmp_path / "c" / "other.txt").write_text("x")
-    assert synthetic.main([str(tmp_path / "c"), "4"]) == 2
+    assert main(["synthetic", str(tmp_path / "c"), "4"]) == 2
     assert "not synthetic" in capsys.readouterr().err

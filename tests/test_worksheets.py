@@ -11,19 +11,9 @@ from pathlib import Path
 import pytest
 
 from attribution_lab import cli
-from attribution_lab.store import AnswersStore
-from attribution_lab.worksheets import (
-    ExerciseError,
-    Worksheet,
-    WorksheetError,
-    exercise_from_solution,
-    make_exercises,
-    notebook_bytes,
-    refresh_solutions,
-    refreshed_solution,
-    solution_bytes,
-    strip_source,
-)
+from attribution_lab.storage.answers_store import AnswersStore
+from attribution_lab.authoring.exercises import exercise_from_solution, ExerciseError, make_exercises, notebook_bytes, refresh_solutions, refreshed_solution, solution_bytes, strip_source
+from attribution_lab.student.worksheets import Worksheet, WorksheetError
 
 ROOT = Path(__file__).resolve().parents[1]
 

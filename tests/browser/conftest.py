@@ -17,6 +17,7 @@ import pytest
 
 import harness
 from attribution_lab import Case, load_case
+from attribution_lab.storage.answers_store import now_iso
 
 
 def require_browser() -> None:
@@ -78,7 +79,7 @@ def page(browser: Any, lab: harness.Server, request: pytest.FixtureRequest) -> I
         harness.screenshot(page, f"FAILED-{request.node.name}")
     context.close()
     lab.shutdown_kernels()
-    lab.clear_answers()
+    lab.clear_answers(now=now_iso())
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

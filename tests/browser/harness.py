@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attribution_lab.case import FIELD_NAMES, FIELDS, Case, Statement
-from attribution_lab.engine import check_field
-from attribution_lab.server import running_as_root
+from attribution_lab.core.case import Case, FIELD_NAMES, FIELDS, Statement
+from attribution_lab.core.engine import check_field
+from attribution_lab.cli.server import running_as_root
 
 if TYPE_CHECKING:  # playwright is imported lazily so the suite can skip cleanly without it
     from playwright.sync_api import Browser, Locator, Page
@@ -621,7 +621,7 @@ class PanelView:
 
     def feedback(self) -> str:
         """The text of the panel's feedback: every HTML block that carries a verdict symbol."""
-        from attribution_lab.engine import VERDICT_MARKS
+        from attribution_lab.core.feedback import VERDICT_MARKS
 
         symbols = {symbol for symbol, _ in VERDICT_MARKS.values()}
         blocks = self.locator.locator(".widget-html, .widget-htmlmath, .widget-label").all_inner_texts()

@@ -18,7 +18,7 @@ import pytest
 
 import harness
 from attribution_lab import Case
-from attribution_lab.engine import VERDICT_MARKS
+from attribution_lab.core.feedback import VERDICT_MARKS
 from test_lab_notebooks import as_shown, check_and_expect, expected_lines, open_and_run, shown_answers
 
 pytestmark = pytest.mark.browser

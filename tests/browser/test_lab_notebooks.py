@@ -22,11 +22,14 @@ import pytest
 
 import harness
 from attribution_lab import Case
-from attribution_lab.case import FIELD_NAMES
-from attribution_lab.engine import VERDICT_MARKS, check_statement
-from attribution_lab.submission import answers_of, parse_submission
-from attribution_lab.text import format_result
+from attribution_lab.core.case import FIELD_NAMES
+from attribution_lab.core.engine import check_statement
+from attribution_lab.core.feedback import VERDICT_MARKS
+from attribution_lab.core.submission import answers_of
+from attribution_lab.formats.answers import parse_submission
+from attribution_lab.student.text import format_result
 from conftest import notebook_ids, workspace
+from attribution_lab.storage.answers_store import now_iso
 
 pytestmark = pytest.mark.browser
 
@@ -328,7 +331,7 @@ def test_answers_survive_restart_download_and_restore(page: Any, lab: harness.Se
 
     # A fresh copy with an empty answers folder, then Restore from file.
     lab.shutdown_kernels()
-    lab.clear_answers()
+    lab.clear_answers(now=now_iso())
     fresh = str(Path(path).with_name(Path(path).stem + "_fresh_copy.ipynb"))
     shutil.copy(lab.root / path, lab.root / fresh)
     open_and_run(page, lab, fresh)

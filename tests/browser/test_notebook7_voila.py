@@ -13,7 +13,7 @@ import pytest
 
 import harness
 from attribution_lab import Case
-from attribution_lab.engine import VERDICT_MARKS
+from attribution_lab.core.feedback import VERDICT_MARKS
 from test_lab_notebooks import answer_right, check_and_expect, first_panel_notebook
 
 pytestmark = pytest.mark.browser

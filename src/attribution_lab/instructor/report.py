@@ -148,7 +148,8 @@ def summary_page(case: Case, stats: ClassStatistics, images: Mapping[str, str], 
     )
 
 
-def _statistics(case: Case, students: Iterable[StudentAnswers | Submission]) -> ClassStatistics:
+def statistics(case: Case, students: Iterable[StudentAnswers | Submission]) -> ClassStatistics:
+    """The class statistics of the students' answers (a class is synthetic when every file is)."""
     named = as_students(students)
     submissions = [s.submission for s in named]
     synthetic = bool(submissions) and all(is_synthetic(s) for s in submissions)
@@ -164,7 +165,7 @@ def write_report(
     submissions are accepted too, named by their student id)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    stats = _statistics(case, students)
+    stats = statistics(case, students)
     images = {}
     for name, fig in charts(case, stats).items():
         (folder / f"{name}.png").write_bytes(png_bytes(fig))
@@ -178,7 +179,7 @@ def show(case: Case, students: Sequence[StudentAnswers | Submission], *, outcome
     """The report for a notebook: an HTML display object with the charts inlined."""
     from IPython.display import HTML
 
-    stats = _statistics(case, students)
+    stats = statistics(case, students)
     images = {
         name: "data:image/png;base64," + base64.b64encode(png_bytes(fig)).decode("ascii")
         for name, fig in charts(case, stats).items()
@@ -186,4 +187,4 @@ def show(case: Case, students: Sequence[StudentAnswers | Submission], *, outcome
     return HTML(summary_html(case, stats, images, outcome=outcome))
 
 
-__all__ = ["show", "summary_html", "summary_page", "write_report"]
+__all__ = ["show", "statistics", "summary_html", "summary_page", "write_report"]
