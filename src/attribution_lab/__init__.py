@@ -48,7 +48,8 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Import the widget panel only when asked for, so the command line and the grader never
-    load ipywidgets."""
+    load ipywidgets.
+    """
     if name == "Panel":
         from .student.panel import Panel
 

@@ -22,7 +22,6 @@ import pytest
 
 import harness
 from attribution_lab import Case
-from attribution_lab.core.case import FIELD_NAMES
 from attribution_lab.core.engine import check_statement
 from attribution_lab.core.feedback import VERDICT_MARKS
 from attribution_lab.core.submission import answers_of

@@ -100,7 +100,8 @@ _STOPWORDS = frozenset(
 @dataclass(frozen=True)
 class Cue:
     """An attribution cue in a statement: offsets into the statement's text, the words, their kind
-    (``source``, ``verb``, ``via``, ``hidden``, ``quotation``) and the words naming who it credits."""
+    (``source``, ``verb``, ``via``, ``hidden``, ``quotation``) and the words naming who it credits.
+    """
 
     start: int
     end: int
@@ -139,7 +140,8 @@ def _is_name_in_quotes(words: str) -> bool:
 
 def _phrase_after(text: str, at: int, max_words: int = 12) -> str | None:
     """The words after ``at`` up to the end of the clause: a comma, a colon, a quotation mark, a
-    sentence end (not an abbreviation's full stop) or another cue."""
+    sentence end (not an abbreviation's full stop) or another cue.
+    """
     rest = text[at:]
     stop = len(rest)
     for match in re.finditer(r"[,;:!?\"“”()–—]|\.(?=\s|$)", rest):
@@ -157,7 +159,8 @@ def _phrase_after(text: str, at: int, max_words: int = 12) -> str | None:
 
 def _phrase_before(text: str, at: int, max_words: int = 14) -> str | None:
     """The words before ``at`` back to the start of the clause (a quotation mark, a colon, a dash or
-    the sentence start; commas are kept so that "Dr X, an ecologist at Y, said" stays whole)."""
+    the sentence start; commas are kept so that "Dr X, an ecologist at Y, said" stays whole).
+    """
     head = text[:at]
     cut = max(head.rfind(mark) for mark in ('"', "”", "“", ";", ":", " – ", " — ", " - "))
     for word in (" that ", " which ", " who ", " and "):
@@ -199,7 +202,8 @@ def find_cues(text: str) -> list[Cue]:
 
 def primary_cue(cues: Sequence[Cue]) -> Cue | None:
     """The cue that credits the origin: the first that is not an intermediary ("quoted by ..."),
-    else a quotation, else an intermediary (the statement is attributed, but to whom stays open)."""
+    else a quotation, else an intermediary (the statement is attributed, but to whom stays open).
+    """
     for kinds in (("source", "verb", "hidden"), ("quotation",), ("via",)):
         for cue in cues:
             if cue.kind in kinds:
@@ -380,7 +384,8 @@ class Detection:
 
 def guess_claim_type(segment: Segment, cues: Sequence[Cue]) -> str:
     """A claim-type id from the usual vocabulary: unattributed, direct_quote, mixed_quote, figure,
-    judgement or paraphrase."""
+    judgement or paraphrase.
+    """
     if not cues:
         return "unattributed"
     text = segment.text
@@ -412,7 +417,8 @@ def detect(
     intermediaries: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Detection]:
     """Split ``text`` into unique statements and guess, for each, its cue, speaker, origin, claim
-    type and chain. ``origins`` and ``intermediaries`` map label ids to ``{"name", "definition"}``."""
+    type and chain. ``origins`` and ``intermediaries`` map label ids to ``{"name", "definition"}``.
+    """
     detections: list[Detection] = []
     previous_origin: str | None = None
     for segment in make_unique(text, split_statements(text)):

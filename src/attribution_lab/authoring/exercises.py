@@ -78,7 +78,8 @@ def strip_line(line: str, where: str) -> str:
 
 def strip_source(source: str, where: str) -> str:
     """A code cell's source with every solution marker applied. Raises :class:`ExerciseError`
-    for a marker that is unclosed, nested, stray or misspelt."""
+    for a marker that is unclosed, nested, stray or misspelt.
+    """
     out: list[str] = []
     block_indent: str | None = None
     block_start = 0

@@ -166,7 +166,8 @@ def draft_entry(
 def draft_key(article: str, case_id: str, like: dict[str, Any], *, source: str = "the article") -> dict[str, Any]:
     """A draft key for ``article`` as plain data, with the vocabularies and confidence rules of the
     parsed key ``like``. Every statement is marked ``draft: true``. Raises :class:`NewCaseError`
-    when the article holds too many statements for one key."""
+    when the article holds too many statements for one key.
+    """
     vocabularies = like["vocabularies"]
     rules = like["confidence_rules"]
     detections = detect(article, vocabularies["origin"], vocabularies["intermediary"])

@@ -58,7 +58,8 @@ def type_of(node: dict[str, Any], schema: dict[str, Any]) -> str:
         return f"text matching `{node['pattern']}`"
     if kind == "object":
         return "mapping"
-    return {"string": "text", "boolean": "true or false", "number": "number"}.get(kind, kind or "any")
+    named = {"string": "text", "boolean": "true or false", "number": "number"}
+    return named.get(str(kind), str(kind or "any"))
 
 
 def _table(node: dict[str, Any], schema: dict[str, Any]) -> list[str]:

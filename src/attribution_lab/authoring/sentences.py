@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from ..core.validation import occurrences
 
-
 #: Words that end with a full stop without ending the sentence.
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof st gen col lt sgt capt maj sen rep gov pres jr sr inc ltd co corp no vs etc "
@@ -29,7 +28,8 @@ HEADING_MAX_WORDS = 20
 @dataclass(frozen=True)
 class Segment:
     """A stretch of the text that is one statement: a sentence, or a heading (a line without final
-    punctuation). ``start``/``end`` are offsets into the text; ``text`` is ``text[start:end]``."""
+    punctuation). ``start``/``end`` are offsets into the text; ``text`` is ``text[start:end]``.
+    """
 
     start: int
     end: int
@@ -48,7 +48,8 @@ def is_abbreviation(line: str, dot: int) -> bool:
 
 def _sentence_ends(line: str, *, track_quotes: bool) -> list[int]:
     """Offsets in a line just after each sentence end (final punctuation plus closing marks),
-    where the next sentence begins with a capital, a digit or an opening mark."""
+    where the next sentence begins with a capital, a digit or an opening mark.
+    """
     ends, inside_quote, i = [], False, 0
     while i < len(line):
         char = line[i]
@@ -72,11 +73,11 @@ def _sentence_ends(line: str, *, track_quotes: bool) -> list[int]:
                 k = j
                 while k < len(line) and line[k].isspace():
                     k += 1
-                if k < len(line) and (line[k].isupper() or line[k].isdigit() or line[k] in _OPENERS):
-                    if not (track_quotes and still_open):
-                        ends.append(j)
-                        if closed_quote and line[j - 1] == '"':
-                            inside_quote = False
+                starts_sentence = k < len(line) and (line[k].isupper() or line[k].isdigit() or line[k] in _OPENERS)
+                if starts_sentence and not (track_quotes and still_open):
+                    ends.append(j)
+                    if closed_quote and line[j - 1] == '"':
+                        inside_quote = False
             i = j
             continue
         i += 1
@@ -93,7 +94,8 @@ def _has_final_punctuation(text: str) -> bool:
 
 def split_statements(text: str) -> list[Segment]:
     """Split a text into statements: sentences, and headings (a one-sentence line of at most
-    :data:`HEADING_MAX_WORDS` words without final punctuation). Segments hold letters or digits."""
+    :data:`HEADING_MAX_WORDS` words without final punctuation). Segments hold letters or digits.
+    """
     segments: list[Segment] = []
     for match in re.finditer(r"[^\r\n]+", text):
         line, offset = match.group(), match.start()
@@ -119,7 +121,8 @@ def occurs_more_than_once(text: str, piece: str) -> bool:
 
 def make_unique(text: str, segments: Sequence[Segment]) -> list[Segment]:
     """Merge each statement whose text occurs more than once in ``text`` with the next statement
-    (or, at the end, the previous one) until it occurs once, so every quote is a unique substring."""
+    (or, at the end, the previous one) until it occurs once, so every quote is a unique substring.
+    """
     merged = list(segments)
     i = 0
     while i < len(merged):

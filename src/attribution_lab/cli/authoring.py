@@ -1,5 +1,6 @@
 """``attribution-lab new-case``, ``make-exercises``, ``refresh-solutions`` and ``schemadoc``: the
-commands of people who write cases and worksheets."""
+commands of people who write cases and worksheets.
+"""
 
 from __future__ import annotations
 

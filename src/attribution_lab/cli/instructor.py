@@ -20,6 +20,7 @@ from ..errors import CaseError
 from ..instructor.collect import EXIT_OK, EXIT_USAGE
 from ..storage.cases import load_case
 
+
 def _stderr(line: str) -> None:
     print(line, file=sys.stderr)
 

@@ -42,7 +42,8 @@ FIELD_NAMES: Mapping[str, str] = MappingProxyType(
 
 def require_fields(names: Iterable[str]) -> tuple[str, ...]:
     """``names`` as a tuple, each checked to be a field; raises :class:`UnknownFieldError` naming
-    the unknown ones and the fields there are."""
+    the unknown ones and the fields there are.
+    """
     chosen = tuple(names)
     unknown = [name for name in chosen if name not in FIELDS]
     if unknown:
@@ -51,7 +52,7 @@ def require_fields(names: Iterable[str]) -> tuple[str, ...]:
 
 
 #: A field's answer: one label, or for the chain a tuple of intermediary labels.
-Answer = Union[str, tuple[str, ...]]
+Answer = Union[str, tuple[str, ...]]  # noqa: UP007 - an alias evaluated at run time on Python 3.10
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,19 @@ class Statement:
     evidence: tuple[str, ...] = ()
     draft: bool = False
 
+    def label(self, field: str) -> str:
+        """The key's answer to a one-label field (origin, confidence, claim type, red flag)."""
+        value = self.answers[field]
+        if not isinstance(value, str):
+            raise TypeError(f"{field} is answered with a list of labels; use .chain")
+        return value
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The key's chain: the intermediaries between the origin and the reader."""
+        value = self.answers["chain"]
+        return value if isinstance(value, tuple) else (value,)
+
 
 @dataclass(frozen=True)
 class Case:
@@ -186,7 +200,8 @@ def _answer(field_name: str, value: Any) -> Answer:
 
 def build_case(data: Mapping[str, Any], article: str, folder: str | None = None) -> Case:
     """Turn a key already checked by :func:`attribution_lab.formats.key.key_problems` and its
-    article into a :class:`Case`. Pure: invalid data is the decoder's business, not this one's."""
+    article into a :class:`Case`. Pure: invalid data is the decoder's business, not this one's.
+    """
     vocabularies = MappingProxyType(
         {
             name: MappingProxyType({lid: Label(lid, d["name"], d["definition"]) for lid, d in labels.items()})
@@ -247,7 +262,8 @@ def uncovered_text(case: Case) -> list[str]:
     covered = [False] * len(case.article)
     for statement in case.statements:
         covered[statement.start : statement.end] = [True] * (statement.end - statement.start)
-    gaps, current = [], []
+    gaps: list[str] = []
+    current: list[str] = []
     for char, is_covered in zip(case.article, covered):
         if is_covered:
             if current:

@@ -108,7 +108,8 @@ def field_feedback(case: Case, result: FieldResult) -> str:
 
 def rule_citation(case: Case, statement_id: str) -> tuple[str, str]:
     """The confidence rule that decides a statement: its heading (``R3, One good source is
-    moderate``) and its text."""
+    moderate``) and its text.
+    """
     rule = case.rules[case.statement(statement_id).confidence_rule]
     return f"{rule.id}, {rule.name}", rule.text
 

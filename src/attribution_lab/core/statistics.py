@@ -39,7 +39,8 @@ def _answer(entry: Mapping[str, Any] | None, which: str, field_name: str) -> Any
 
 def _category(field_name: str, value: Any, order: Mapping[str, int] | None = None) -> Any:
     """A hashable category for agreement: a chain is the set of its links (order is not graded),
-    listed in the case's vocabulary order (``order``: label -> position) so it reads naturally."""
+    listed in the case's vocabulary order (``order``: label -> position) so it reads naturally.
+    """
     if value is None:
         return None
     if field_name != "chain":
@@ -86,12 +87,12 @@ class Confusion:
 def origin_confusion(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> Confusion:
     """Key origin (rows) against the origin students chose (columns), counted over statements and students."""
     labels = tuple(case.labels("origin"))
-    used = {s.answers["origin"] for s in case.statements}
+    used = {s.label("origin") for s in case.statements}
     rows = tuple(label for label in labels if label in used)
     columns = (*labels, NOT_ANSWERED)
-    counts = {r: Counter() for r in rows}
+    counts: dict[str, Counter[Any]] = {r: Counter() for r in rows}
     for statement in case.statements:
-        key = statement.answers["origin"]
+        key = statement.label("origin")
         for submission in submissions:
             given = _answer(submission.get("answers", {}).get(statement.id), which, "origin")
             counts[key][given if given is not None else NOT_ANSWERED] += 1
@@ -123,10 +124,10 @@ def confidence_calibration(case: Case, submissions: Sequence[Submission], *, whi
     """
     levels = tuple(case.labels("confidence"))
     rank = {label: n for n, label in enumerate(levels)}
-    table = {k: Counter() for k in levels}
+    table: dict[str, Counter[Any]] = {k: Counter() for k in levels}
     sure = match = unsure = 0
     for statement in case.statements:
-        key = statement.answers["confidence"]
+        key = statement.label("confidence")
         accepted = {a.answer for a in statement.accepted["confidence"]}
         for submission in submissions:
             given = _answer(submission.get("answers", {}).get(statement.id), which, "confidence")
@@ -222,7 +223,8 @@ def statement_agreement(
         for f in FIELDS:
             given = [_category(f, _answer(s.get("answers", {}).get(statement.id), which, f), order) for s in submissions]
             modal, share, answered = modal_share(given)
-            right = None if modal is None else verdicts.result(statement.id, f, list(modal) if f == "chain" else modal).is_right
+            stored = list(modal) if f == "chain" and isinstance(modal, tuple) else modal
+            right = None if modal is None else verdicts.result(statement.id, f, stored).is_right
             fields.append(FieldAgreement(f, modal, share, answered, right))
         found.append((position, StatementAgreement(statement.id, tuple(fields), rates[statement.id][0])))
     found.sort(key=lambda p: (not p[1].splits, p[1].mean_share if p[1].mean_share is not None else 2.0, p[0]))
@@ -268,7 +270,8 @@ def class_statistics(
     lowest: int = 10,
 ) -> ClassStatistics:
     """Every statistic of the report for parsed, checked submissions (one per student, named by
-    ``student_ids`` in the same order). ``synthetic`` says the class is invented."""
+    ``student_ids`` in the same order). ``synthetic`` says the class is invented.
+    """
     verdicts = Verdicts(case)
     out_of = verdicts.out_of()
     lines = [

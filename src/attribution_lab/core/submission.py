@@ -61,7 +61,8 @@ def record_choice(case: Case, submission: Submission, statement_id: str, field: 
 
 def record_check(case: Case, submission: Submission, statement_id: str, values: Mapping[str, Any], *, now: str) -> Submission:
     """Return a copy recording a press of Check: current choices set, attempts counted, and the
-    first-try answer kept for every field checked for the first time."""
+    first-try answer kept for every field checked for the first time.
+    """
     case.statement(statement_id)
     answers = {f: normalise(case, f, v, statement_id) for f, v in values.items()}
     result = copy.deepcopy(submission)
@@ -149,7 +150,8 @@ def key_version_note(submission: Submission, case: Case) -> str | None:
 
 def student_id(submission: Submission, fallback: str) -> str:
     """Whose answers these are: the student id in the file, else ``fallback`` (what the grader
-    knows of the file, such as its name). The one rule the grader and the class report share."""
+    knows of the file, such as its name). The one rule the grader and the class report share.
+    """
     given = submission.get("student", {}).get("id", "")
     return given.strip() if isinstance(given, str) and given.strip() else fallback
 
@@ -167,5 +169,6 @@ def _moment(stamp: Any) -> float:
 def newest_rank(submission: Submission, modified: float) -> tuple[float, float]:
     """How new a student's file is, for choosing among several: the "updated" time written in it
     (as a POSIX timestamp; a missing or impossible time ranks oldest), then the file's
-    modification time ``modified``. The larger rank is the newer file."""
+    modification time ``modified``. The larger rank is the newer file.
+    """
     return _moment(submission.get("updated")), modified

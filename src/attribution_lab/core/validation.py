@@ -12,9 +12,11 @@ from typing import Any
 from ..errors import Problem
 from .case import FIELD_VOCABULARY, FIELDS
 
+
 def occurrences(quote: str, article: str) -> list[int]:
     """Every offset where the quote occurs in the article, overlapping occurrences included (in
-    "a a a", "a a" occurs at 0 and 2). The loader and the case drafter both count with this."""
+    "a a a", "a a" occurs at 0 and 2). The loader and the case drafter both count with this.
+    """
     found, start = [], article.find(quote)
     while start != -1:
         found.append(start)

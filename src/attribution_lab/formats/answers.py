@@ -20,7 +20,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -39,7 +39,7 @@ MAX_TEXT = 200  # a student's name and id
 MAX_ATTEMPTS = 1_000_000
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator() -> jsonschema.Draft202012Validator:
     text = resources.files("attribution_lab").joinpath(f"formats/schemas/submission-v{SCHEMA_VERSION}.schema.json").read_text("utf-8")
     return jsonschema.Draft202012Validator(json.loads(text))
@@ -249,7 +249,8 @@ def quick_accepts(data: Any, case: Case) -> bool:
 
 def decode_quickly(raw: bytes) -> Any:
     """The parsed JSON of an answers file's bytes, or None when :func:`parse_submission` must word
-    why it cannot be read."""
+    why it cannot be read.
+    """
     if len(raw) > MAX_SUBMISSION_BYTES:
         return None
     try:
@@ -312,8 +313,8 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
             "against the current key."
         )
 
-    student = data.get("student") if isinstance(data.get("student"), dict) else {}
-    kept_student = {}
+    student: dict[str, Any] = data["student"] if isinstance(data.get("student"), dict) else {}
+    kept_student: dict[str, str] = {}
     for part in ("id", "name"):
         value = student.get(part, "")
         if not isinstance(value, str):
@@ -323,7 +324,7 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
             notes.append(f"The student {part} was longer than {MAX_TEXT} characters and was shortened.")
             value = value[:MAX_TEXT]
         kept_student[part] = value
-    created = data.get("created") if _is_time(data.get("created")) else now
+    created = str(data["created"]) if _is_time(data.get("created")) else now
     result = new_submission(case, student_id=kept_student["id"], student_name=kept_student["name"], now=created)
     if _is_time(data.get("updated")):
         result["updated"] = data["updated"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -23,7 +23,7 @@ from .limits import KEY_FILE
 
 SCHEMA_VERSION = 1
 
-@lru_cache(maxsize=None)
+@cache
 def case_schema() -> dict[str, Any]:
     """The JSON Schema of a key, version :data:`SCHEMA_VERSION`, as shipped in the package."""
     text = resources.files("attribution_lab").joinpath(f"formats/schemas/case-v{SCHEMA_VERSION}.schema.json").read_text("utf-8")
@@ -35,9 +35,10 @@ class _KeyLoader(yaml.SafeLoader):
 
     A date stays the string it was typed as, so the schema sees exactly what the author wrote.
     Aliases are refused because a key never needs them and a few nested ones expand to millions of
-    nodes ("billion laughs")."""
+    nodes ("billion laughs").
+    """
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a key", event.start_mark)
@@ -121,7 +122,8 @@ def validate_key(data: Any, article: str, file: str = KEY_FILE, *, allow_drafts:
 
 def decode_key(data: Any, article: str, file: str = KEY_FILE, *, folder: str | None = None, allow_drafts: bool = False) -> Case:
     """Turn a parsed key and its article into a :class:`Case`, or raise :class:`CaseError` listing
-    every problem."""
+    every problem.
+    """
     problems = validate_key(data, article, file, allow_drafts=allow_drafts)
     if problems:
         raise CaseError(problems)

@@ -27,7 +27,8 @@ EXIT_USAGE = 2
 @dataclass(frozen=True)
 class StudentAnswers:
     """One student's accepted answers file: who (see :func:`~attribution_lab.core.submission.student_id`),
-    which file, and the submission itself."""
+    which file, and the submission itself.
+    """
 
     student_id: str
     file: str
@@ -37,7 +38,8 @@ class StudentAnswers:
 def submission_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
     """Each answers file to grade, in a stable order, as ``(path, None)``; other files found in
     folders as ``(path, reason skipped)``. A folder is searched recursively for ``*.json``; a file
-    named on its own is always read. Raises FileNotFoundError for a path that does not exist."""
+    named on its own is always read. Raises FileNotFoundError for a path that does not exist.
+    """
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -92,7 +94,8 @@ def read_submission(path: Path, case: Case) -> tuple[Submission, float]:
 
 def read_and_grade(path: Path, scorer: Scorer) -> tuple[Submission, float, tuple[Totals, Totals]]:
     """Read, check and score one answers file in one pass when it is certainly valid (the usual
-    case), else through :func:`parse_submission`. Raises :class:`SubmissionError` naming the file."""
+    case), else through :func:`parse_submission`. Raises :class:`SubmissionError` naming the file.
+    """
     raw, mtime = read_bytes(path)
     data = decode_quickly(raw)
     totals = scorer.grade_raw(data) if data is not None else None
@@ -145,7 +148,7 @@ def iter_class(
 ) -> Iterator[tuple[Path, Submission, float, tuple[Totals, Totals] | None]]:
     """Each accepted submission as ``(path, submission, mtime, totals)``, one at a time.
 
-    ``totals`` are its final and first-try scores when a ``scorer`` is given, else None. Rejected
+    ``totals`` are its current and first-try scores when a ``scorer`` is given, else None. Rejected
     and skipped files are recorded in ``outcome`` and passed to ``say`` (one line each) as they are
     met, so nothing stops the rest of the class from being read.
     """
@@ -244,7 +247,8 @@ def read_class(
 
 def as_students(items: Iterable[StudentAnswers | Submission]) -> list[StudentAnswers]:
     """Answers as :class:`StudentAnswers`; a bare submission (a dict, as a test or a notebook may
-    pass) is named by its student id, else by its place in the list."""
+    pass) is named by its student id, else by its place in the list.
+    """
     return [
         item if isinstance(item, StudentAnswers) else StudentAnswers(student_id(item, f"(file {n})"), "", item)
         for n, item in enumerate(items, start=1)

@@ -21,12 +21,11 @@ from .collect import Outcome, StudentAnswers, as_students, duplicate_lines
 from .report_charts import CHARTS, charts, kappa_text, label_name, png_bytes
 from .synthetic import is_synthetic
 
-
 # --------------------------------------------------------------------------------------------
 # The one-page summary (every text from the case or a student escaped)
 
 _ALT = {
-    "difficulty": "Bar chart: share of answers right per statement, first try and final.",
+    "difficulty": "Bar chart: share of answers right per statement, first try and current answer.",
     "origin_confusion": "Heatmap: the key's origin against the origin students chose.",
     "confidence_calibration": "Heatmap: the key's confidence level against the students'.",
     "agreement": "Heatmap: share of the class giving the most common answer, per statement and field.",
@@ -122,7 +121,7 @@ def summary_html(
     if stats.lowest_first_try:
         parts.append(
             "<h2>Lowest first-try scores</h2><p class=\"note\">Who may want a word before the next lesson.</p>"
-            "<table><tr><th>Student id</th><th>Name</th><th>First try</th><th>Final</th></tr>"
+            "<table><tr><th>Student id</th><th>Name</th><th>First try</th><th>Current</th></tr>"
         )
         for line in stats.lowest_first_try:
             parts.append(
@@ -132,8 +131,8 @@ def summary_html(
         parts.append("</table>")
     if outcome and (outcome.rejected or outcome.duplicates or outcome.skipped):
         parts.append("<h2>Files</h2><ul>")
-        for line in [*outcome.rejected, *duplicate_lines(outcome.duplicates), *outcome.skipped]:
-            parts.append(f"<li>{_e(line)}</li>")
+        for note in [*outcome.rejected, *duplicate_lines(outcome.duplicates), *outcome.skipped]:
+            parts.append(f"<li>{_e(note)}</li>")
         parts.append("</ul>")
     parts.append("</div>")
     return "\n".join(parts)
@@ -162,7 +161,8 @@ def write_report(
     """Write the charts (PNG) and ``index.html`` into ``folder``; returns the page's path.
 
     ``students`` is what :func:`~attribution_lab.instructor.collect.read_class` returns (bare
-    submissions are accepted too, named by their student id)."""
+    submissions are accepted too, named by their student id).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stats = statistics(case, students)

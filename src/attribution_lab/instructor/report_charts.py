@@ -20,6 +20,7 @@ CHARTS = ("difficulty", "origin_confusion", "confidence_calibration", "agreement
 
 
 def label_name(case: Case, field_name: str, value: Any) -> str:
+    """How a category of the report is named: a label's name, a chain's names, or "Not answered"."""
     if value is None or value == NOT_ANSWERED:
         return NOT_ANSWERED
     labels = case.labels(field_name)
@@ -144,6 +145,7 @@ def chart_agreement(case: Case, stats: ClassStatistics) -> Any:
 
 
 def kappa_text(kappa: float | None) -> str:
+    """A kappa value as the report prints it (two decimals, or n/a when undefined)."""
     return "n/a" if kappa is None else f"{kappa:.2f}"
 
 

@@ -21,6 +21,7 @@ from ..core.submission import Submission, key_version_note, newest_rank, student
 from .collect import Newest, Outcome, duplicate_lines, iter_class
 from .scoring import Scorer, Totals
 
+
 @dataclass
 class GradeRow:
     """One student's line of the results."""

@@ -73,6 +73,7 @@ class Scorer:
                 table = tables[sid]
                 earned = 0.0
                 for f, value in entry[which].items():
+                    points: float | None
                     if type(value) is str:
                         points = table[f][value]  # a chain is never a string: its table has no str keys
                     elif type(value) is list and f == "chain":
@@ -92,26 +93,27 @@ class Scorer:
         return sum(earned_by_statement), self.out_of, ({f: by_field[f] for f in self.fields} if per_field else {})
 
     def grade_raw(self, data: Any) -> tuple[Totals, Totals] | None:
-        """Final and first-try totals of a parsed file, or None unless it certainly passes the
+        """Current and first-try totals of a parsed file, or None unless it certainly passes the
         schema and the case's checks (then ask :func:`parse_submission`). The first-try totals
-        leave the per-field points out (an empty dict): the results have no column for them."""
+        leave the per-field points out (an empty dict): the results have no column for them.
+        """
         if not frame_ok(data, self._allowed):
             return None
-        final = self._points_of(data["answers"], "current")
-        if final is None:
+        current = self._points_of(data["answers"], "current")
+        if current is None:
             return None
         first = self._points_of(data["answers"], "first", per_field=False)
         if first is None:
             return None
-        return final, first
+        return current, first
 
     def grade(self, submission: Submission) -> tuple[Totals, Totals]:
-        """Final and first-try ``(points, out of, per field)`` of a checked submission."""
+        """Current and first-try ``(points, out of, per field)`` of a checked submission."""
         answers = submission.get("answers", {})
-        final, first = self._points_of(answers, "current"), self._points_of(answers, "first")
-        if final is None or first is None:
+        current, first = self._points_of(answers, "current"), self._points_of(answers, "first")
+        if current is None or first is None:
             raise ValueError("a submission that is not valid for this case; check it with parse_submission first")
-        return final, first
+        return current, first
 
 
 __all__ = ["Scorer", "Totals"]

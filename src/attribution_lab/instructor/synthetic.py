@@ -84,7 +84,8 @@ def _right(statement: Statement, field: str, rng: random.Random) -> Any:
 
 def _wrong(case: Case, statement: Statement, field: str, rng: random.Random, tempting: Mapping[tuple[str, str], Any] | None = None) -> Any:
     """A plausible wrong answer: most often the class's tempting mistake for this statement and field,
-    else another label, or for the chain a link dropped or added."""
+    else another label, or for the chain a link dropped or added.
+    """
     if tempting and (statement.id, field) in tempting and rng.random() < 0.5:
         choice = tempting[(statement.id, field)]
         return list(choice) if field == "chain" else choice
@@ -105,7 +106,8 @@ def _wrong(case: Case, statement: Statement, field: str, rng: random.Random, tem
 
 def tempting_mistakes(case: Case, rng: random.Random) -> dict[tuple[str, str], Any]:
     """One tempting wrong answer per statement and field, shared by the class: real classes err
-    together (a misread cue misleads many), which is what the agreement figures must show."""
+    together (a misread cue misleads many), which is what the agreement figures must show.
+    """
     return {(s.id, f): _wrong(case, s, f, rng) for s in case.statements for f in FIELDS}
 
 

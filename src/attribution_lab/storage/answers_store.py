@@ -139,7 +139,8 @@ class AnswersStore:
         """Delete temporary files left by saves that were killed half-way (see :func:`atomic_write`).
 
         Only files older than a minute go: a younger one may belong to a save that another notebook
-        on the same answers file is making right now."""
+        on the same answers file is making right now.
+        """
         now = time.time()
         for temp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             try:
@@ -166,17 +167,17 @@ class AnswersStore:
                                                         "It was left untouched; your new answers will not be saved to it."])
         if raw is None:
             return Loaded(new_submission(self.case, now=now_iso()))
+        data: Any
+        problem: str | None
         try:
-            data = parse_submission(raw, self.case, name)
+            parsed = parse_submission(raw, self.case, name)
         except SubmissionError as error:
             problem = error.problems[0].message if error.problems else str(error)
-            data = None
-        else:
-            problem = None
-            if data.get("key_version") == self.case.key_version:
-                return Loaded(data)
-        if data is None:
             data = self._lenient_json(raw)
+        else:
+            if parsed.get("key_version") == self.case.key_version:
+                return Loaded(parsed)
+            problem, data = None, parsed
         if data is _UNREADABLE:
             submission, notes = new_submission(self.case, now=now_iso()), [f"It could not be read at all ({problem}), so you start with no answers."]
         else:
@@ -222,7 +223,10 @@ class AnswersStore:
             backup = self.backup("bad")
         except OSError as error:
             self.blocked = f"the answers file {self.path.name} changed and could not be copied aside ({error.strerror or error})"
-            return fallback, [f"The answers file {self.path.name} was changed outside this panel and could not be copied aside, so it is left untouched and your answers are not being saved. Use Download my answers to keep them."]
+            return fallback, [
+                f"The answers file {self.path.name} was changed outside this panel and could not be copied aside, "
+                "so it is left untouched and your answers are not being saved. Use Download my answers to keep them."
+            ]
         return fallback, [
             f"The answers file {self.path.name} was changed outside this panel and could not be read; "
             f"that version was kept as {backup.name}, and your answers from this panel were saved."

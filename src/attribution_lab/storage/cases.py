@@ -16,6 +16,7 @@ from ..errors import CaseError, Problem
 from ..formats.key import decode_key, parse_yaml, validate_key
 from ..formats.limits import KEY_FILE, MAX_CASE_FILE_BYTES
 
+
 def builtin_cases() -> list[str]:
     """Ids of the cases shipped with the module."""
     root = resources.files("attribution_lab").joinpath("cases")
@@ -30,7 +31,7 @@ def case_folder(case: str | Path = DEFAULT_CASE) -> Path:
     if path.is_file() and path.name == KEY_FILE:
         return path.parent
     if isinstance(case, str) and re.fullmatch(r"[a-z][a-z0-9_]*", case):
-        builtin = Path(str(resources.files("attribution_lab").joinpath("cases", case)))
+        builtin = Path(str(resources.files("attribution_lab").joinpath("cases").joinpath(case)))
         if builtin.joinpath(KEY_FILE).is_file():
             return builtin
     raise CaseError(

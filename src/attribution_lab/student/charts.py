@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -42,7 +43,7 @@ def _source_note(fig: Figure, case: Case, evidence_ids: Iterable[str], prefix: s
     engine = fig.get_layout_engine()
     if engine is not None:
         bottom = (0.14 * (text.count("\n") + 1) + 0.06) / fig.get_figheight()
-        engine.set(rect=(0, bottom, 1, 1 - bottom))
+        engine.set(rect=(0, bottom, 1, 1 - bottom))  # type: ignore[call-arg]  # constrained layout takes rect
 
 
 def _wrap(text: str, width: int) -> str:
@@ -51,10 +52,11 @@ def _wrap(text: str, width: int) -> str:
 
 def draw_chain(case: Case, statement_id: str) -> Figure:
     """The key's chain for one statement: origin, then every intermediary, then the reader, as boxes
-    joined by arrows, with the statement's words as the subtitle."""
+    joined by arrows, with the statement's words as the subtitle.
+    """
     statement = case.statement(statement_id)
-    origin = case.labels("origin")[statement.answers["origin"]].name
-    links = [case.labels("chain")[link].name for link in statement.answers["chain"]]
+    origin = case.labels("origin")[statement.label("origin")].name
+    links = [case.labels("chain")[link].name for link in statement.chain]
     names = [origin, *links, READER]
     fig = Figure(figsize=(max(7.0, 1.9 * len(names)), 3.0), layout="constrained")
     ax = fig.add_subplot()
@@ -89,7 +91,8 @@ def _nice_date(text: str) -> str:
 
 def estimates_timeline(case: Case, quantity: str) -> Figure:
     """Every dated estimate of one quantity as a point (labelled with who gave it and when), and the
-    article's own figures for that quantity as dashed lines: the article gives them no date."""
+    article's own figures for that quantity as dashed lines: the article gives them no date.
+    """
     known = quantities(case)
     if quantity not in known:
         raise KeyError(f"case {case.id!r} has no estimates of {quantity!r}; it has: {', '.join(known) or 'none'}")
@@ -101,7 +104,8 @@ def estimates_timeline(case: Case, quantity: str) -> Figure:
 
 def estimates_figure(case: Case) -> Figure:
     """One timeline per quantity of the case (see :func:`estimates_timeline`), stacked; a figure
-    that says so when the case has no estimates, so a lesson still runs."""
+    that says so when the case has no estimates, so a lesson still runs.
+    """
     known = quantities(case)
     fig = Figure(figsize=(9.0, 4.6 * max(1, len(known))), layout="constrained")
     if not known:
@@ -115,7 +119,7 @@ def estimates_figure(case: Case) -> Figure:
     return fig
 
 
-def _draw_estimates(ax, case: Case, quantity: str) -> None:
+def _draw_estimates(ax: Axes, case: Case, quantity: str) -> None:
     estimates = sorted((e for e in case.estimates if e.quantity == quantity), key=lambda e: (e.date, e.value))
     figures = [f for f in case.article_figures if f.quantity == quantity]
     origins = case.labels("origin")
@@ -126,7 +130,8 @@ def _draw_estimates(ax, case: Case, quantity: str) -> None:
         index = order.index(estimate.given_by)
         label = origins[estimate.given_by].name if estimate.given_by not in seen else None
         seen.add(estimate.given_by)
-        ax.plot([_day(estimate.date)], [estimate.value], marker=markers[index % len(markers)], markersize=9,
+        # matplotlib converts dates through its units registry; its type stubs only name numbers.
+        ax.plot([_day(estimate.date)], [estimate.value], marker=markers[index % len(markers)], markersize=9,  # type: ignore[arg-type]
                 linestyle="none", color=OKABE_ITO[1 + index % 7], markeredgecolor="#000000", label=label)
         # Of estimates within a fortnight of each other, only the highest is labelled above its
         # point and the rest below, so labels close in time do not print over each other.
@@ -143,7 +148,7 @@ def _draw_estimates(ax, case: Case, quantity: str) -> None:
     if estimates:
         first, last = _day(estimates[0].date), _day(estimates[-1].date)
         pad = max((last - first).days * 0.12, 10)
-        ax.set_xlim(first - timedelta(days=pad), last + timedelta(days=pad * 3))
+        ax.set_xlim(first - timedelta(days=pad), last + timedelta(days=pad * 3))  # type: ignore[arg-type]
         locator = AutoDateLocator()
         ax.xaxis.set_major_locator(locator)
         # the offset names the year only ("2025", not "2025-May"): the ticks already name the months
@@ -156,7 +161,7 @@ def _draw_estimates(ax, case: Case, quantity: str) -> None:
     ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
 
 
-def _bars(ax, names: list[str], first: list[float], current: list[float], title: str) -> None:
+def _bars(ax: Axes, names: list[str], first: list[float], current: list[float], title: str) -> None:
     positions = range(len(names))
     ax.barh([p - 0.2 for p in positions], first, height=0.38, color=FIRST_TRY_COLOUR, label="First try", hatch="//",
             edgecolor="#000000")
@@ -198,7 +203,8 @@ def results_dashboard(case: Case, submission: Submission) -> Figure:
 
 def results_grid(case: Case, submission: Submission) -> Figure:
     """Every statement against every field, coloured and marked by verdict (✓ right, ◐ partly,
-    ✗ not yet, … not answered), so what was missed stands out."""
+    ✗ not yet, … not answered), so what was missed stands out.
+    """
     answers = answers_of(submission, "current")
     fig = Figure(figsize=(7.5, 0.32 * len(case.statements) + 1.6), layout="constrained")
     ax = fig.add_subplot()

@@ -157,7 +157,8 @@ def cue_practice(case: Case, count: int = 5) -> tuple[str, ...]:
 
 def estimates_text(case: Case, *, width: int = 88) -> str:
     """Every dated estimate with who gave it, when, the key's note and the outlet; then the article's
-    own figures, which carry no date. Plain text, a text equivalent of the estimate charts."""
+    own figures, which carry no date. Plain text, a text equivalent of the estimate charts.
+    """
     origins = case.labels("origin")
     lines: list[str] = []
     for quantity in quantities(case):
@@ -175,7 +176,8 @@ def estimates_text(case: Case, *, width: int = 88) -> str:
 
 def sources_text(case: Case, statement_ids: tuple[str, ...], *, width: int = 88) -> str:
     """For each statement, the outside sources the key checked it against: outlet, date, address and
-    what each supports. The "trace it to the original" step of SIFT, as plain text."""
+    what each supports. The "trace it to the original" step of SIFT, as plain text.
+    """
     lines: list[str] = []
     for sid in statement_ids:
         statement = case.statement(sid)
@@ -276,7 +278,8 @@ def check_cues(case: Case, cues: Mapping[str, Any], *, width: int = 88) -> str:
 
 def lesson_scores(case: Case, submission: Submission, which: str = "current") -> dict[str, Score]:
     """Lesson number -> score of the submission's ``current`` or ``first`` answers on that lesson's
-    statements and fields. Only lessons with fields are scored."""
+    statements and fields. Only lessons with fields are scored.
+    """
     answers = answers_of(submission, which)
     return {
         item.number: score(case, answers, fields=item.fields, statement_ids=item.statement_ids(case))
@@ -326,8 +329,8 @@ __all__ = [
     "my_answers",
     "overview",
     "panel",
-    "quantities",
     "passed_on",
+    "quantities",
     "results_text",
     "rules_text",
     "sources_text",

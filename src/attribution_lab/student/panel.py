@@ -40,6 +40,7 @@ from .panel_html import (
 )
 from .panel_model import Feedback, FileResult, PanelModel
 
+
 class Panel:
     """A classification panel over some statements and fields of one case.
 

@@ -84,7 +84,8 @@ class PanelModel:
     @classmethod
     def open(cls, case: Case, fields: Iterable[str], statements: Iterable[str] | None, answers_path: str | Path) -> PanelModel:
         """A model over ``fields`` and ``statements`` (None: all), with the answers in ``answers_path``
-        loaded and the statement worked on last shown."""
+        loaded and the statement worked on last shown.
+        """
         chosen = require_fields(fields)
         if not chosen:
             raise ValueError(f"ask at least one field: {', '.join(FIELDS)}")
@@ -127,9 +128,8 @@ class PanelModel:
             current, first = entry.get("current", {}), entry.get("first", {})
             if all(f in current for f in self.fields):
                 answered += 1
-            if all(f in first for f in self.fields):
-                if check_statement(self.case, sid, {f: first[f] for f in self.fields}).all_right:
-                    right += 1
+            if all(f in first for f in self.fields) and check_statement(self.case, sid, {f: first[f] for f in self.fields}).all_right:
+                right += 1
         return f"{answered} of {len(self.statement_ids)} answered, {right} right first time"
 
     def download_bytes(self) -> bytes:
@@ -204,7 +204,8 @@ class PanelModel:
 
     def normalised(self, name: str, value: object) -> Answer | None:
         """A value for one of the panel's fields as the engine reads it; raises for a field the panel
-        does not ask or a label the case does not have."""
+        does not ask or a label the case does not have.
+        """
         if name not in self.fields:
             raise UnknownFieldError(f"{name!r} is not asked in this panel; it asks {', '.join(self.fields)}")
         return normalise(self.case, name, value, self.current)
@@ -301,7 +302,8 @@ class PanelModel:
 
     def _sync_checked(self) -> None:
         """After loading or restoring: a statement whose answers have not changed since its last Check
-        shows that check's verdicts (Check stamps ``updated`` and ``last_checked`` alike)."""
+        shows that check's verdicts (Check stamps ``updated`` and ``last_checked`` alike).
+        """
         self._checked = {}
         for sid, entry in self.submission["answers"].items():
             if entry.get("attempts") and entry.get("last_checked") and entry.get("updated") == entry.get("last_checked"):

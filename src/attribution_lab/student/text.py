@@ -1,5 +1,6 @@
 """Plain-text views of the engine's results, for people without widgets (screen readers, static
-viewers, a terminal). The same verdicts and feedback the panel shows, as lines of text."""
+viewers, a terminal). The same verdicts and feedback the panel shows, as lines of text.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from ..storage.cases import load_case
 
 def format_result(case: Case, result: StatementResult, *, width: int = 88) -> str:
     """The feedback on one statement as plain text: a line per field, then why (only once at least
-    one field is answered)."""
+    one field is answered).
+    """
     statement = case.statement(result.statement_id)
     lines = [f"{result.statement_id}:"]
     for field in result.fields:
@@ -47,6 +49,7 @@ def format_choices(case: Case, field: str, *, width: int = 88) -> str:
 
 def check(statement_id: str, *, case: Case | str = DEFAULT_CASE, **answers: Any) -> None:
     """Check answers for one statement and print the feedback, e.g.
-    ``check("S05", origin="north_korea", confidence="high")``."""
+    ``check("S05", origin="north_korea", confidence="high")``.
+    """
     loaded = case if isinstance(case, Case) else load_case(case)
     print(format_result(loaded, check_statement(loaded, statement_id, answers)))
