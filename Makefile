@@ -21,8 +21,11 @@ lab: $(STAMP)
 app: $(STAMP)
 	$(BIN)/attribution-lab app
 
-## Run every test: unit, notebooks (nbval) and, where a browser exists, browser tests.
+## Run every test: lint and types, unit, notebooks (nbval) and, where a browser exists, browser tests.
 test: $(STAMP)
+	$(BIN)/ruff check src
+	$(BIN)/ruff check --select E9,F,I tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks exercises
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg solutions

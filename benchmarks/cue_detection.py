@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import sys
 
+from attribution_lab.authoring.cues import Detection, detect, label_for_class
 from attribution_lab.core.case import Case
 from attribution_lab.storage.cases import builtin_cases, load_case
-from attribution_lab.authoring.cues import detect, Detection, label_for_class
 
 
 def _plain(vocabulary) -> dict[str, dict[str, str]]:

@@ -29,10 +29,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from attribution_lab.storage.cases import load_case
 from attribution_lab.instructor.collect import read_class
 from attribution_lab.instructor.results import grade_files
 from attribution_lab.instructor.synthetic import write_class
+from attribution_lab.storage.cases import load_case
 
 
 def _grade(folder: Path, case, out: Path) -> tuple[float, float, int]:

@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+import harness
 import pytest
 
-import harness
 from attribution_lab import Case, load_case
 from attribution_lab.storage.answers_store import now_iso
 

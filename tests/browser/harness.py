@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attribution_lab.core.case import Case, FIELD_NAMES, FIELDS, Statement
-from attribution_lab.core.engine import check_field
 from attribution_lab.cli.server import running_as_root
+from attribution_lab.core.case import FIELD_NAMES, FIELDS, Case, Statement
+from attribution_lab.core.engine import check_field
 
 if TYPE_CHECKING:  # playwright is imported lazily so the suite can skip cleanly without it
     from playwright.sync_api import Browser, Locator, Page

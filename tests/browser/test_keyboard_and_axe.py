@@ -14,12 +14,12 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import harness
+import pytest
+from test_lab_notebooks import as_shown, check_and_expect, expected_lines, open_and_run, shown_answers
+
 from attribution_lab import Case
 from attribution_lab.core.feedback import VERDICT_MARKS
-from test_lab_notebooks import as_shown, check_and_expect, expected_lines, open_and_run, shown_answers
 
 pytestmark = pytest.mark.browser
 

@@ -18,17 +18,17 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import harness
+import pytest
+from conftest import notebook_ids, workspace
+
 from attribution_lab import Case
 from attribution_lab.core.engine import check_statement
 from attribution_lab.core.feedback import VERDICT_MARKS
 from attribution_lab.core.submission import answers_of
 from attribution_lab.formats.answers import parse_submission
-from attribution_lab.student.text import format_result
-from conftest import notebook_ids, workspace
 from attribution_lab.storage.answers_store import now_iso
+from attribution_lab.student.text import format_result
 
 pytestmark = pytest.mark.browser
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 import harness
+import pytest
+from test_lab_notebooks import answer_right, check_and_expect, first_panel_notebook
+
 from attribution_lab import Case
 from attribution_lab.core.feedback import VERDICT_MARKS
-from test_lab_notebooks import answer_right, check_and_expect, first_panel_notebook
 
 pytestmark = pytest.mark.browser
 

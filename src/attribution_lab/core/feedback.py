@@ -64,7 +64,7 @@ def shorten(text: str, limit: int) -> str:
         return text
     cut = text[: limit - 1]
     at_space = cut.rfind(" ")
-    if at_space > limit // 2:
+    if text[limit - 1] != " " and at_space > limit // 2:  # the cut falls inside a word: go back to its start
         cut = cut[:at_space]
     return cut.rstrip(" ,;:") + "…"
 

@@ -41,6 +41,35 @@ from .panel_html import (
 from .panel_model import Feedback, FileResult, PanelModel
 
 
+class PanelControls:
+    """The panel's widgets by what they are for. Tests set their values and click them as a student
+    would; the panel reads them only in its handlers.
+    """
+
+    title: widgets.HTML
+    notice: widgets.HTML  # problems with the answers file, at the top
+    file_notice: widgets.HTML  # what Restore and Start over did, next to their buttons
+    previous: widgets.Button
+    next: widgets.Button
+    jump: widgets.Dropdown
+    progress: widgets.HTML
+    statement: widgets.HTML
+    fields: dict[str, widgets.Widget]  # one choice control per field asked
+    chain_boxes: dict[str, list[widgets.Checkbox]]  # the chain's check boxes, in vocabulary order
+    chosen: dict[str, widgets.HTML]  # the definition of what was chosen, per field
+    check: widgets.Button
+    feedback: widgets.HTML
+    student_name: widgets.Text
+    student_id: widgets.Text
+    download: widgets.HTML
+    upload: widgets.FileUpload
+    start_over: widgets.Button
+    confirm: widgets.VBox
+    confirm_text: widgets.HTML
+    confirm_yes: widgets.Button
+    confirm_no: widgets.Button
+
+
 class Panel:
     """A classification panel over some statements and fields of one case.
 
@@ -67,19 +96,20 @@ class Panel:
         self._loading = False  # True while the panel sets controls itself: not a student's choice
         self._build()
         self._show_student()
-        self._notice.value = notice_html(self.model.load_notes, ok=False)
+        self.controls.notice.value = notice_html(self.model.load_notes, ok=False)
         self._show_all()
 
     def _build(self) -> None:
         case = self.case
-        self._title = widgets.HTML(f"<h3 style='margin:0.2em 0'>{escape(case.title)}</h3>")
-        self._notice = widgets.HTML("")  # problems with the answers file, shown at the top
-        self._file_notice = widgets.HTML("")  # results of Restore and Start over, next to those buttons
-        self._prev = widgets.Button(description="◀ Previous", tooltip="Go to the previous statement",
+        self.controls = PanelControls()
+        self.controls.title = widgets.HTML(f"<h3 style='margin:0.2em 0'>{escape(case.title)}</h3>")
+        self.controls.notice = widgets.HTML("")  # problems with the answers file, shown at the top
+        self.controls.file_notice = widgets.HTML("")  # results of Restore and Start over, next to those buttons
+        self.controls.previous = widgets.Button(description="◀ Previous", tooltip="Go to the previous statement",
                                     layout=widgets.Layout(width="auto"))
-        self._next = widgets.Button(description="Next ▶", tooltip="Go to the next statement",
+        self.controls.next = widgets.Button(description="Next ▶", tooltip="Go to the next statement",
                                     layout=widgets.Layout(width="auto"))
-        self._jump = widgets.Dropdown(
+        self.controls.jump = widgets.Dropdown(
             options=[(self._jump_label(sid), sid) for sid in self.statement_ids],
             value=self.statement_ids[0],
             description="Statement",
@@ -87,67 +117,67 @@ class Panel:
             style={"description_width": "initial"},
             layout=widgets.Layout(width="auto", max_width="32em"),
         )
-        self._progress = widgets.HTML("", layout=widgets.Layout(margin="0 0 0 1em"))
-        self._prev.on_click(lambda _: self.previous())
-        self._next.on_click(lambda _: self.next())
-        self._jump.observe(self._on_jump, names="value")
-        nav = widgets.HBox([self._prev, self._jump, self._next, self._progress],
+        self.controls.progress = widgets.HTML("", layout=widgets.Layout(margin="0 0 0 1em"))
+        self.controls.previous.on_click(lambda _: self.previous())
+        self.controls.next.on_click(lambda _: self.next())
+        self.controls.jump.observe(self._on_jump, names="value")
+        nav = widgets.HBox([self.controls.previous, self.controls.jump, self.controls.next, self.controls.progress],
                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
 
-        self._statement = widgets.HTML("")
+        self.controls.statement = widgets.HTML("")
 
-        self._controls: dict[str, widgets.Widget] = {}
-        self._boxes: dict[str, list[widgets.Checkbox]] = {}
-        self._definitions: dict[str, widgets.HTML] = {}
+        self.controls.fields = {}
+        self.controls.chain_boxes = {}
+        self.controls.chosen = {}
         columns = []
         for name in self.fields:
             columns.append(self._field_column(name))
         fields_box = widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
 
-        self._check = widgets.Button(description="Check", icon="check", button_style="primary",
+        self.controls.check = widgets.Button(description="Check", icon="check", button_style="primary",
                                      tooltip="Check your answers to this statement against the key",
                                      layout=widgets.Layout(width="auto", min_width="8em", align_self="flex-start"))
-        self._check.on_click(lambda _: self.check())
-        self._feedback = widgets.HTML("")
+        self.controls.check.on_click(lambda _: self.check())
+        self.controls.feedback = widgets.HTML("")
 
-        self._student_name = widgets.Text(description="Your name", placeholder="optional", continuous_update=False,
+        self.controls.student_name = widgets.Text(description="Your name", placeholder="optional", continuous_update=False,
                                           tooltip="Your name, saved with your answers (optional)",
                                           style={"description_width": "initial"}, layout=widgets.Layout(width="20em"))
-        self._student_id = widgets.Text(description="Student id", placeholder="optional", continuous_update=False,
+        self.controls.student_id = widgets.Text(description="Student id", placeholder="optional", continuous_update=False,
                                         tooltip="Your student id, saved with your answers (optional)",
                                         style={"description_width": "initial"}, layout=widgets.Layout(width="16em"))
-        self._student_name.observe(self._on_student, names="value")
-        self._student_id.observe(self._on_student, names="value")
-        student = widgets.HBox([self._student_name, self._student_id], layout=widgets.Layout(flex_flow="row wrap"))
+        self.controls.student_name.observe(self._on_student, names="value")
+        self.controls.student_id.observe(self._on_student, names="value")
+        student = widgets.HBox([self.controls.student_name, self.controls.student_id], layout=widgets.Layout(flex_flow="row wrap"))
 
-        self._download = widgets.HTML("")
-        self._upload = widgets.FileUpload(accept=".json", multiple=False, description="Restore from file",
+        self.controls.download = widgets.HTML("")
+        self.controls.upload = widgets.FileUpload(accept=".json", multiple=False, description="Restore from file",
                                           tooltip="Restore your answers from a file you downloaded before",
                                           layout=widgets.Layout(width="auto"))
-        self._upload.observe(self._on_upload, names="value")
-        self._start_over = widgets.Button(description="Start over", icon="undo",
+        self.controls.upload.observe(self._on_upload, names="value")
+        self.controls.start_over = widgets.Button(description="Start over", icon="undo",
                                           tooltip="Clear your answers in this panel (asks first)",
                                           layout=widgets.Layout(width="auto"))
-        self._start_over.on_click(lambda _: self.ask_start_over())
-        files = widgets.HBox([self._download, self._upload, self._start_over],
+        self.controls.start_over.on_click(lambda _: self.ask_start_over())
+        files = widgets.HBox([self.controls.download, self.controls.upload, self.controls.start_over],
                              layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
 
-        self._confirm_text = widgets.HTML("")
-        self._confirm_yes = widgets.Button(description="Yes, clear my answers", button_style="danger",
+        self.controls.confirm_text = widgets.HTML("")
+        self.controls.confirm_yes = widgets.Button(description="Yes, clear my answers", button_style="danger",
                                            tooltip="Clear your answers in this panel; a copy of the file is kept",
                                            layout=widgets.Layout(width="auto"))
-        self._confirm_no = widgets.Button(description="Cancel", tooltip="Keep your answers",
+        self.controls.confirm_no = widgets.Button(description="Cancel", tooltip="Keep your answers",
                                           layout=widgets.Layout(width="auto"))
-        self._confirm_yes.on_click(lambda _: self.confirm_start_over())
-        self._confirm_no.on_click(lambda _: self.cancel_start_over())
-        self._confirm = widgets.VBox(
-            [self._confirm_text, widgets.HBox([self._confirm_yes, self._confirm_no])],
+        self.controls.confirm_yes.on_click(lambda _: self.confirm_start_over())
+        self.controls.confirm_no.on_click(lambda _: self.cancel_start_over())
+        self.controls.confirm = widgets.VBox(
+            [self.controls.confirm_text, widgets.HBox([self.controls.confirm_yes, self.controls.confirm_no])],
             layout=widgets.Layout(display="none"),
         )
 
         self.widget: widgets.VBox = widgets.VBox(
-            [self._title, self._notice, nav, self._statement, fields_box, self._check, self._feedback,
-             student, files, self._confirm, self._file_notice],
+            [self.controls.title, self.controls.notice, nav, self.controls.statement, fields_box, self.controls.check, self.controls.feedback,
+             student, files, self.controls.confirm, self.controls.file_notice],
             layout=widgets.Layout(max_width="64em"),
         )
 
@@ -167,7 +197,7 @@ class Panel:
             ]
             for box in boxes:
                 box.observe(lambda _change: self._on_control("chain"), names="value")
-            self._boxes[name] = boxes
+            self.controls.chain_boxes[name] = boxes
             control: widgets.Widget = widgets.VBox(boxes)
         else:
             control = widgets.RadioButtons(
@@ -178,9 +208,9 @@ class Panel:
                 layout=widgets.Layout(width="auto"),
             )
             control.observe(lambda _change, n=name: self._on_control(n), names="value")
-        self._controls[name] = control
+        self.controls.fields[name] = control
         chosen = widgets.HTML("")
-        self._definitions[name] = chosen
+        self.controls.chosen[name] = chosen
         glossary = widgets.HTML(glossary_html(title, labels.values()))
         return widgets.VBox([heading, control, chosen, glossary],
                             layout=widgets.Layout(width="22em", margin="0 1.5em 0.8em 0", border="none"))
@@ -214,22 +244,22 @@ class Panel:
     @property
     def feedback_html(self) -> str:
         """The feedback HTML shown under the Check button."""
-        return str(self._feedback.value)
+        return str(self.controls.feedback.value)
 
     @property
     def notice_html(self) -> str:
         """The notices shown: problems with the answers file, and results of Restore and Start over."""
-        return "\n".join(v for v in (self._notice.value, self._file_notice.value) if v)
+        return "\n".join(v for v in (self.controls.notice.value, self.controls.file_notice.value) if v)
 
     @property
     def statement_html(self) -> str:
         """The HTML of the statement shown, highlighted in its paragraph."""
-        return str(self._statement.value)
+        return str(self.controls.statement.value)
 
     @property
     def download_html(self) -> str:
         """The HTML of the download link (a data: URL holding the answers file)."""
-        return str(self._download.value)
+        return str(self.controls.download.value)
 
     @property
     def progress_text(self) -> str:
@@ -238,11 +268,11 @@ class Panel:
 
     def value(self, field: str) -> Answer | None:
         """The value of a field's control: a label id, a tuple of intermediaries, or None."""
-        if field == "chain" and field in self._boxes:
+        if field == "chain" and field in self.controls.chain_boxes:
             labels = list(self.case.labels("chain"))
-            chosen = tuple(label for label, box in zip(labels, self._boxes["chain"]) if box.value)
+            chosen = tuple(label for label, box in zip(labels, self.controls.chain_boxes["chain"]) if box.value)
             return chosen or None
-        value: Answer | None = self._controls[field].value
+        value: Answer | None = self.controls.fields[field].value
         return value
 
     # ------------------------------------------------------------------------------------
@@ -305,13 +335,13 @@ class Panel:
 
     def ask_start_over(self) -> None:
         """Start over, step one: ask for confirmation (nothing is cleared yet)."""
-        self._confirm_text.value = question_html(self.model.start_over_question())
-        self._confirm.layout.display = "flex"
+        self.controls.confirm_text.value = question_html(self.model.start_over_question())
+        self.controls.confirm.layout.display = "flex"
 
     def cancel_start_over(self) -> None:
         """Start over: the student said no; nothing changes."""
-        self._confirm.layout.display = "none"
-        self._confirm_text.value = ""
+        self.controls.confirm.layout.display = "none"
+        self.controls.confirm_text.value = ""
 
     def confirm_start_over(self) -> None:
         """Start over, step two: back up the answers file, then clear this panel's answers."""
@@ -342,7 +372,7 @@ class Panel:
     def _on_student(self, _change: Mapping[str, Any]) -> None:
         if self._loading:
             return
-        self.model.set_student(self._student_id.value, self._student_name.value)
+        self.model.set_student(self.controls.student_id.value, self.controls.student_name.value)
         self._show_notes()
         self._show_download()
 
@@ -355,17 +385,17 @@ class Panel:
         finally:
             self._loading = True
             try:
-                self._upload.value = ()  # so the same file can be chosen again
+                self.controls.upload.value = ()  # so the same file can be chosen again
             finally:
                 self._loading = False
 
     def _set_control(self, field: str, answer: Any) -> None:
         if field == "chain":
             chosen = set(answer or ())
-            for label, box in zip(self.case.labels("chain"), self._boxes["chain"]):
+            for label, box in zip(self.case.labels("chain"), self.controls.chain_boxes["chain"]):
                 box.value = label in chosen
         else:
-            self._controls[field].value = answer
+            self.controls.fields[field].value = answer
 
     # ------------------------------------------------------------------------------------
     # Model to widgets
@@ -373,15 +403,15 @@ class Panel:
     def _show_all(self) -> None:
         self._loading = True
         try:
-            self._jump.value = self.current
+            self.controls.jump.value = self.current
             for name in self.fields:
                 self._set_control(name, self.model.value(name))
         finally:
             self._loading = False
         position = self.model.position
-        self._prev.disabled = position == 0
-        self._next.disabled = position == len(self.statement_ids) - 1
-        self._statement.value = statement_html(self.case, self.case.statement(self.current), position, len(self.statement_ids))
+        self.controls.previous.disabled = position == 0
+        self.controls.next.disabled = position == len(self.statement_ids) - 1
+        self.controls.statement.value = statement_html(self.case, self.case.statement(self.current), position, len(self.statement_ids))
         for name in self.fields:
             self._show_definition(name)
         self._show_feedback(self.model.feedback())
@@ -389,32 +419,32 @@ class Panel:
         self._show_download()
 
     def _show_definition(self, field: str) -> None:
-        self._definitions[field].value = chosen_html(self.case.labels(field), self.value(field), is_chain=field == "chain")
+        self.controls.chosen[field].value = chosen_html(self.case.labels(field), self.value(field), is_chain=field == "chain")
 
     def _show_feedback(self, feedback: Feedback) -> None:
-        self._feedback.value = feedback_html(feedback)
+        self.controls.feedback.value = feedback_html(feedback)
 
     def _show_progress(self) -> None:
-        self._progress.value = f"<span role='status'>{escape(self.progress_text)}</span>"
+        self.controls.progress.value = f"<span role='status'>{escape(self.progress_text)}</span>"
 
     def _show_notes(self) -> None:
         if self.model.notes:
-            self._notice.value = notice_html(self.model.notes, ok=False)
+            self.controls.notice.value = notice_html(self.model.notes, ok=False)
 
     def _show_file_result(self, result: FileResult) -> None:
-        self._file_notice.value = notice_html(result.notes, ok=result.ok)
+        self.controls.file_notice.value = notice_html(result.notes, ok=result.ok)
 
     def _show_student(self) -> None:
         student = self.model.submission.get("student", {})
         self._loading = True
         try:
-            self._student_name.value = student.get("name", "")
-            self._student_id.value = student.get("id", "")
+            self.controls.student_name.value = student.get("name", "")
+            self.controls.student_id.value = student.get("id", "")
         finally:
             self._loading = False
 
     def _show_download(self) -> None:
-        self._download.value = download_html(self.model.download_bytes(), self.store.path.name, str(self.store.path))
+        self.controls.download.value = download_html(self.model.download_bytes(), self.store.path.name, str(self.store.path))
 
 
-__all__ = ["Panel"]
+__all__ = ["Panel", "PanelControls"]

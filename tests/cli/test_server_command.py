@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from attribution_lab.cli import build_parser
-from attribution_lab.cli.server import ALLOWED, app_command, APP_FOLDER, lab_command, START_NOTEBOOK
+from attribution_lab.cli.server import ALLOWED, APP_FOLDER, START_NOTEBOOK, app_command, lab_command
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Anything in a command line that would open the server to others or switch authentication off.
 AUTH_OFF = re.compile(

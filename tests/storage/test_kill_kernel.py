@@ -25,17 +25,17 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from attribution_lab.core.case import Case, FIELDS
-from attribution_lab.storage.cases import load_case
+from attribution_lab.core.case import FIELDS, Case
 from attribution_lab.formats.answers import parse_submission
+from attribution_lab.storage.cases import load_case
 
 pytestmark = pytest.mark.slow
 

@@ -13,14 +13,13 @@ import ipywidgets as widgets
 import pytest
 
 from attribution_lab.core.case import FIELD_NAMES
-from attribution_lab.formats.key import decode_key
-from attribution_lab.storage.cases import load_case, read_case_files
-from attribution_lab.errors import UnknownLabelError, UnknownStatementError
-from attribution_lab.student.panel import Panel
-from attribution_lab.storage.answers_store import ANSWERS_DIR_ENV
 from attribution_lab.core.submission import new_submission, record_check, record_choice
+from attribution_lab.errors import UnknownLabelError, UnknownStatementError
 from attribution_lab.formats.answers import submission_problems
-from attribution_lab.storage.answers_store import now_iso
+from attribution_lab.formats.key import decode_key
+from attribution_lab.storage.answers_store import ANSWERS_DIR_ENV, now_iso
+from attribution_lab.storage.cases import load_case, read_case_files
+from attribution_lab.student.panel import Panel
 
 CASE = load_case("kursk")
 IDS = CASE.statement_ids
@@ -69,7 +68,7 @@ def html_values(widget):
 
 def upload(panel, raw: bytes, name: str = "my-answers.json") -> None:
     """Simulate a file chosen in the Restore from file button (ipywidgets 8 value format)."""
-    panel._upload.value = (
+    panel.controls.upload.value = (
         {"name": name, "type": "application/json", "size": len(raw), "content": memoryview(raw),
          "last_modified": datetime.now(timezone.utc)},
     )
@@ -127,7 +126,7 @@ def test_rationale_is_hidden_before_the_first_check_and_shown_after():
     assert rationale not in panel.feedback_html
     assert panel.submission["answers"][statement.id]["attempts"] == 0
     panel.choose("confidence", key(statement.id, "confidence"))
-    panel._check.click()
+    panel.controls.check.click()
     assert rationale in panel.feedback_html
     assert html.escape(statement.uncertain) in panel.feedback_html
     assert f"Confidence rule {statement.confidence_rule}" in panel.feedback_html
@@ -174,7 +173,7 @@ def test_progress_counts_answered_and_right_first_time():
     panel.choose("confidence", wrong(b, "confidence"))
     panel.check()
     assert panel.progress_text == "2 of 3 answered, 1 right first time"
-    assert panel.progress_text in panel._progress.value
+    assert panel.progress_text in panel.controls.progress.value
 
 
 def test_unknown_labels_and_fields_are_refused_and_nothing_is_saved(answers_folder):
@@ -194,15 +193,15 @@ def test_previous_next_and_jump_move_between_statements():
     """Next/Previous buttons step through the panel's statements; the dropdown jumps; ends are disabled."""
     chosen = [IDS[0], IDS[4], IDS[7]]
     panel = Panel(case=CASE, fields=("origin",), statements=chosen)
-    assert panel.current == chosen[0] and panel._prev.disabled and not panel._next.disabled
-    panel._next.click()
+    assert panel.current == chosen[0] and panel.controls.previous.disabled and not panel.controls.next.disabled
+    panel.controls.next.click()
     assert panel.current == chosen[1]
     assert f"<b>{chosen[1]}</b>" in panel.statement_html
     assert f"<mark>{html.escape(CASE.statement(chosen[1]).quote)}</mark>" in panel.statement_html
-    panel._jump.value = chosen[2]
-    assert panel.current == chosen[2] and panel._next.disabled
-    panel._prev.click()
-    assert panel.current == chosen[1] and panel._jump.value == chosen[1]
+    panel.controls.jump.value = chosen[2]
+    assert panel.current == chosen[2] and panel.controls.next.disabled
+    panel.controls.previous.click()
+    assert panel.current == chosen[1] and panel.controls.jump.value == chosen[1]
     with pytest.raises(UnknownStatementError):
         panel.select(IDS[1])  # in the case, but not in this panel
 
@@ -287,11 +286,11 @@ def test_every_change_is_saved_at_once_and_atomically(answers_folder):
 def test_student_name_goes_into_the_submission(answers_folder):
     """The optional name and id fields are saved with the answers."""
     panel = Panel(case=CASE, fields=("origin",))
-    panel._student_name.value = "Ada Lovelace"
-    panel._student_id.value = "s123"
+    panel.controls.student_name.value = "Ada Lovelace"
+    panel.controls.student_id.value = "s123"
     assert panel.submission["student"] == {"id": "s123", "name": "Ada Lovelace"}
     assert json.loads(answers_file(answers_folder).read_text("utf-8"))["student"]["name"] == "Ada Lovelace"
-    assert Panel(case=CASE, fields=("origin",))._student_name.value == "Ada Lovelace"
+    assert Panel(case=CASE, fields=("origin",)).controls.student_name.value == "Ada Lovelace"
 
 
 def test_download_link_holds_the_submission():
@@ -315,11 +314,11 @@ def test_restore_from_an_uploaded_file_replaces_the_answers_and_keeps_a_backup(a
     assert panel.submission["answers"] == other["answers"]
     assert json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"] == other["answers"]
     assert "Restored 1 answer from my-answers.json" in panel.notice_html
-    assert "Restored 1 answer" in panel._file_notice.value  # shown next to the button that was used
-    assert panel.current == IDS[3] and panel._student_name.value == "Ada"
+    assert "Restored 1 answer" in panel.controls.file_notice.value  # shown next to the button that was used
+    assert panel.current == IDS[3] and panel.controls.student_name.value == "Ada"
     backups = list(answers_folder.glob(f"answers-{CASE.id}.json.replaced-*"))
     assert len(backups) == 1 and json.loads(backups[0].read_text("utf-8"))["answers"] == before["answers"]
-    assert panel._upload.value == ()
+    assert panel.controls.upload.value == ()
 
 
 @pytest.mark.parametrize(
@@ -350,13 +349,13 @@ def test_start_over_asks_first_and_keeps_a_backup(answers_folder):
     panel.check()
     outside = record_choice(CASE, panel.submission, IDS[9], "origin", key(IDS[9], "origin"), now=now_iso())
     path.write_text(json.dumps(outside), "utf-8")  # e.g. from another lesson's panel
-    panel._start_over.click()
-    assert panel._confirm.layout.display == "flex" and "Clear your answers?" in panel._confirm_text.value
+    panel.controls.start_over.click()
+    assert panel.controls.confirm.layout.display == "flex" and "Clear your answers?" in panel.controls.confirm_text.value
     assert json.loads(path.read_text("utf-8"))["answers"][IDS[0]]
-    panel._confirm_no.click()
-    assert panel._confirm.layout.display == "none" and panel.submission["answers"][IDS[0]]
-    panel._start_over.click()
-    panel._confirm_yes.click()
+    panel.controls.confirm_no.click()
+    assert panel.controls.confirm.layout.display == "none" and panel.submission["answers"][IDS[0]]
+    panel.controls.start_over.click()
+    panel.controls.confirm_yes.click()
     assert IDS[0] not in panel.submission["answers"] and IDS[9] in panel.submission["answers"]
     assert json.loads(path.read_text("utf-8")) == panel.submission
     backups = list(answers_folder.glob(f"answers-{CASE.id}.json.cleared-*"))
@@ -434,7 +433,7 @@ def test_text_from_the_case_and_the_student_is_escaped(answers_folder):
     """No markup from a case, an answer file or a student reaches the page unescaped."""
     case = hostile_case()
     panel = Panel(case=case, fields=("origin",))
-    panel._student_name.value = "<script>name()</script>"
+    panel.controls.student_name.value = "<script>name()</script>"
     origin = next(iter(case.labels("origin")))
     panel.choose("origin", origin)
     panel.check()

@@ -11,11 +11,21 @@ from pathlib import Path
 import pytest
 
 from attribution_lab import cli
+from attribution_lab.authoring.exercises import (
+    ExerciseError,
+    exercise_from_solution,
+    make_exercises,
+    notebook_bytes,
+    refresh_solutions,
+    refreshed_solution,
+    solution_bytes,
+    strip_source,
+)
+from attribution_lab.core.engine import WEIGHTS
 from attribution_lab.storage.answers_store import AnswersStore
-from attribution_lab.authoring.exercises import exercise_from_solution, ExerciseError, make_exercises, notebook_bytes, refresh_solutions, refreshed_solution, solution_bytes, strip_source
 from attribution_lab.student.worksheets import Worksheet, WorksheetError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
 
@@ -240,7 +250,7 @@ def test_check_prints_feedback_and_score_and_records_first_tries(kursk, tmp_path
     assert " ".join(first.rationale.split())[:50] in " ".join(printed.split())
     assert " ".join(second.rationale.split())[:50] not in " ".join(printed.split())
     assert f"Origin: 1 of {len(kursk.statements)} statements right" in printed
-    assert result.points == 2.0 and result.out_of == 2.0 * len(kursk.statements)
+    assert result.points == WEIGHTS["origin"] and result.out_of == WEIGHTS["origin"] * len(kursk.statements)
     assert "Recorded in answers-kursk.json." in printed
     worksheet.check("origin", {second.id: second.answers["origin"]})
     saved = AnswersStore(path, kursk).read_valid()
@@ -259,7 +269,7 @@ def test_check_skips_placeholders_and_unknown_labels_but_keeps_the_rest(kursk, t
     printed = capsys.readouterr().out
     assert f"{b.id}: 'north korea' is not one of the origin labels" in printed
     assert f"Not answered yet: {a.id}" in printed
-    assert result.points == 2.0
+    assert result.points == WEIGHTS["origin"]
     saved = AnswersStore(path, kursk).read_valid()
     assert set(saved["answers"]) == {c.id}
 

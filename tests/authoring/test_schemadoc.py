@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from attribution_lab.formats.key import case_schema
 from attribution_lab.authoring.schemadoc import render
 from attribution_lab.cli import main
+from attribution_lab.formats.key import case_schema
 
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_committed_case_format_equals_the_generated_text() -> None:

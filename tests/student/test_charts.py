@@ -9,11 +9,11 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from attribution_lab import load_case
-from attribution_lab.student import charts as plots
 from attribution_lab.core.case import FIELD_NAMES, FIELDS
-from attribution_lab.student.lessons import graded_lessons
 from attribution_lab.core.submission import new_submission, record_check
 from attribution_lab.storage.answers_store import now_iso
+from attribution_lab.student import charts as plots
+from attribution_lab.student.lessons import graded_lessons
 
 matplotlib.use("Agg")
 

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from attribution_lab.errors import CaseError
 from attribution_lab.formats.key import parse_yaml
 from attribution_lab.formats.limits import KEY_FILE
 from attribution_lab.storage.cases import load_case
-from attribution_lab.errors import CaseError
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "attribution_lab"
+SRC = Path(__file__).resolve().parents[2] / "src" / "attribution_lab"
 
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "execfile"}
 FORBIDDEN_MODULES = {"pickle", "cPickle", "_pickle", "marshal", "shelve", "dill", "cloudpickle", "jsonpickle"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from attribution_lab.cli import main
 
-BROKEN = Path(__file__).resolve().parent / "broken_keys"
+BROKEN = Path(__file__).resolve().parents[1] / "fixtures" / "broken_keys"
 
 
 def test_validate_reports_the_kursk_case_valid_with_its_count(capsys, kursk) -> None:

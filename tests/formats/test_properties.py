@@ -28,18 +28,16 @@ import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from attribution_lab.core.case import Case, FIELDS
-from attribution_lab.core.feedback import field_feedback
-from attribution_lab.formats.answers import parse_quickly, salvage
-from attribution_lab.formats.key import decode_key
-from attribution_lab.formats.key import parse_yaml, validate_key
-from attribution_lab.storage.cases import load_case, read_case_files
+from attribution_lab.core.case import FIELDS, Case
 from attribution_lab.core.engine import check_statement, is_unanswered, normalise, score
-from attribution_lab.errors import CaseError, Problem, SubmissionError, UnknownLabelError, UnknownStatementError
+from attribution_lab.core.feedback import field_feedback
 from attribution_lab.core.submission import new_submission, record_check, record_choice
-from attribution_lab.formats.answers import parse_submission, submission_problems
+from attribution_lab.errors import CaseError, Problem, SubmissionError, UnknownLabelError, UnknownStatementError
+from attribution_lab.formats.answers import parse_quickly, parse_submission, salvage, submission_problems
+from attribution_lab.formats.key import decode_key, parse_yaml, validate_key
 from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
 from attribution_lab.storage.answers_store import now_iso
+from attribution_lab.storage.cases import load_case, read_case_files
 
 SUBMISSION_FILE = "answers/answers-kursk-alice.json"
 KEY_FILE = "cases/mutant/key.yaml"

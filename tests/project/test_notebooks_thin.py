@@ -10,7 +10,7 @@ import pytest
 
 from attribution_lab.student import lessons
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 FOLDERS = ("notebooks", "exercises", "solutions")

@@ -12,14 +12,13 @@ import yaml
 
 from attribution_lab import CaseError, load_case
 from attribution_lab.core.case import FIELDS, uncovered_text
-from attribution_lab.formats.key import decode_key
-from attribution_lab.formats.key import validate_key
+from attribution_lab.formats.key import decode_key, validate_key
 from attribution_lab.storage.cases import case_problems, read_case_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_9693dd59c90b81c9.txt"
 SEED_SHA256 = "162a514a4267347f67c5c5ca36c43f11b41c81f833354080553769e7ad09752a"
-BROKEN = ROOT / "tests" / "broken_keys"
+BROKEN = ROOT / "tests" / "fixtures" / "broken_keys"
 
 
 def test_seed_is_kept_byte_for_byte() -> None:

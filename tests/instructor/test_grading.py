@@ -12,21 +12,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from attribution_lab.formats.answers import quick_accepts
+from attribution_lab.cli import main
+from attribution_lab.core.case import FIELDS
+from attribution_lab.core.engine import WEIGHTS
+from attribution_lab.core.submission import new_submission, record_check, score_submission
+from attribution_lab.errors import SubmissionError
+from attribution_lab.formats.answers import encode, quick_accepts, submission_problems
+from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
 from attribution_lab.instructor import collect
 from attribution_lab.instructor.results import safe_cell
 from attribution_lab.instructor.scoring import Scorer
-from attribution_lab.core.case import FIELDS
-from attribution_lab.storage.cases import load_case
-from attribution_lab.cli import main
-from attribution_lab.errors import SubmissionError
-from attribution_lab.formats.answers import encode
-from attribution_lab.core.submission import new_submission, record_check, score_submission
-from attribution_lab.formats.answers import submission_problems
-from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
 from attribution_lab.instructor.synthetic import generate_class, write_class
+from attribution_lab.storage.cases import load_case
 
-BAD = Path(__file__).parent / "bad_submissions"
+BAD = Path(__file__).resolve().parents[1] / "fixtures" / "bad_submissions"
 CASE = load_case("kursk")
 
 
@@ -180,7 +179,7 @@ def test_grade_json_summary_and_lms_option(tmp_path, capsys):
     summary = json.loads(out)
     assert code == 0 and summary["students"] == 1 and summary["files_rejected"] == 0
     assert summary["lms"] == str(tmp_path / "lms" / "x.csv") and (tmp_path / "lms" / "x.csv").exists()
-    assert summary["mean_points"] == pytest.approx(2 * 7)
+    assert summary["mean_points"] == pytest.approx(2 * sum(WEIGHTS.values()))  # two statements, every field right
 
 
 def test_fields_option_limits_the_columns_and_the_maximum(tmp_path, capsys):

@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from attribution_lab.storage import answers_store as store_module
 from attribution_lab.core.case import FIELD_NAMES
+from attribution_lab.core.submission import clear_answers, new_submission, record_check, record_choice, restore_position
+from attribution_lab.formats.answers import salvage, submission_problems
+from attribution_lab.storage import answers_store as store_module
+from attribution_lab.storage.answers_store import ANSWERS_DIR_ENV, AnswersStore, StoreError, default_answers_path, now_iso
 from attribution_lab.storage.cases import load_case
-from attribution_lab.core.submission import clear_answers, restore_position
-from attribution_lab.formats.answers import salvage
-from attribution_lab.storage.answers_store import ANSWERS_DIR_ENV, AnswersStore, default_answers_path, StoreError
-from attribution_lab.core.submission import new_submission, record_check, record_choice
-from attribution_lab.formats.answers import submission_problems
-from attribution_lab.storage.answers_store import now_iso
 
 CASE = load_case("kursk")
 S1, S2, S3 = CASE.statement_ids[:3]

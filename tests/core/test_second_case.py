@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from attribution_lab import FIELDS, Case, builtin_cases, check, check_statement, load_case, score
-from attribution_lab.core.case import uncovered_text
 from attribution_lab.cli import main
+from attribution_lab.core.case import uncovered_text
 
 CASE_ID = "alder_river"
 

@@ -7,14 +7,13 @@ import statistics
 
 import pytest
 
-from attribution_lab.instructor import synthetic
-from attribution_lab.core.case import FIELDS
-from attribution_lab.storage.cases import load_case
-from attribution_lab.formats.answers import encode
-from attribution_lab.core.submission import new_submission, score_submission
-from attribution_lab.formats.answers import parse_submission
-from attribution_lab.storage.answers_store import now_iso
 from attribution_lab.cli import main
+from attribution_lab.core.case import FIELDS
+from attribution_lab.core.submission import new_submission, score_submission
+from attribution_lab.formats.answers import encode, parse_submission
+from attribution_lab.instructor import synthetic
+from attribution_lab.storage.answers_store import now_iso
+from attribution_lab.storage.cases import load_case
 
 CASE = load_case("kursk")
 

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from attribution_lab import CaseError, load_case
-from attribution_lab.formats.key import validate_key
-from attribution_lab.storage.cases import read_case_files
+from attribution_lab.authoring.newcase import NewCaseError, draft_key, draft_summary, make_case
 from attribution_lab.cli import main
-from attribution_lab.authoring.newcase import draft_key, draft_summary, make_case, NewCaseError
+from attribution_lab.formats.key import validate_key
 from attribution_lab.formats.limits import MAX_ARTICLE_BYTES
+from attribution_lab.storage.cases import read_case_files
 
 
 @pytest.fixture(scope="module")

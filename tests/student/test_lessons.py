@@ -10,12 +10,12 @@ import pytest
 from IPython.display import Markdown
 
 from attribution_lab import load_case
-from attribution_lab.student import lessons
 from attribution_lab.core.case import FIELDS
 from attribution_lab.core.submission import new_submission, record_check
 from attribution_lab.storage.answers_store import now_iso
+from attribution_lab.student import lessons
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 CASES = ["kursk", "alder_river"]

@@ -17,11 +17,11 @@ import pytest
 import yaml
 
 from attribution_lab import load_case
-from attribution_lab.core.case import uncovered_text
 from attribution_lab.cli import main
+from attribution_lab.core.case import uncovered_text
 from attribution_lab.instructor.synthetic import write_class
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: An invented news item (not a real place or person), written for this test only.
 ARTICLE = """\

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STUDENT_FOLDERS = ("notebooks", "exercises", "solutions")
 #: The start of a string literal that is an absolute path (POSIX, home-relative or a Windows drive).
 ABSOLUTE = re.compile(r"""^[rbfRBF]*(["']{1,3})(/[A-Za-z_.]|~/|[A-Za-z]:\\)""")

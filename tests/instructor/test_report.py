@@ -7,17 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from attribution_lab.cli import main
 from attribution_lab.core import statistics
-from attribution_lab.instructor import report, report_charts
 from attribution_lab.core.agreement import count_table, fleiss_kappa, modal_share
 from attribution_lab.core.case import FIELDS
-from attribution_lab.storage.cases import load_case
-from attribution_lab.cli import main
+from attribution_lab.core.engine import WEIGHTS
 from attribution_lab.core.submission import new_submission, record_check
+from attribution_lab.instructor import report, report_charts
 from attribution_lab.instructor.synthetic import generate_class, write_class
+from attribution_lab.storage.cases import load_case
 
 CASE = load_case("kursk")
-BAD = Path(__file__).parent / "bad_submissions"
+BAD = Path(__file__).resolve().parents[1] / "fixtures" / "bad_submissions"
 
 # Wikipedia's worked example of Fleiss' kappa: 10 subjects, 14 raters, 5 categories; kappa = 0.210.
 WIKIPEDIA_TABLE = [
@@ -160,8 +161,9 @@ def test_class_statistics_means_and_synthetic_flag():
     subs, _, _ = _hand_class()
     stats = report.statistics(CASE, subs)
     assert stats.students == 3 and not stats.synthetic
-    # First try: A has two origins and one confidence right (6 points), B one origin (2), C nothing.
-    assert stats.mean_first_try == pytest.approx(8 / 3)
+    # First try: A has two origins and one confidence right, B one origin, C nothing.
+    origin, confidence = WEIGHTS["origin"], WEIGHTS["confidence"]
+    assert stats.mean_first_try == pytest.approx((2 * origin + confidence + origin) / 3)
     assert report.statistics(CASE, generate_class(CASE, 3, seed=1)).synthetic
 
 
@@ -232,7 +234,7 @@ def test_report_of_a_synthetic_class_says_so(tmp_path, capsys):
 def test_long_label_names_are_cut_on_the_axes_only() -> None:
     """A label name longer than TICK_CHARS is cut at a word with an ellipsis for an axis (so the
     figure keeps room to draw); shorter names are drawn whole."""
-    from attribution_lab.instructor.report_charts import _tick, TICK_CHARS
+    from attribution_lab.instructor.report_charts import TICK_CHARS, _tick
 
     long_name = "A very long origin label name that a case author might write"
     cut = _tick(long_name)

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from attribution_lab import SubmissionError
+from attribution_lab.core.engine import WEIGHTS
 from attribution_lab.core.submission import answers_of, key_version_note, new_submission, record_check, record_choice, score_submission
 from attribution_lab.formats.answers import parse_submission, submission_problems
 from attribution_lab.storage.answers_store import now_iso
@@ -25,8 +26,8 @@ def test_first_try_is_kept_apart_from_the_final_answer(kursk) -> None:
     assert entry["first"] == {"origin": wrong}
     assert entry["current"] == {"origin": statement.answers["origin"]}
     assert entry["first_checked"] == "2026-01-01T00:01:00Z" and entry["last_checked"] == "2026-01-01T00:02:00Z"
-    final, first = score_submission(kursk, sub, fields=("origin",))
-    assert final.points == 2 and first.points == 0
+    current, first = score_submission(kursk, sub, fields=("origin",))
+    assert current.points == WEIGHTS["origin"] and first.points == 0
 
 
 def test_recording_never_changes_the_input(kursk) -> None:

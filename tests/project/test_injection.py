@@ -26,14 +26,14 @@ from typing import Any
 import pytest
 import yaml
 
-from attribution_lab.core.case import Case, FIELDS
-from attribution_lab.formats.limits import KEY_FILE
-from attribution_lab.storage.cases import load_case, read_case_files
-from attribution_lab.core.submission import new_submission, record_check
+from attribution_lab.core.case import FIELDS, Case
 from attribution_lab.core.statistics import class_statistics
+from attribution_lab.core.submission import new_submission, record_check
+from attribution_lab.formats.limits import KEY_FILE
 from attribution_lab.instructor import report
 from attribution_lab.instructor.collect import read_class
 from attribution_lab.instructor.results import grade_files
+from attribution_lab.storage.cases import load_case, read_case_files
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src=x onerror="alert(1)">'
@@ -162,7 +162,7 @@ def test_panel_escapes_case_and_student_text(evil_case: Case, tmp_path: Path) ->
         panel.check()
         _assert_panel_clean(panel, f"a right check of {statement.id}")
         assert "&lt;script&gt;" in panel.feedback_html  # the rationale, escaped
-    panel._student_name.value = SCRIPT + IMG
+    panel.controls.student_name.value = SCRIPT + IMG
     _assert_panel_clean(panel, "typing an HTML name")
     bad = json.dumps({"format": "attribution-lab-submission", "schema_version": 1, "case_id": "evil",
                       "key_version": "1.0.0", "student": {"name": SCRIPT}, "created": SCRIPT,

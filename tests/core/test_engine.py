@@ -6,7 +6,7 @@ import pytest
 
 from attribution_lab import UnknownLabelError, UnknownStatementError
 from attribution_lab.core.case import FIELDS
-from attribution_lab.core.engine import check_statement, normalise, score, WEIGHTS
+from attribution_lab.core.engine import WEIGHTS, check_statement, normalise, score
 from attribution_lab.core.feedback import field_feedback, rule_text
 
 

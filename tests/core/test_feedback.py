@@ -1,0 +1,74 @@
+"""Feedback wording: the one place that turns the engine's verdicts into the words students read."""
+
+from __future__ import annotations
+
+import pytest
+
+from attribution_lab.core.engine import check_field
+from attribution_lab.core.feedback import (
+    VERDICT_MARKS,
+    answer_name,
+    field_feedback,
+    join_chain,
+    join_names,
+    mark,
+    rule_citation,
+    rule_text,
+    shorten,
+)
+
+
+def test_every_verdict_has_a_mark_and_a_word_and_feedback_starts_with_the_mark(kursk) -> None:
+    """Each of the five verdicts has its own symbol and word; a line of feedback starts with the
+    mark of its verdict, so views never parse feedback to recover it."""
+    assert set(VERDICT_MARKS) == {"correct", "accepted", "partly", "wrong", "unanswered"}
+    statement = next(s for s in kursk.statements if len(s.chain) >= 2)
+    seen = set()
+    for value in (None, statement.chain, statement.chain[:1], *kursk.labels("chain")):
+        result = check_field(kursk, statement, "chain", [value] if isinstance(value, str) else value)
+        assert field_feedback(kursk, result).startswith(mark(result.verdict) + " Chain:")
+        seen.add(result.verdict)
+    assert {"unanswered", "correct", "partly"} <= seen
+
+
+def test_accepted_feedback_gives_the_reason_and_the_keys_answer(kursk) -> None:
+    """An accepted alternative is named, its reason from the key is quoted, and the key's own
+    first answer is named too."""
+    statement = next(s for s in kursk.statements if s.accepted["origin"])
+    alternative = statement.accepted["origin"][0]
+    text = field_feedback(kursk, check_field(kursk, statement, "origin", alternative.answer))
+    assert alternative.why in text
+    assert answer_name(kursk, "origin", statement.label("origin")) in text
+
+
+def test_names_of_answers_and_chains(kursk) -> None:
+    """A label is named by its name; a chain by its links' names joined with arrows."""
+    statement = next(s for s in kursk.statements if len(s.chain) >= 2)
+    names = [kursk.labels("chain")[link].name for link in statement.chain]
+    assert answer_name(kursk, "chain", statement.chain) == " → ".join(names) == join_chain(names)
+    assert join_names(["Origin"]) == "Origin"
+    assert join_names(["Origin", "Confidence", "Chain"]) == "Origin, Confidence and Chain"
+
+
+def test_the_rule_is_cited_with_its_heading_and_text(kursk) -> None:
+    """The heading is 'R3, name'; the text follows a colon; both come from the key."""
+    statement = kursk.statements[0]
+    rule = kursk.rules[statement.confidence_rule]
+    assert rule_citation(kursk, statement.id) == (f"{rule.id}, {rule.name}", rule.text)
+    assert rule_text(kursk, statement.id) == f"{rule.id}, {rule.name}: {rule.text}"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Named expert", 30, "Named expert"),
+        ("A very long origin label name that a case author might write", 30, "A very long origin label name…"),
+        ("Supercalifragilisticexpialidocious words", 12, "Supercalifr…"),
+        ("North Korea, Russia and others", 14, "North Korea…"),
+    ],
+)
+def test_shorten_cuts_at_a_word_where_it_can(text: str, limit: int, expected: str) -> None:
+    """Long texts are cut to the limit with an ellipsis, between words unless the first word alone
+    is too long; a comma left at the cut goes too."""
+    assert shorten(text, limit) == expected
+    assert len(shorten(text, limit)) <= limit

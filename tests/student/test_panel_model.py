@@ -1,0 +1,158 @@
+"""The panel's model, with no widgets at all: what is shown, answered, checked and revealed.
+
+These are the rules a student meets in the panel (nothing explained before a real try, first tries
+kept, progress counted over the panel's own statements and fields), tested on plain Python objects.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from attribution_lab.core.engine import check_field
+from attribution_lab.errors import UnknownFieldError, UnknownStatementError
+from attribution_lab.formats.answers import encode, parse_submission
+from attribution_lab.storage.cases import load_case
+from attribution_lab.student.panel_model import PanelModel
+
+CASE = load_case("kursk")
+IDS = CASE.statement_ids
+
+
+def wrong(sid: str, field: str) -> str:
+    """A label the engine judges wrong for this statement and field."""
+    statement = CASE.statement(sid)
+    return next(label for label in CASE.labels(field) if check_field(CASE, statement, field, label).verdict == "wrong")
+
+
+def right(sid: str, field: str) -> object:
+    return CASE.statement(sid).answers[field]
+
+
+@pytest.fixture
+def model(tmp_path: Path) -> PanelModel:
+    return PanelModel.open(CASE, ("origin", "confidence"), IDS[:4], tmp_path / "answers-kursk.json")
+
+
+def test_the_model_imports_no_widgets() -> None:
+    """The model is plain Python: importing it loads neither ipywidgets nor IPython."""
+    import subprocess
+
+    code = "import sys, attribution_lab.student.panel_model; print(sorted(m for m in ('ipywidgets', 'IPython') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_new_model_starts_at_the_first_statement_with_nothing_revealed(model: PanelModel) -> None:
+    """A fresh answers file: the first statement, nothing chosen, no verdict lines and no why."""
+    assert model.current == IDS[0] and model.position == 0
+    assert model.value("origin") is None and model.value("confidence") is None
+    feedback = model.feedback()
+    assert feedback.lines == () and not feedback.revealed
+    assert model.progress_text == "0 of 4 answered, 0 right first time"
+
+
+def test_check_with_a_field_missing_records_nothing_and_reveals_nothing(model: PanelModel) -> None:
+    """Check with only the origin chosen asks for the confidence; no attempt is recorded, no why."""
+    model.choose("origin", right(IDS[0], "origin"))
+    feedback = model.check()
+    assert feedback.prompt == "… Choose Confidence first, then press Check."
+    assert not feedback.revealed
+    assert model.submission["answers"][IDS[0]]["attempts"] == 0
+    assert model.submission["answers"][IDS[0]]["first"] == {}
+
+
+def test_check_gives_a_verdict_per_field_then_the_why_and_keeps_the_first_try(model: PanelModel) -> None:
+    """After a full Check every field has a verdict line, the why and the rule are revealed, and
+    the first try is kept when the student then corrects an answer."""
+    sid = IDS[0]
+    model.choose("origin", right(sid, "origin"))
+    model.choose("confidence", wrong(sid, "confidence"))
+    feedback = model.check()
+    assert [line.verdict for line in feedback.lines] == ["correct", "wrong"]
+    assert feedback.revealed and feedback.why == CASE.statement(sid).rationale
+    assert feedback.rule is not None and feedback.rule[0].startswith(CASE.statement(sid).confidence_rule)
+    assert feedback.first_try == (("correct", "Origin"), ("wrong", "Confidence")) and feedback.attempts == 1
+    model.choose("confidence", right(sid, "confidence"))
+    again = model.check()
+    assert [line.verdict for line in again.lines] == ["correct", "correct"] and again.attempts == 2
+    assert model.submission["answers"][sid]["first"]["confidence"] == wrong(sid, "confidence")
+    assert model.progress_text == "1 of 4 answered, 0 right first time"
+
+
+def test_a_changed_answer_loses_its_verdict_until_checked_again(model: PanelModel) -> None:
+    """A verdict belongs to the answer that was checked: change it, and the line says so."""
+    sid = IDS[0]
+    model.choose("origin", right(sid, "origin"))
+    model.choose("confidence", right(sid, "confidence"))
+    model.check()
+    model.choose("origin", wrong(sid, "origin"))
+    lines = model.feedback().lines
+    assert lines[0].verdict == "unanswered" and "changed since your last check" in lines[0].text
+    assert lines[1].verdict == "correct"
+
+
+def test_moving_keeps_each_statements_answers(model: PanelModel) -> None:
+    """Next and previous stop at the ends; each statement shows its own saved choices."""
+    model.choose("origin", right(IDS[0], "origin"))
+    model.previous()
+    assert model.current == IDS[0]
+    model.next()
+    assert model.current == IDS[1] and model.value("origin") is None
+    for _ in range(10):
+        model.next()
+    assert model.current == IDS[3]
+    model.select(IDS[0])
+    assert model.value("origin") == right(IDS[0], "origin")
+
+
+def test_unknown_fields_and_statements_are_refused_by_name(model: PanelModel) -> None:
+    """A field the panel does not ask, or a statement it does not show, is refused with a message."""
+    with pytest.raises(UnknownFieldError, match="not asked in this panel"):
+        model.choose("chain", ["kcna"])
+    with pytest.raises(UnknownStatementError, match="not in this panel"):
+        model.select(IDS[10])
+
+
+def test_a_reopened_model_comes_back_where_the_student_stopped(model: PanelModel, tmp_path: Path) -> None:
+    """Opening the same answers file again shows the statement worked on last, with its verdicts."""
+    model.select(IDS[2])
+    model.choose("origin", right(IDS[2], "origin"))
+    model.choose("confidence", right(IDS[2], "confidence"))
+    model.check()
+    again = PanelModel.open(CASE, ("origin", "confidence"), IDS[:4], tmp_path / "answers-kursk.json")
+    assert again.current == IDS[2]
+    assert [line.verdict for line in again.feedback().lines] == ["correct", "correct"]
+
+
+def test_restore_replaces_after_a_backup_and_a_bad_file_changes_nothing(model: PanelModel, tmp_path: Path) -> None:
+    """Restoring a downloaded file keeps the answers in use as a backup the notes name; a file that
+    cannot be read changes nothing and the notes say why."""
+    model.choose("origin", right(IDS[0], "origin"))
+    download = model.download_bytes()
+    model.choose("origin", wrong(IDS[0], "origin"))
+    result = model.restore(download, "mine.json")
+    assert result.ok and "Restored 1 answer from mine.json" in result.notes[0]
+    assert "kept as answers-kursk.json.replaced-" in result.notes[0]
+    assert model.value("origin") == right(IDS[0], "origin")
+    before = model.download_bytes()
+    bad = model.restore(b"{not json", "broken.json")
+    assert not bad.ok and "your answers were not changed" in bad.notes[0]
+    assert model.download_bytes() == before
+
+
+def test_start_over_clears_only_this_panel_after_a_backup(tmp_path: Path) -> None:
+    """Start over clears this panel's fields of its statements; another lesson's answers stay."""
+    path = tmp_path / "answers-kursk.json"
+    other = PanelModel.open(CASE, ("chain",), IDS[:4], path)
+    other.choose("chain", right(IDS[0], "chain"))
+    model = PanelModel.open(CASE, ("origin",), IDS[:4], path)
+    model.choose("origin", right(IDS[0], "origin"))
+    assert "clears your Origin answers to the 4 statements" in model.start_over_question()
+    result = model.start_over()
+    assert result.ok and "kept as answers-kursk.json.cleared-" in result.notes[0]
+    saved = parse_submission(path.read_bytes(), CASE)
+    assert saved["answers"][IDS[0]]["current"] == {"chain": list(right(IDS[0], "chain"))}
+    assert encode(saved) == model.download_bytes()
