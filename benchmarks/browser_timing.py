@@ -28,7 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"
 import harness  # noqa: E402
 
 from attribution_lab import load_case  # noqa: E402
-from attribution_lab.storage.answers_store import now_iso
 
 START_RUN_ALL_JS = """async () => {
   const app = window.jupyterapp;
@@ -82,7 +81,7 @@ def one_run(browser, lab: harness.Server, case, path: str) -> tuple[float, float
     finally:
         context.close()
         lab.shutdown_kernels()
-        lab.clear_answers(now=now_iso())
+        lab.clear_answers()
 
 
 def before_text(panel: harness.PanelView) -> str:

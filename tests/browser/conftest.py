@@ -17,7 +17,6 @@ import harness
 import pytest
 
 from attribution_lab import Case, load_case
-from attribution_lab.storage.answers_store import now_iso
 
 
 def require_browser() -> None:
@@ -79,7 +78,7 @@ def page(browser: Any, lab: harness.Server, request: pytest.FixtureRequest) -> I
         harness.screenshot(page, f"FAILED-{request.node.name}")
     context.close()
     lab.shutdown_kernels()
-    lab.clear_answers(now=now_iso())
+    lab.clear_answers()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -24,10 +24,9 @@ from conftest import notebook_ids, workspace
 
 from attribution_lab import Case
 from attribution_lab.core.engine import check_statement
-from attribution_lab.core.feedback import VERDICT_MARKS
+from attribution_lab.core.feedback import VERDICT_MARKS, field_feedback
 from attribution_lab.core.submission import answers_of
 from attribution_lab.formats.answers import parse_submission
-from attribution_lab.storage.answers_store import now_iso
 from attribution_lab.student.text import format_result
 
 pytestmark = pytest.mark.browser
@@ -43,7 +42,7 @@ def _norm(text: str) -> str:
 def expected_lines(case: Case, statement_id: str, answers: dict[str, Any]) -> list[str]:
     """The start of the engine's feedback for each field (symbol and field name, e.g. "✓ Origin")."""
     result = check_statement(case, statement_id, answers)
-    return [f"{r.feedback.split(':', 1)[0]}" for r in result.fields]
+    return [f"{field_feedback(case, r).split(':', 1)[0]}" for r in result.fields]
 
 
 #: A worksheet's check call, e.g. ``worksheet.check("chain", answers)``: the field it grades.
@@ -101,9 +100,9 @@ def answer_worksheet(page: Any, lab: harness.Server, case: Case) -> tuple[int, s
     harness.edit_and_run_cell(page, index, source)
     shown = _norm(harness.cell_output(page, index))
 
-    right_text = format_result(check_statement(case, right_id, {field: right}))
+    right_text = format_result(case, check_statement(case, right_id, {field: right}))
     assert _norm(right_text) in shown, f"{right_id}: the key's answer did not get the engine's feedback:\n{shown}"
-    wrong_feedback = check_statement(case, wrong_id, {field: given[wrong_id]}).fields[0].feedback
+    wrong_feedback = field_feedback(case, check_statement(case, wrong_id, {field: given[wrong_id]}).fields[0])
     assert wrong_feedback.startswith(WRONG) and _norm(wrong_feedback) in shown, (
         f"{wrong_id}: the wrong answer did not get the engine's feedback {wrong_feedback!r}:\n{shown}")
     after = WORKSHEET_PROGRESS.search(shown)
@@ -330,7 +329,7 @@ def test_answers_survive_restart_download_and_restore(page: Any, lab: harness.Se
 
     # A fresh copy with an empty answers folder, then Restore from file.
     lab.shutdown_kernels()
-    lab.clear_answers(now=now_iso())
+    lab.clear_answers()
     fresh = str(Path(path).with_name(Path(path).stem + "_fresh_copy.ipynb"))
     shutil.copy(lab.root / path, lab.root / fresh)
     open_and_run(page, lab, fresh)

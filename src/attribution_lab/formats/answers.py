@@ -28,15 +28,14 @@ import jsonschema
 
 from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.engine import normalise
+from ..core.feedback import shorten
 from ..core.submission import FORMAT, SCHEMA_VERSION, Submission, new_submission
 from ..errors import AttributionLabError, Problem, SubmissionError, UnknownLabelError, UnknownStatementError
-from .limits import MAX_SUBMISSION_BYTES, MAX_SUBMISSION_DEPTH
+from .limits import MAX_ATTEMPTS, MAX_STUDENT_TEXT, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_DEPTH
 
 #: The schema's patterns and limits, anchored at both ends with fullmatch. (The schema's "$" would
 #: also allow a trailing newline; being stricter only sends such a file to the full check.)
 TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})")
-MAX_TEXT = 200  # a student's name and id
-MAX_ATTEMPTS = 1_000_000
 
 
 @cache
@@ -203,7 +202,7 @@ def frame_ok(data: Any, allowed: AllowedValues) -> bool:
     if type(student) is not dict or not student.keys() <= _STUDENT_KEYS:
         return False
     for value in student.values():
-        if type(value) is not str or len(value) > MAX_TEXT:
+        if type(value) is not str or len(value) > MAX_STUDENT_TEXT:
             return False
     if not (_is_time(data["created"]) and _is_time(data["updated"])):
         return False
@@ -282,7 +281,7 @@ def _stored(value: Any) -> Any:
 
 def _shown(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(text, 60)
 
 
 def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
@@ -320,9 +319,9 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
         if not isinstance(value, str):
             notes.append(f"The student {part} {_shown(value)} is not text and was left out.")
             value = ""
-        elif len(value) > MAX_TEXT:
-            notes.append(f"The student {part} was longer than {MAX_TEXT} characters and was shortened.")
-            value = value[:MAX_TEXT]
+        elif len(value) > MAX_STUDENT_TEXT:
+            notes.append(f"The student {part} was longer than {MAX_STUDENT_TEXT} characters and was shortened.")
+            value = value[:MAX_STUDENT_TEXT]
         kept_student[part] = value
     created = str(data["created"]) if _is_time(data.get("created")) else now
     result = new_submission(case, student_id=kept_student["id"], student_name=kept_student["name"], now=created)

@@ -14,5 +14,9 @@ MAX_CASE_FILE_BYTES = 2_000_000
 MAX_SUBMISSION_BYTES = 1_000_000
 #: An answers file nests five levels (answers > statement > current > chain > label); allow some slack.
 MAX_SUBMISSION_DEPTH = 12
+#: A student's name and id, in characters (the submission schema's maxLength says the same).
+MAX_STUDENT_TEXT = 200
+#: The most presses of Check one statement can record.
+MAX_ATTEMPTS = 1_000_000
 #: An article for a new case: one news item, a few kilobytes long.
 MAX_ARTICLE_BYTES = 200_000

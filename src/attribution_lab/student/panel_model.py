@@ -26,6 +26,7 @@ from ..core.submission import (
 )
 from ..errors import SubmissionError, UnknownFieldError, UnknownStatementError
 from ..formats.answers import encode, parse_submission
+from ..formats.limits import MAX_STUDENT_TEXT
 from ..storage.answers_store import AnswersStore, now_iso
 
 
@@ -236,8 +237,8 @@ class PanelModel:
         return self.feedback()
 
     def set_student(self, student_id: str, name: str) -> None:
-        """The student's id and name, saved with the answers (each cut to the format's limit)."""
-        self._apply(lambda sub: with_student(sub, student_id=student_id[:200], name=name[:200]))
+        """The student's id and name, saved with the answers (each cut to the answers format's limit)."""
+        self._apply(lambda sub: with_student(sub, student_id=student_id[:MAX_STUDENT_TEXT], name=name[:MAX_STUDENT_TEXT]))
 
     def restore(self, raw: bytes, name: str) -> FileResult:
         """Replace the answers with those of a downloaded answers file (what Restore from file does).
