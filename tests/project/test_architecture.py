@@ -168,6 +168,27 @@ def test_no_module_is_longer_than_500_lines(name: str) -> None:
     assert lines <= MAX_LINES, f"{name} has {lines} lines"
 
 
+def test_the_readme_layout_table_matches_the_tree() -> None:
+    """The README's table of rooms names every room of the package, and every module it names
+    exists in the room it is listed under."""
+    import re
+
+    readme = (SRC.parents[1] / "README.md").read_text("utf-8")
+    table = readme[readme.index("| room | what is in it |"):]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([a-z_]+/?|errors\.py)` \| (.+) \|$", table, re.M)}
+    assert {room.rstrip("/") for room in rows} >= {*ROOMS, "errors.py"}
+    for room, text in rows.items():
+        for named in re.findall(r"`([a-z_]+\.py)`", text):
+            assert (SRC / room.rstrip("/") / named).is_file(), f"README names {room}{named}, which does not exist"
+
+
+def test_no_test_is_marked_to_fail() -> None:
+    """No test in the suite is marked xfail (and pytest is configured so that one passing would fail)."""
+    tests = SRC.parents[1] / "tests"
+    marked = [str(p.relative_to(tests)) for p in tests.rglob("*.py") if "xfail" in p.read_text("utf-8") and p.name != Path(__file__).name]
+    assert marked == []
+
+
 def test_the_command_line_help_lists_every_command() -> None:
     """`python -m attribution_lab.cli --help` lists every sub-command the parser has, each module
     of ``cli/`` registers through the one fixed list, and the help starts without IPython,
