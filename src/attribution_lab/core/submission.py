@@ -172,3 +172,49 @@ def newest_rank(submission: Submission, modified: float) -> tuple[float, float]:
     modification time ``modified``. The larger rank is the newer file.
     """
     return _moment(submission.get("updated")), modified
+
+
+def _later(a: Any, b: Any) -> bool:
+    """True when time stamp ``b`` is at least as late as ``a`` (ISO times in UTC compare as text)."""
+    return _moment(b) >= _moment(a)
+
+
+def merge_submissions(older: Submission, newer: Submission) -> Submission:
+    """One submission holding every answer of two for the same case and student, losing none.
+
+    Per statement and field, the current answer of the entry changed later wins (ties go to
+    ``newer``); a first try, once given, is never replaced (``older``'s stays when both have one);
+    attempts are the larger count, first_checked the earlier and last_checked the later time. The
+    student's id and name come from ``newer`` unless it has none. Pure: neither input is changed.
+    """
+    result = copy.deepcopy(older)
+    if any(newer.get("student", {}).values()):
+        result["student"] = dict(newer["student"])
+    result["updated"] = newer["updated"] if _later(older.get("updated"), newer.get("updated")) else older["updated"]
+    answers = result.setdefault("answers", {})
+    for sid, theirs in newer.get("answers", {}).items():
+        mine = answers.get(sid)
+        if mine is None:
+            answers[sid] = copy.deepcopy(theirs)
+            continue
+        theirs_later = _later(mine.get("updated"), theirs.get("updated"))
+        current = dict(mine.get(CURRENT, {}))
+        for field_name, value in theirs.get(CURRENT, {}).items():
+            if theirs_later or field_name not in current:
+                current[field_name] = copy.deepcopy(value)
+        mine[CURRENT] = current
+        first = dict(mine.get(FIRST, {}))
+        for field_name, value in theirs.get(FIRST, {}).items():
+            first.setdefault(field_name, copy.deepcopy(value))
+        mine[FIRST] = first
+        mine["attempts"] = max(mine.get("attempts", 0), theirs.get("attempts", 0))
+        checked = [t for t in (mine.get("first_checked"), theirs.get("first_checked")) if isinstance(t, str)]
+        if checked:
+            mine["first_checked"] = min(checked, key=_moment)
+        last = [t for t in (mine.get("last_checked"), theirs.get("last_checked")) if isinstance(t, str)]
+        if last:
+            mine["last_checked"] = max(last, key=_moment)
+        stamps = [t for t in (mine.get("updated"), theirs.get("updated")) if isinstance(t, str)]
+        if stamps:
+            mine["updated"] = max(stamps, key=_moment)
+    return result
