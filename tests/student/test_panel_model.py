@@ -7,15 +7,18 @@ kept, progress counted over the panel's own statements and fields), tested on pl
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from attribution_lab.core.engine import check_field
+from attribution_lab.core.submission import Submission, merge_submissions, new_submission, record_check, record_choice
 from attribution_lab.errors import UnknownFieldError, UnknownStatementError
 from attribution_lab.formats.answers import encode, parse_submission
+from attribution_lab.storage.answers_store import AnswersStore
 from attribution_lab.storage.cases import load_case
-from attribution_lab.student.panel_model import PanelModel
+from attribution_lab.student.panel_model import PanelModel, RestorePlan, answered
 
 CASE = load_case("kursk")
 IDS = CASE.statement_ids
@@ -128,12 +131,12 @@ def test_a_reopened_model_comes_back_where_the_student_stopped(model: PanelModel
 
 
 def test_restore_replaces_after_a_backup_and_a_bad_file_changes_nothing(model: PanelModel, tmp_path: Path) -> None:
-    """Restoring a downloaded file keeps the answers in use as a backup the notes name; a file that
-    cannot be read changes nothing and the notes say why."""
+    """Restoring a downloaded file with Replace everything keeps the answers in use as a backup the
+    notes name; a file that cannot be read changes nothing and the notes say why."""
     model.choose("origin", right(IDS[0], "origin"))
     download = model.download_bytes()
     model.choose("origin", wrong(IDS[0], "origin"))
-    result = model.restore(download, "mine.json")
+    result = model.restore(download, "mine.json", how="replace")
     assert result.ok and "Restored 1 answer from mine.json" in result.notes[0]
     assert "kept as answers-kursk.json.replaced-" in result.notes[0]
     assert model.value("origin") == right(IDS[0], "origin")
@@ -156,3 +159,111 @@ def test_start_over_clears_only_this_panel_after_a_backup(tmp_path: Path) -> Non
     saved = parse_submission(path.read_bytes(), CASE)
     assert saved["answers"][IDS[0]]["current"] == {"chain": list(right(IDS[0], "chain"))}
     assert encode(saved) == model.download_bytes()
+
+
+class SavesFail:
+    """The answers store as it behaves when the disk is full: each change is built on the file as it
+    is and returned, nothing is written, and the notes say so (``store.update``'s contract)."""
+
+    def __init__(self, store: AnswersStore) -> None:
+        self.store, self.failing = store, True
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def update(self, change: Callable[[Submission], Submission], fallback: Submission) -> tuple[Submission, list[str]]:
+        if not self.failing:
+            return self.store.update(change, fallback)
+        on_disk = self.store.read_valid()
+        return change(on_disk if on_disk is not None else fallback), [
+            f"Your answers could not be saved to {self.store.path} (No space left on device). Use Download my answers to keep them."]
+
+
+def test_a_failed_save_keeps_every_answer_in_memory_until_saving_works_again(model: PanelModel, tmp_path: Path) -> None:
+    """While saves fail, every answer given stays in memory and in the download and the model says
+    the last save failed; the first save that works writes them all and clears the failure."""
+    model.choose("origin", right(IDS[0], "origin"))  # saved
+    failing = SavesFail(model.store)
+    model.store = failing  # type: ignore[assignment]
+    model.select(IDS[1])
+    model.choose("origin", right(IDS[1], "origin"))
+    model.select(IDS[2])
+    model.choose("origin", right(IDS[2], "origin"))
+    assert model.save_failed and not model.saved_again and "could not be saved" in model.notes[0]
+    assert {sid for sid in model.submission["answers"] if model.submission["answers"][sid]["current"]} == set(IDS[:3])
+    offered = parse_submission(model.download_bytes(), CASE)
+    assert all(offered["answers"][sid]["current"]["origin"] == right(sid, "origin") for sid in IDS[:3])
+    failing.failing = False
+    model.choose("confidence", right(IDS[2], "confidence"))
+    assert not model.save_failed and model.saved_again and model.notes == ()
+    saved = parse_submission((tmp_path / "answers-kursk.json").read_bytes(), CASE)
+    assert all(saved["answers"][sid]["current"]["origin"] == right(sid, "origin") for sid in IDS[:3])
+    model.select(IDS[3])
+    model.choose("origin", right(IDS[3], "origin"))
+    assert not model.saved_again  # "saved again" is said once, not after every save
+
+
+def test_download_is_built_when_asked_from_the_file_and_memory(model: PanelModel, tmp_path: Path) -> None:
+    """Download holds what another notebook saved to the same answers file since this panel was
+    drawn, merged with this panel's answers, and counts them."""
+    model.choose("origin", right(IDS[0], "origin"))
+    other = PanelModel.open(CASE, ("chain",), IDS[4:6], tmp_path / "answers-kursk.json")
+    other.choose("chain", right(IDS[4], "chain"))
+    download = model.download()
+    offered = parse_submission(download.data, CASE)
+    assert offered["answers"][IDS[0]]["current"] == {"origin": right(IDS[0], "origin")}
+    assert offered["answers"][IDS[4]]["current"] == {"chain": list(right(IDS[4], "chain"))}
+    assert download.answers == 2 and download.name == "answers-kursk.json"
+
+
+def older_download(sids: tuple[str, ...], when: str = "2020-01-01T10:00:00Z") -> Submission:
+    """A file downloaded long ago, answering ``sids`` wrongly (origin)."""
+    sub = new_submission(CASE, now=when)
+    for sid in sids:
+        sub = record_check(CASE, sub, sid, {"origin": wrong(sid, "origin")}, now=when)
+    return sub
+
+
+def test_restore_says_what_it_would_add_change_and_keep_and_writes_nothing_yet(tmp_path: Path) -> None:
+    """Uploading a file only works out a plan: the statements it adds, changes and keeps (with
+    counts and ids) and what Replace everything would remove; the answers file is untouched."""
+    path = tmp_path / "answers-kursk.json"
+    model = PanelModel.open(CASE, ("origin",), IDS[:6], path)
+    for sid in IDS[:3]:  # three lessons' worth of newer answers
+        model.select(sid)
+        model.choose("origin", right(sid, "origin"))
+        model.check()
+    on_disk = path.read_bytes()
+    newer = record_choice(CASE, older_download((IDS[3],)), IDS[2], "origin", wrong(IDS[2], "origin"), now="2999-01-01T00:00:00Z")
+    plan = model.plan_restore(encode(merge_submissions(older_download((IDS[0],)), newer)), "old.json")
+    assert isinstance(plan, RestorePlan)
+    assert plan.added == (IDS[3],) and plan.changed == (IDS[2],) and plan.kept == (IDS[0], IDS[1])
+    assert plan.removed == (IDS[1],)
+    assert f"adds answers to 1 statement ({IDS[3]})" in plan.question
+    assert f"keeps your answers to 2 statements ({IDS[0]} and {IDS[1]})" in plan.question
+    assert f"1 statement ({IDS[1]}) you answered would lose their answers" in plan.question
+    assert path.read_bytes() == on_disk and list(tmp_path.iterdir()) == [path]
+    assert "kept as they are" in model.cancel_restore().notes[0] and model.pending_restore is None
+    assert path.read_bytes() == on_disk
+
+
+def test_restoring_an_older_download_merges_and_never_removes_newer_answers(tmp_path: Path) -> None:
+    """Merge (the default) adds what the old file has and keeps every newer answer; the answers in
+    use are backed up first and the message names the backup. Replace everything removes them."""
+    path = tmp_path / "answers-kursk.json"
+    model = PanelModel.open(CASE, ("origin",), IDS[:6], path)
+    for sid in IDS[:3]:
+        model.select(sid)
+        model.choose("origin", right(sid, "origin"))
+    before = path.read_bytes()
+    result = model.restore(encode(older_download((IDS[0], IDS[4]))), "old.json")
+    assert result.ok and f"1 statement ({IDS[4]}) added" in result.notes[0]
+    backup = next(tmp_path.glob("answers-kursk.json.before-merge-*"))
+    assert backup.read_bytes() == before and f"kept as {backup.name}" in result.notes[0]
+    saved = parse_submission(path.read_bytes(), CASE)
+    assert all(saved["answers"][sid]["current"]["origin"] == right(sid, "origin") for sid in IDS[:3])
+    assert saved["answers"][IDS[4]]["current"]["origin"] == wrong(IDS[4], "origin")
+    assert model.submission["answers"] == saved["answers"]
+    replaced = model.restore(encode(older_download((IDS[0],))), "old.json", how="replace")
+    assert replaced.ok and "kept as answers-kursk.json.replaced-" in replaced.notes[0]
+    assert set(answered(parse_submission(path.read_bytes(), CASE))) == {IDS[0]}

@@ -326,7 +326,7 @@ class Panel:
         A bad file changes nothing and the notice lists its problems. On success the answers in
         use before are kept in a ``.replaced-`` backup of the answers file.
         """
-        result = self.model.restore(raw, name)
+        result = self.model.restore(raw, name, how="replace")
         self._show_file_result(result)
         if result.ok:
             self._show_student()

@@ -19,6 +19,7 @@ from ..core.submission import (
     Submission,
     clear_answers,
     key_version_note,
+    merge_submissions,
     record_check,
     record_choice,
     restore_position,
@@ -65,6 +66,68 @@ class FileResult:
     notes: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Download:
+    """A copy of the answers prepared for Download my answers, at the moment it was asked for."""
+
+    data: bytes
+    name: str  # the file name the browser suggests
+    answers: int  # how many answers (statement and field) it holds
+
+
+@dataclass(frozen=True)
+class RestorePlan:
+    """What restoring an uploaded answers file would do, worked out before anything is written.
+
+    Statement ids by what happens to them: ``added`` (the file answers them, the answers in use do
+    not), ``changed`` (Merge would change their answers: the file's are newer), ``kept`` (answered
+    now and left as they are by Merge) and ``removed`` (answered now, but Replace everything would
+    leave them with no answers, because the file does not answer them).
+    """
+
+    name: str
+    uploaded: Submission
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    kept: tuple[str, ...]
+    removed: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # e.g. the file was made against another version of the key
+
+    @property
+    def question(self) -> str:
+        """What the panel asks before restoring, in plain words, with the counts and the statements."""
+        held = len(answered(self.uploaded))
+        merge = (f"Merge adds answers to {_statements(self.added)}, changes {_statements(self.changed)} "
+                 f"(where the file's answers are newer) and keeps your answers to {_statements(self.kept)} as they are; "
+                 "newer answers are never removed.")
+        replace = ("Replace everything sets your answers to exactly those in the file"
+                   + (f", so {_statements(self.removed)} you answered would lose their answers." if self.removed else "."))
+        return (f"{self.name} holds answers to {held} statement{'s' if held != 1 else ''}. {merge} {replace} "
+                "Either way, a copy of your answers file is kept first.")
+
+
+def answered(submission: Submission) -> dict[str, tuple[dict[str, Answer], dict[str, Answer]]]:
+    """Statement id -> (current answers, first tries), for the statements with any answer at all."""
+    return {
+        sid: (dict(entry.get("current", {})), dict(entry.get("first", {})))
+        for sid, entry in submission.get("answers", {}).items()
+        if entry.get("current") or entry.get("first")
+    }
+
+
+def answer_count(submission: Submission) -> int:
+    """How many answers a submission holds: one per statement and field answered now."""
+    return sum(len(entry.get("current", {})) for entry in submission.get("answers", {}).values())
+
+
+def _statements(ids: tuple[str, ...], shown: int = 8) -> str:
+    """``"3 statements (K01, K02 and K05)"``; long lists end with ``and N more``."""
+    if not ids:
+        return "no statements"
+    listed = list(ids[:shown]) + ([f"{len(ids) - shown} more"] if len(ids) > shown else [])
+    return f"{len(ids)} statement{'s' if len(ids) != 1 else ''} ({join_names(listed)})"
+
+
 @dataclass
 class PanelModel:
     """The state of one panel over some statements and fields of a case, saved through ``store``."""
@@ -78,6 +141,13 @@ class PanelModel:
     load_notes: tuple[str, ...] = field(init=False, default=())
     #: Notes from the last change (a failed save), for the notice at the top.
     notes: tuple[str, ...] = field(init=False, default=())
+    #: True while the last save failed: the answers in memory hold more than the file, and the
+    #: notice stays up until a save works again.
+    save_failed: bool = field(init=False, default=False)
+    #: True right after the first save that worked following failed ones (the panel says so once).
+    saved_again: bool = field(init=False, default=False)
+    #: The uploaded file Restore is asking about, until the student answers Merge, Replace or Cancel.
+    pending_restore: RestorePlan | None = field(init=False, default=None)
     _index: int = field(init=False, default=0)
     _values: dict[str, Answer | None] = field(init=False, default_factory=dict)  # the controls' state
     _checked: dict[str, dict[str, Answer | None]] = field(init=False, default_factory=dict)  # at the last Check
@@ -133,9 +203,21 @@ class PanelModel:
                 right += 1
         return f"{answered} of {len(self.statement_ids)} answered, {right} right first time"
 
+    def in_use(self) -> Submission:
+        """The answers in use: the answers file as it is on disk now (another notebook may have
+        saved to it) merged with the answers in memory (which hold more when a save failed).
+        """
+        on_disk = self.store.read_valid()
+        return self.submission if on_disk is None else merge_submissions(on_disk, self.submission)
+
+    def download(self) -> Download:
+        """Download my answers: a copy of the answers in use, built now (not when the panel was drawn)."""
+        current = self.in_use()
+        return Download(encode(current), self.store.path.name, answer_count(current))
+
     def download_bytes(self) -> bytes:
-        """The answers file as the student downloads it."""
-        return encode(self.submission)
+        """The answers file as the student downloads it (see :meth:`download`)."""
+        return self.download().data
 
     def feedback(self, prompt: str | None = None) -> Feedback:
         """The feedback for the statement shown.
@@ -240,12 +322,13 @@ class PanelModel:
         """The student's id and name, saved with the answers (each cut to the answers format's limit)."""
         self._apply(lambda sub: with_student(sub, student_id=student_id[:MAX_STUDENT_TEXT], name=name[:MAX_STUDENT_TEXT]))
 
-    def restore(self, raw: bytes, name: str) -> FileResult:
-        """Replace the answers with those of a downloaded answers file (what Restore from file does).
+    def plan_restore(self, raw: bytes, name: str) -> RestorePlan | FileResult:
+        """Restore from file, step one: read the uploaded file and work out what restoring it would
+        add, change and keep; nothing is written. The plan is kept until Merge, Replace or Cancel.
 
-        A bad file changes nothing and the notes list its problems. On success the answers in use
-        before are kept in a ``.replaced-`` backup that the notes name.
+        A bad file gives a :class:`FileResult` that lists its problems, and changes nothing.
         """
+        self.pending_restore = None
         try:
             data = parse_submission(raw, self.case, name)
         except SubmissionError as error:
@@ -257,19 +340,77 @@ class PanelModel:
         if note:
             notes.append(note)
             data["key_version"] = self.case.key_version
+        in_use = self.in_use()
+        now, merged = answered(in_use), answered(merge_submissions(in_use, data))
+        theirs = answered(data)
+        added = tuple(sid for sid in merged if sid not in now)
+        changed = tuple(sid for sid in now if merged.get(sid) != now[sid])
+        kept = tuple(sid for sid in now if sid not in changed)
+        removed = tuple(sid for sid in now if sid not in theirs)
+        self.pending_restore = RestorePlan(name, data, added, changed, kept, removed, tuple(notes))
+        return self.pending_restore
+
+    def restore(self, raw: bytes, name: str, how: str = "merge") -> FileResult:
+        """Restore from file in one go: :meth:`plan_restore`, then :meth:`restore_merge` (``how="merge"``)
+        or :meth:`restore_replace` (``how="replace"``).
+        """
+        plan = self.plan_restore(raw, name)
+        if isinstance(plan, FileResult):
+            return plan
+        return self.restore_replace() if how == "replace" else self.restore_merge()
+
+    def cancel_restore(self) -> FileResult:
+        """Restore from file: the student chose Cancel; nothing changes."""
+        plan, self.pending_restore = self.pending_restore, None
+        name = plan.name if plan else "the file"
+        return FileResult(True, (f"Nothing was restored from {name}; your answers were kept as they are.",))
+
+    def restore_merge(self) -> FileResult:
+        """Restore from file, Merge: back up the answers file, then merge the uploaded answers into
+        the answers in use (:func:`merge_submissions`), so newer answers are never removed.
+        """
+        plan = self.pending_restore
+        if plan is None:
+            return FileResult(False, ("Nothing to restore: choose a file with Restore from file first.",))
+        uploaded = plan.uploaded
+        try:
+            self.submission, notes, backup = self.store.update_with_backup(
+                "before-merge", self._on_memory(lambda base: merge_submissions(base, uploaded), always=True), self.submission
+            )
+        except OSError as error:
+            return FileResult(False, (f"Could not restore: the answers in use could not be copied aside first "
+                                      f"({error.strerror or error}), so nothing was changed.",))
+        self.pending_restore = None
+        self._saved(notes)
+        self._after_restore()
+        kept = (f" Your answers before the merge were kept as {backup.name}." if backup
+                else " There was no answers file yet, so there was nothing to copy aside.")
+        return FileResult(True, (
+            f"Merged {plan.name} into {self.store.path.name}: {_statements(plan.added)} added, "
+            f"{_statements(plan.changed)} changed, {_statements(plan.kept)} kept as they were.{kept}",
+            *plan.notes, *notes))
+
+    def restore_replace(self) -> FileResult:
+        """Restore from file, Replace everything (the old behaviour): the answers file becomes the
+        uploaded one; the answers in use before are kept in a ``.replaced-`` backup the notes name.
+        """
+        plan = self.pending_restore
+        if plan is None:
+            return FileResult(False, ("Nothing to restore: choose a file with Restore from file first.",))
+        data, notes = plan.uploaded, list(plan.notes)
         try:
             backup, not_saved = self.store.replace(data, "replaced")
         except OSError as error:
             return FileResult(False, (f"Could not restore: the answers in use could not be copied aside first "
                                       f"({error.strerror or error}), so nothing was changed.",))
-        if not_saved is not None:
-            notes.append(f"The restored answers could not be saved ({not_saved}). Use Download my answers to keep them.")
-        count = sum(len(entry.get("current", {})) for entry in data["answers"].values())
+        self.pending_restore = None
+        failed = [f"The restored answers could not be saved ({not_saved}). Use Download my answers to keep them."] if not_saved else []
+        self._saved(failed)
+        count = answer_count(data)
         self.submission = data
-        self._sync_checked()
-        self.select(restore_position(self.submission, self.statement_ids) or self.statement_ids[0])
+        self._after_restore()
         kept = f" Your previous answers were kept as {backup.name}." if backup else ""
-        return FileResult(True, (f"Restored {count} answer{'s' if count != 1 else ''} from {name}.{kept}", *notes))
+        return FileResult(True, (f"Restored {count} answer{'s' if count != 1 else ''} from {plan.name}.{kept}", *notes, *failed))
 
     def start_over_question(self) -> str:
         """What Start over asks before it clears anything."""
@@ -282,12 +423,12 @@ class PanelModel:
         ids, names = self.statement_ids, self.fields
         try:
             self.submission, notes, backup = self.store.update_with_backup(
-                "cleared", lambda sub: clear_answers(sub, ids, names, now=now_iso()), self.submission
+                "cleared", self._on_memory(lambda sub: clear_answers(sub, ids, names, now=now_iso())), self.submission
             )
         except OSError as error:
             return FileResult(False, (f"Nothing was cleared: the answers file could not be copied aside first "
                                       f"({error.strerror or error}).",))
-        self.notes = tuple(notes)
+        self._saved(notes)
         for sid in ids:
             self._checked.pop(sid, None)
         self.select(self.statement_ids[0])
@@ -298,8 +439,30 @@ class PanelModel:
 
     def _apply(self, change: Callable[[Submission], Submission]) -> None:
         """Apply a change to the latest answers and save it at once; notes say what went wrong."""
-        self.submission, notes = self.store.update(change, self.submission)
+        self.submission, notes = self.store.update(self._on_memory(change), self.submission)
+        self._saved(notes)
+
+    def _on_memory(self, change: Callable[[Submission], Submission], *, always: bool = False) -> Callable[[Submission], Submission]:
+        """``change``, applied to the file's answers merged with those in memory while saving fails.
+
+        After a failed save the file lacks what was answered since; building the next change on the
+        file alone would drop those answers from memory too. ``always`` merges in any case (Restore).
+        """
+        if not (always or self.save_failed):
+            return change
+        memory = self.submission
+        return lambda base: change(merge_submissions(base, memory))
+
+    def _saved(self, notes: list[str]) -> None:
+        """Record how the last save went: empty notes mean it was saved."""
+        failed = bool(notes)
+        self.saved_again = self.save_failed and not failed
+        self.save_failed = failed
         self.notes = tuple(notes)
+
+    def _after_restore(self) -> None:
+        self._sync_checked()
+        self.select(restore_position(self.submission, self.statement_ids) or self.statement_ids[0])
 
     def _sync_checked(self) -> None:
         """After loading or restoring: a statement whose answers have not changed since its last Check
@@ -313,4 +476,4 @@ class PanelModel:
                 }
 
 
-__all__ = ["Feedback", "FeedbackLine", "FileResult", "PanelModel"]
+__all__ = ["Download", "Feedback", "FeedbackLine", "FileResult", "PanelModel", "RestorePlan", "answer_count", "answered"]
