@@ -294,23 +294,26 @@ def test_student_name_goes_into_the_submission(answers_folder):
 
 
 def test_download_link_holds_the_submission():
-    """The download link is a data: URL whose base64 content decodes to the current submission."""
+    """Download my answers shows a link: a data: URL whose base64 content decodes to the current submission."""
     panel = Panel(case=CASE, fields=("origin",))
     panel.choose("origin", key(panel.current, "origin"))
+    panel.controls.download_button.click()
     link = panel.download_html
-    assert f"download='answers-{CASE.id}.json'" in link and "Download my answers" in link
+    assert f"download='answers-{CASE.id}.json'" in link and panel.controls.download_button.description == "Download my answers"
     data = re.search(r"href='data:application/json;base64,([A-Za-z0-9+/=]+)'", link).group(1)
     assert json.loads(base64.b64decode(data)) == panel.submission
 
 
 def test_restore_from_an_uploaded_file_replaces_the_answers_and_keeps_a_backup(answers_folder):
-    """A good uploaded file replaces the answers, is saved, and the replaced answers are backed up."""
+    """A good uploaded file, restored with Replace everything, replaces the answers, is saved, and the
+    replaced answers are backed up."""
     panel = Panel(case=CASE, fields=("origin",))
     panel.choose("origin", wrong(IDS[0], "origin"))
     before = panel.submission
     other = new_submission(CASE, student_name="Ada", now=now_iso())
     other = record_check(CASE, other, IDS[3], {"origin": key(IDS[3], "origin")}, now=now_iso())
     upload(panel, json.dumps(other).encode("utf-8"))
+    panel.controls.restore_replace.click()
     assert panel.submission["answers"] == other["answers"]
     assert json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"] == other["answers"]
     assert "Restored 1 answer from my-answers.json" in panel.notice_html
@@ -453,3 +456,81 @@ def test_the_panel_displays_itself_with_a_stable_text_form():
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == panel.widget.model_id
     assert bundle["text/plain"] == f"<Attribution Lab panel: case {CASE.id}, {len(IDS)} statements, Origin, Confidence>"
     assert isinstance(panel.widget, widgets.VBox)
+
+
+def test_download_is_built_when_pressed_from_the_file_and_memory(answers_folder):
+    """No link until Download my answers is pressed; then the link holds what another notebook saved
+    to the same file since this panel was drawn, says how many answers, and goes at the next change."""
+    panel = Panel(case=CASE, fields=("origin",))
+    panel.choose("origin", key(IDS[0], "origin"))
+    assert "<a " not in panel.download_html and f"Saved in answers-{CASE.id}.json" in panel.download_html
+    later = Panel(case=CASE, fields=("confidence",), statements=IDS[5:7])  # a lesson opened later
+    later.choose("confidence", key(IDS[5], "confidence"))
+    panel.controls.download_button.click()
+    link = panel.download_html
+    assert f"Save answers-{CASE.id}.json: 2 answers, prepared just now" in link
+    data = json.loads(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)'", link).group(1)))
+    assert data["answers"][IDS[0]]["current"] == {"origin": key(IDS[0], "origin")}
+    assert data["answers"][IDS[5]]["current"] == {"confidence": key(IDS[5], "confidence")}
+    panel.choose("origin", wrong(IDS[0], "origin"))
+    assert "<a " not in panel.download_html  # a link never offers an older state than the panel's
+
+
+def test_a_failed_save_is_said_until_saving_works_again(answers_folder, monkeypatch):
+    """While saving fails the notice says so and Download still offers every answer; the first save
+    that works says "saved again" and the next one clears the notice."""
+    import errno
+
+    panel = Panel(case=CASE, fields=("origin",))
+    real_save = panel.store.save
+
+    def disk_full(submission):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(panel.store, "save", disk_full)
+    for sid in IDS[:3]:
+        panel.select(sid)
+        panel.choose("origin", key(sid, "origin"))
+    assert "could not be saved" in panel.controls.save_notice.value and "No space left on device" in panel.notice_html
+    panel.controls.download_button.click()
+    assert "3 answers, prepared just now" in panel.download_html
+    monkeypatch.setattr(panel.store, "save", real_save)
+    panel.choose("origin", wrong(IDS[2], "origin"))
+    assert "could not be saved" not in panel.notice_html and "Saved again" in panel.controls.save_notice.value
+    saved = json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"]
+    assert [saved[sid]["current"]["origin"] for sid in IDS[:2]] == [key(sid, "origin") for sid in IDS[:2]]
+    panel.choose("origin", key(IDS[2], "origin"))
+    assert panel.controls.save_notice.value == ""
+
+
+def test_restore_asks_first_and_merge_keeps_newer_answers(answers_folder):
+    """Restore only asks, with what Merge adds, changes and keeps; Cancel changes nothing; Merge keeps
+    every newer answer, adds the file's others, and the notice names the backup made first."""
+    panel = Panel(case=CASE, fields=("origin",))
+    for sid in IDS[:3]:
+        panel.select(sid)
+        panel.choose("origin", key(sid, "origin"))
+    on_disk = answers_file(answers_folder).read_bytes()
+    old = new_submission(CASE, now="2020-01-01T10:00:00Z")
+    for sid in (IDS[0], IDS[5]):
+        old = record_choice(CASE, old, sid, "origin", wrong(sid, "origin"), now="2020-01-01T10:00:00Z")
+    raw = json.dumps(old).encode("utf-8")
+    upload(panel, raw, name="old.json")
+    assert panel.controls.restore.layout.display == "flex"
+    question = panel.controls.restore_text.value
+    assert "Restore from old.json?" in question and f"adds answers to 1 statement ({IDS[5]})" in question
+    assert f"keeps your answers to 3 statements ({IDS[0]}, {IDS[1]} and {IDS[2]})" in question
+    assert [b.description for b in (panel.controls.restore_merge, panel.controls.restore_replace, panel.controls.restore_cancel)] == [
+        "Merge", "Replace everything", "Cancel"]
+    assert answers_file(answers_folder).read_bytes() == on_disk and len(list(answers_folder.iterdir())) == 1
+    panel.controls.restore_cancel.click()
+    assert panel.controls.restore.layout.display == "none" and answers_file(answers_folder).read_bytes() == on_disk
+    assert "Nothing was restored from old.json" in panel.notice_html
+    upload(panel, raw, name="old.json")
+    panel.controls.restore_merge.click()
+    saved = json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"]
+    assert [saved[sid]["current"]["origin"] for sid in IDS[:3]] == [key(sid, "origin") for sid in IDS[:3]]
+    assert saved[IDS[5]]["current"]["origin"] == wrong(IDS[5], "origin") and panel.submission["answers"] == saved
+    backup = next(answers_folder.glob(f"answers-{CASE.id}.json.before-merge-*"))
+    assert backup.read_bytes() == on_disk and f"kept as {backup.name}" in panel.notice_html
+    assert f"Merged old.json into answers-{CASE.id}.json" in panel.notice_html

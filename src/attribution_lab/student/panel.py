@@ -28,6 +28,7 @@ from ..core.feedback import shorten
 from ..core.submission import Submission
 from ..storage.answers_store import default_answers_path
 from ..storage.cases import load_case
+from .panel_controls import PanelControls, button, question_box
 from .panel_html import (
     chosen_html,
     download_html,
@@ -38,36 +39,7 @@ from .panel_html import (
     question_html,
     statement_html,
 )
-from .panel_model import Feedback, FileResult, PanelModel
-
-
-class PanelControls:
-    """The panel's widgets by what they are for. Tests set their values and click them as a student
-    would; the panel reads them only in its handlers.
-    """
-
-    title: widgets.HTML
-    notice: widgets.HTML  # problems with the answers file, at the top
-    file_notice: widgets.HTML  # what Restore and Start over did, next to their buttons
-    previous: widgets.Button
-    next: widgets.Button
-    jump: widgets.Dropdown
-    progress: widgets.HTML
-    statement: widgets.HTML
-    fields: dict[str, widgets.Widget]  # one choice control per field asked
-    chain_boxes: dict[str, list[widgets.Checkbox]]  # the chain's check boxes, in vocabulary order
-    chosen: dict[str, widgets.HTML]  # the definition of what was chosen, per field
-    check: widgets.Button
-    feedback: widgets.HTML
-    student_name: widgets.Text
-    student_id: widgets.Text
-    download: widgets.HTML
-    upload: widgets.FileUpload
-    start_over: widgets.Button
-    confirm: widgets.VBox
-    confirm_text: widgets.HTML
-    confirm_yes: widgets.Button
-    confirm_no: widgets.Button
+from .panel_model import Feedback, FileResult, PanelModel, RestorePlan
 
 
 class Panel:
@@ -104,11 +76,10 @@ class Panel:
         self.controls = PanelControls()
         self.controls.title = widgets.HTML(f"<h3 style='margin:0.2em 0'>{escape(case.title)}</h3>")
         self.controls.notice = widgets.HTML("")  # problems with the answers file, shown at the top
+        self.controls.save_notice = widgets.HTML("")  # a failed save, shown at the top until saving works
         self.controls.file_notice = widgets.HTML("")  # results of Restore and Start over, next to those buttons
-        self.controls.previous = widgets.Button(description="◀ Previous", tooltip="Go to the previous statement",
-                                    layout=widgets.Layout(width="auto"))
-        self.controls.next = widgets.Button(description="Next ▶", tooltip="Go to the next statement",
-                                    layout=widgets.Layout(width="auto"))
+        self.controls.previous = button("◀ Previous", "Go to the previous statement", lambda: self.previous())
+        self.controls.next = button("Next ▶", "Go to the next statement", lambda: self.next())
         self.controls.jump = widgets.Dropdown(
             options=[(self._jump_label(sid), sid) for sid in self.statement_ids],
             value=self.statement_ids[0],
@@ -118,8 +89,6 @@ class Panel:
             layout=widgets.Layout(width="auto", max_width="32em"),
         )
         self.controls.progress = widgets.HTML("", layout=widgets.Layout(margin="0 0 0 1em"))
-        self.controls.previous.on_click(lambda _: self.previous())
-        self.controls.next.on_click(lambda _: self.next())
         self.controls.jump.observe(self._on_jump, names="value")
         nav = widgets.HBox([self.controls.previous, self.controls.jump, self.controls.next, self.controls.progress],
                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
@@ -134,10 +103,8 @@ class Panel:
             columns.append(self._field_column(name))
         fields_box = widgets.HBox(columns, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
 
-        self.controls.check = widgets.Button(description="Check", icon="check", button_style="primary",
-                                     tooltip="Check your answers to this statement against the key",
-                                     layout=widgets.Layout(width="auto", min_width="8em", align_self="flex-start"))
-        self.controls.check.on_click(lambda _: self.check())
+        self.controls.check = button("Check", "Check your answers to this statement against the key", lambda: self.check(),
+                                     icon="check", button_style="primary", min_width="8em", align_self="flex-start")
         self.controls.feedback = widgets.HTML("")
 
         self.controls.student_name = widgets.Text(description="Your name", placeholder="optional", continuous_update=False,
@@ -150,34 +117,40 @@ class Panel:
         self.controls.student_id.observe(self._on_student, names="value")
         student = widgets.HBox([self.controls.student_name, self.controls.student_id], layout=widgets.Layout(flex_flow="row wrap"))
 
+        # Two steps, because a widget cannot start a download without JavaScript: the button builds
+        # the copy from the answers as they are now, and the link it shows saves that copy.
+        self.controls.download_button = button("Download my answers", "Prepare a copy of all your answers to save on your computer",
+                                               lambda: self.prepare_download(), icon="download")
         self.controls.download = widgets.HTML("")
         self.controls.upload = widgets.FileUpload(accept=".json", multiple=False, description="Restore from file",
                                           tooltip="Restore your answers from a file you downloaded before",
                                           layout=widgets.Layout(width="auto"))
         self.controls.upload.observe(self._on_upload, names="value")
-        self.controls.start_over = widgets.Button(description="Start over", icon="undo",
-                                          tooltip="Clear your answers in this panel (asks first)",
-                                          layout=widgets.Layout(width="auto"))
-        self.controls.start_over.on_click(lambda _: self.ask_start_over())
-        files = widgets.HBox([self.controls.download, self.controls.upload, self.controls.start_over],
+        self.controls.start_over = button("Start over", "Clear your answers in this panel (asks first)",
+                                          lambda: self.ask_start_over(), icon="undo")
+        files = widgets.HBox([self.controls.download_button, self.controls.download, self.controls.upload, self.controls.start_over],
                              layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
 
         self.controls.confirm_text = widgets.HTML("")
-        self.controls.confirm_yes = widgets.Button(description="Yes, clear my answers", button_style="danger",
-                                           tooltip="Clear your answers in this panel; a copy of the file is kept",
-                                           layout=widgets.Layout(width="auto"))
-        self.controls.confirm_no = widgets.Button(description="Cancel", tooltip="Keep your answers",
-                                          layout=widgets.Layout(width="auto"))
-        self.controls.confirm_yes.on_click(lambda _: self.confirm_start_over())
-        self.controls.confirm_no.on_click(lambda _: self.cancel_start_over())
-        self.controls.confirm = widgets.VBox(
-            [self.controls.confirm_text, widgets.HBox([self.controls.confirm_yes, self.controls.confirm_no])],
-            layout=widgets.Layout(display="none"),
-        )
+        self.controls.confirm_yes = button("Yes, clear my answers", "Clear your answers in this panel; a copy of the file is kept",
+                                           lambda: self.confirm_start_over(), button_style="danger")
+        self.controls.confirm_no = button("Cancel", "Keep your answers", lambda: self.cancel_start_over())
+        self.controls.confirm = question_box(self.controls.confirm_text, self.controls.confirm_yes, self.controls.confirm_no)
+
+        # Restore asks first: Merge is the first and the marked choice, since it never removes an answer.
+        self.controls.restore_text = widgets.HTML("")
+        self.controls.restore_merge = button("Merge", "Add the file's answers to yours; newer answers are never removed",
+                                             lambda: self.confirm_restore("merge"), button_style="primary")
+        self.controls.restore_replace = button("Replace everything", "Replace all your answers with the file's; a copy of your answers file is kept",
+                                               lambda: self.confirm_restore("replace"), button_style="danger")
+        self.controls.restore_cancel = button("Cancel", "Restore nothing; keep your answers", lambda: self.cancel_restore())
+        self.controls.restore = question_box(self.controls.restore_text, self.controls.restore_merge,
+                                             self.controls.restore_replace, self.controls.restore_cancel)
 
         self.widget: widgets.VBox = widgets.VBox(
-            [self.controls.title, self.controls.notice, nav, self.controls.statement, fields_box, self.controls.check, self.controls.feedback,
-             student, files, self.controls.confirm, self.controls.file_notice],
+            [self.controls.title, self.controls.notice, self.controls.save_notice, nav, self.controls.statement, fields_box,
+             self.controls.check, self.controls.feedback, student, files, self.controls.restore, self.controls.confirm,
+             self.controls.file_notice],
             layout=widgets.Layout(max_width="64em"),
         )
 
@@ -249,7 +222,8 @@ class Panel:
     @property
     def notice_html(self) -> str:
         """The notices shown: problems with the answers file, and results of Restore and Start over."""
-        return "\n".join(v for v in (self.controls.notice.value, self.controls.file_notice.value) if v)
+        controls = self.controls
+        return "\n".join(v for v in (controls.notice.value, controls.save_notice.value, controls.file_notice.value) if v)
 
     @property
     def statement_html(self) -> str:
@@ -258,7 +232,7 @@ class Panel:
 
     @property
     def download_html(self) -> str:
-        """The HTML of the download link (a data: URL holding the answers file)."""
+        """The HTML next to Download my answers: once pressed, the link (a data: URL holding the answers file)."""
         return str(self.controls.download.value)
 
     @property
@@ -320,18 +294,48 @@ class Panel:
             return None
         return check_statement(self.case, self.current, {name: self.model.value(name) for name in self.fields})
 
-    def restore_from_bytes(self, raw: bytes, name: str = "uploaded file") -> bool:
-        """Replace the answers with those of an answers file's bytes (what Restore from file does).
-
-        A bad file changes nothing and the notice lists its problems. On success the answers in
-        use before are kept in a ``.replaced-`` backup of the answers file.
+    def prepare_download(self) -> None:
+        """Download my answers: build the copy now, from the answers file and the answers in memory,
+        and show the link that saves it.
         """
-        result = self.model.restore(raw, name, how="replace")
+        download = self.model.download()
+        self.controls.download.value = download_html(self.store.path.name, str(self.store.path), download)
+
+    def restore_from_bytes(self, raw: bytes, name: str = "uploaded file") -> bool:
+        """Restore from file, step one: read an answers file's bytes and ask what to do with them.
+
+        Nothing is written yet: the question says what Merge would add, change and keep and what
+        Replace everything would remove. A bad file changes nothing and the notice lists its
+        problems. Returns whether the file could be used.
+        """
+        plan = self.model.plan_restore(raw, name)
+        if isinstance(plan, FileResult):
+            self.cancel_restore(quietly=True)
+            self._show_file_result(plan)
+            return False
+        self._ask_restore(plan)
+        return True
+
+    def confirm_restore(self, how: str = "merge") -> None:
+        """Restore from file, step two: ``"merge"`` (keeps newer answers) or ``"replace"`` (the file's
+        answers only); either way the answers file is copied aside first and the notice names the copy.
+        """
+        result = self.model.restore_replace() if how == "replace" else self.model.restore_merge()
+        self.controls.restore.layout.display = "none"
         self._show_file_result(result)
         if result.ok:
+            self._show_notes()
             self._show_student()
             self.select(self.model.current)
-        return result.ok
+            self._show_download()
+
+    def cancel_restore(self, quietly: bool = False) -> None:
+        """Restore from file: the student chose Cancel; nothing changes."""
+        if self.model.pending_restore is not None and not quietly:
+            self._show_file_result(self.model.cancel_restore())
+        self.model.pending_restore = None
+        self.controls.restore.layout.display = "none"
+        self.controls.restore_text.value = ""
 
     def ask_start_over(self) -> None:
         """Start over, step one: ask for confirmation (nothing is cleared yet)."""
@@ -351,6 +355,7 @@ class Panel:
         if result.ok:
             self._show_notes()
             self.select(self.model.current)
+            self._show_download()
 
     # ------------------------------------------------------------------------------------
     # Controls to model
@@ -416,7 +421,8 @@ class Panel:
             self._show_definition(name)
         self._show_feedback(self.model.feedback())
         self._show_progress()
-        self._show_download()
+        if not self.controls.download.value:
+            self._show_download()
 
     def _show_definition(self, field: str) -> None:
         self.controls.chosen[field].value = chosen_html(self.case.labels(field), self.value(field), is_chain=field == "chain")
@@ -428,8 +434,18 @@ class Panel:
         self.controls.progress.value = f"<span role='status'>{escape(self.progress_text)}</span>"
 
     def _show_notes(self) -> None:
-        if self.model.notes:
-            self.controls.notice.value = notice_html(self.model.notes, ok=False)
+        # Shown while the last save failed, cleared as soon as one works (saying so once).
+        if self.model.save_failed:
+            self.controls.save_notice.value = notice_html(self.model.notes, ok=False)
+        elif self.model.saved_again:
+            self.controls.save_notice.value = notice_html(
+                (f"Saved again: all your answers are in {self.store.path.name} now.",), ok=True)
+        else:
+            self.controls.save_notice.value = ""
+
+    def _ask_restore(self, plan: RestorePlan) -> None:
+        self.controls.restore_text.value = question_html(plan.question, heading=f"Restore from {plan.name}?")
+        self.controls.restore.layout.display = "flex"
 
     def _show_file_result(self, result: FileResult) -> None:
         self.controls.file_notice.value = notice_html(result.notes, ok=result.ok)
@@ -444,7 +460,8 @@ class Panel:
             self._loading = False
 
     def _show_download(self) -> None:
-        self.controls.download.value = download_html(self.model.download_bytes(), self.store.path.name, str(self.store.path))
+        # A prepared copy goes as soon as the answers change: a link never offers an old state.
+        self.controls.download.value = download_html(self.store.path.name, str(self.store.path))
 
 
 __all__ = ["Panel", "PanelControls"]

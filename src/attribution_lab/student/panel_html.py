@@ -14,7 +14,7 @@ from typing import Any
 from ..core.case import Case, Label, Statement
 from ..core.feedback import join_chain, mark
 from ..core.palette import VERDICT_TEXT_COLOURS
-from .panel_model import Feedback
+from .panel_model import Download, Feedback
 
 NOTICE_STYLE = "border:1px solid #b58900;background:#fdf6e3;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
 OK_STYLE = "border:1px solid #2e7d32;background:#f1f8f1;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
@@ -110,20 +110,26 @@ def notice_html(notes: Sequence[str], *, ok: bool) -> str:
     return f"<div role='status' style='{style};{BOX_STYLE}'><b>{symbol} {'Done' if ok else 'Please note'}:</b>{items}</div>"
 
 
-def question_html(text: str) -> str:
-    """The question Start over asks before clearing anything."""
-    return f"<div role='alert' style='{NOTICE_STYLE};{BOX_STYLE}'><b>⚠ Clear your answers?</b> {escape(text)}</div>"
+def question_html(text: str, heading: str = "Clear your answers?") -> str:
+    """The question Start over (or Restore from file) asks before changing anything."""
+    return f"<div role='alert' style='{NOTICE_STYLE};{BOX_STYLE}'><b>⚠ {escape(heading)}</b> {escape(text)}</div>"
 
 
-def download_html(data: bytes, name: str, where: str) -> str:
-    """The Download my answers link (a data: URL holding the answers file) and where it is saved."""
-    encoded = base64.b64encode(data).decode("ascii")
+def download_html(name: str, where: str, download: Download | None = None) -> str:
+    """Where the answers are saved and, once Download my answers was pressed, the link that saves
+    the copy it prepared (a data: URL holding the answers file).
+    """
+    saved = f"<span style='color:#444;font-size:0.9em;margin-right:0.6em' title='{escape(where)}'>Saved in {escape(name)}</span>"
+    if download is None:
+        return saved
+    encoded = base64.b64encode(download.data).decode("ascii")
+    count = f"{download.answers} answer{'s' if download.answers != 1 else ''}"
     return (
-        f"<a download='{escape(name)}' href='data:application/json;base64,{encoded}' "
-        f"title='Save a copy of your answers ({escape(name)}) to your computer' "
+        f"<a download='{escape(download.name)}' href='data:application/json;base64,{encoded}' "
+        f"title='Save this copy of your answers ({escape(download.name)}) to your computer' "
         "style='display:inline-block;padding:2px 10px;margin-right:0.6em;border:1px solid #888;"
-        "border-radius:3px;text-decoration:none;color:inherit'>⬇ Download my answers</a>"
-        f"<span style='color:#444;font-size:0.9em;margin-right:0.6em' title='{escape(where)}'>Saved in {escape(name)}</span>"
+        f"border-radius:3px;text-decoration:none;color:inherit'>⬇ Save {escape(download.name)}: {count}, prepared just now</a>"
+        + saved
     )
 
 
