@@ -669,6 +669,38 @@ class PanelView:
         """The panel's button whose text holds the word ``name`` (icons and arrows around it allowed)."""
         return self.locator.get_by_role("button", name=re.compile(rf"(^|\W){re.escape(name)}\b", re.I)).first
 
+    def download_answers(self, folder: Path, timeout: float = 30) -> tuple[Path, str]:
+        """Press Download my answers, wait for the link it prepares, click that link and save the
+        download in ``folder``. Returns the saved file and the link's text."""
+        self.button("Download my answers").click()
+        link = self.locator.locator("a[download]").first
+        link.wait_for(state="visible", timeout=timeout * 1000)
+        text = _norm(link.inner_text())
+        with self.page.expect_download() as event:
+            link.click()
+        saved = folder / (event.value.suggested_filename or "answers.json")
+        event.value.save_as(saved)
+        return saved, text
+
+    def restore_answers(self, file: Path, choice: str | None = "Merge", timeout: float = 30) -> str:
+        """Choose ``file`` in Restore from file, wait for the question it asks, answer ``choice``
+        (Merge, Replace everything or Cancel; None: leave it asked). Returns the question's text."""
+        upload = self.locator.locator(".widget-upload").first
+        assert upload.count(), "no Restore from file control (FileUpload) in the panel"
+        inputs = self.locator.locator("input[type=file]")
+        if inputs.count():
+            inputs.first.set_input_files(str(file))
+        else:  # ipywidgets keeps its file input out of the page: answer the file chooser instead
+            with self.page.expect_file_chooser() as chooser:
+                upload.click()
+            chooser.value.set_files(str(file))
+        asked = self.locator.locator("[role=alert]", has_text="Restore from").first
+        asked.wait_for(state="visible", timeout=timeout * 1000)
+        question = _norm(asked.inner_text())
+        if choice is not None:
+            self.button(choice).click()
+        return question
+
     def check(self, expect_in_feedback: Sequence[str] = (), timeout: float = 30) -> str:
         """Press Check and wait until the feedback shows every string of ``expect_in_feedback``."""
         before = self.feedback()

@@ -286,8 +286,9 @@ def test_worksheet_answers_survive_a_restart(page: Any, lab: harness.Server, cas
 
 
 def test_answers_survive_restart_download_and_restore(page: Any, lab: harness.Server, case: Case, tmp_path: Path) -> None:
-    """Answers come back after Restart Kernel and Run All; Download my answers gives a valid
-    submission; restoring that file into a fresh copy (empty answers folder) brings every answer back."""
+    """Answers come back after Restart Kernel and Run All; Download my answers prepares a link that
+    gives a valid submission; restoring that file into a fresh copy (empty answers folder) asks what
+    it would add, and Merge brings every answer back."""
     path = first_panel_notebook(lab)
     open_and_run(page, lab, path)
     panel = harness.find_panels(page, case)[0]
@@ -313,19 +314,17 @@ def test_answers_survive_restart_download_and_restore(page: Any, lab: harness.Se
         assert shown_answers(panel) == as_shown(answers), f"{sid}: after a restart the panel shows other answers"
     harness.screenshot(page, "restart-2-after-restart")
 
-    # Download my answers: a real download of a valid submission holding what was given.
-    link = panel.locator.locator("a[download]").first
-    assert link.count(), "no Download my answers link (<a download>) in the panel"
-    with page.expect_download() as event:
-        link.click()
-    saved = tmp_path / (event.value.suggested_filename or "answers.json")
-    event.value.save_as(saved)
+    # Download my answers: the button prepares the copy, its link gives a real download of a valid
+    # submission holding what was given.
+    saved, link_text = panel.download_answers(tmp_path)
+    assert re.search(r"save answers-\S+\.json: \d+ answers?, prepared just now", link_text, re.I), link_text
     submission = parse_submission(saved.read_bytes(), case, str(saved))
     current = answers_of(submission, "current")
     for sid, answers in given.items():
         assert as_shown({k: current.get(sid, {}).get(k) for k in answers}) == as_shown(
             {k: tuple(v) if k == "chain" else v for k, v in answers.items()}
         ), f"{sid}: the downloaded answers differ: {json.dumps(current.get(sid))}"
+    harness.screenshot(page, "restart-2b-download-prepared")
 
     # A fresh copy with an empty answers folder, then Restore from file.
     lab.shutdown_kernels()
@@ -335,15 +334,11 @@ def test_answers_survive_restart_download_and_restore(page: Any, lab: harness.Se
     open_and_run(page, lab, fresh)
     panel = harness.find_panels(page, case)[0]
     assert panel.progress()[0] == 0, f"the fresh copy starts with answers: {panel.progress()}"
-    upload = panel.locator.locator(".widget-upload").first
-    assert upload.count(), "no Restore from file control (FileUpload) in the panel"
-    inputs = panel.locator.locator("input[type=file]")
-    if inputs.count():
-        inputs.first.set_input_files(str(saved))
-    else:  # ipywidgets keeps its file input out of the page: answer the file chooser instead
-        with page.expect_file_chooser() as chooser:
-            upload.click()
-        chooser.value.set_files(str(saved))
+    question = panel.restore_answers(saved, None)
+    assert re.search(r"adds answers to \d+ statements? \(", question, re.I) and "replace everything" in question.lower(), question
+    assert panel.button("Merge").is_visible() and panel.button("Cancel").is_visible(), "Restore does not ask Merge or Cancel"
+    harness.screenshot(page, "restart-3a-restore-asks")
+    panel.button("Merge").click()
     wait_progress(panel, progress)
     for sid, answers in given.items():
         go_to(panel, sid)

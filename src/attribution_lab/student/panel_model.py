@@ -97,9 +97,13 @@ class RestorePlan:
     def question(self) -> str:
         """What the panel asks before restoring, in plain words, with the counts and the statements."""
         held = len(answered(self.uploaded))
-        merge = (f"Merge adds answers to {_statements(self.added)}, changes {_statements(self.changed)} "
-                 f"(where the file's answers are newer) and keeps your answers to {_statements(self.kept)} as they are; "
-                 "newer answers are never removed.")
+        does = [text for ids, text in (
+            (self.added, f"adds answers to {_statements(self.added)}"),
+            (self.changed, f"changes your answers to {_statements(self.changed)}, where the file's are newer"),
+            (self.kept, f"keeps your answers to {_statements(self.kept)} as they are"),
+        ) if ids]
+        merge = (f"Merge {join_names(does)}; newer answers are never removed." if does
+                 else "Merge changes nothing: the file holds no answers that yours lack.")
         replace = ("Replace everything sets your answers to exactly those in the file"
                    + (f", so {_statements(self.removed)} you answered would lose their answers." if self.removed else "."))
         return (f"{self.name} holds answers to {held} statement{'s' if held != 1 else ''}. {merge} {replace} "
