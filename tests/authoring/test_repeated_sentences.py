@@ -7,9 +7,11 @@ import re
 import time
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from attribution_lab.authoring.clauses import CLAUSE_MARKS, LINK_WORDS, Places, last_words
 from attribution_lab.authoring.newcase import draft_key
 from attribution_lab.authoring.sentences import ABBREVIATIONS, Segment, is_abbreviation, make_unique, split_statements
 from attribution_lab.core.validation import occurrences
@@ -73,13 +75,38 @@ def _drafting_seconds(text: str, like: dict, runs: int) -> float:
     return best
 
 
-def test_drafting_40_kb_of_one_sentence_takes_about_ten_times_as_long_as_4_kb() -> None:
-    """40 kB of "It rained. " (one statement: no shorter quote occurs once) is drafted in at most 40
-    times the time of 4 kB (proportional time gives about 10; merging one sentence at a time took
-    over a thousand times as long). The best of a few runs is compared, so a busy machine matters less."""
+@pytest.mark.parametrize("sentence", ["It rained. ", '"It is over," the mayor said. '])
+def test_drafting_40_kb_of_one_sentence_takes_about_ten_times_as_long_as_4_kb(sentence: str) -> None:
+    """40 kB of one repeated sentence (one statement: no shorter quote occurs once; a quoted
+    sentence gives it thousands of cues) is drafted in at most 40 times the time of 4 kB
+    (proportional time gives about 10; merging one sentence at a time took over a thousand times
+    as long). The best of a few runs is compared, so a busy machine matters less."""
     like, _, _ = read_case_files("alder_river")
-    small, large = "It rained. " * 364, "It rained. " * 3636
+    small, large = sentence * (4000 // len(sentence)), sentence * (40000 // len(sentence))
     key = draft_key(large, "rain", like)
     assert [s["quote"] for s in key["statements"]] == [large.strip()]
     ratio = _drafting_seconds(large, like, 3) / max(_drafting_seconds(small, like, 5), 1e-3)
     assert ratio < 40, f"40 kB took {ratio:.0f} times as long as 4 kB"
+
+
+_CLAUSE_PIECES = st.sampled_from(
+    ["word", "Dr", ",", " ", "  ", "\n", '"', "“", "”", ";", ":", " – ", " — ", " - ", " that ", " THAT ", " which ",
+     " who ", " and ", "İ", "Σ", "said"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CLAUSE_PIECES, max_size=40).map("".join), st.integers(0, 20))
+def test_clause_marks_and_last_words_are_found_as_by_searching_the_text(text: str, count: int) -> None:
+    """Looking back from any offset finds the same clause marks, linking words and last words as
+    searching ``text[:at]`` itself (what each cue did before, at a cost that grew with the text)."""
+    places = Places(text)
+    for at in range(len(text) + 1):
+        head = text[:at]
+        for mark in CLAUSE_MARKS:
+            assert places.mark_before(mark, at) == head.rfind(mark)
+        for word in LINK_WORDS:
+            assert places.word_before(word, at) == head.lower().rfind(word)
+        for start in range(at + 1):
+            expected = [w for w in text[start:at].replace(",", " , ").split() if w != ","][-count:]
+            assert last_words(text, start, at, count) == expected
