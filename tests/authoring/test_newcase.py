@@ -232,3 +232,18 @@ def test_every_draft_of_any_text_passes_the_loader_as_a_draft(text: str) -> None
     assert validate_key(data, text, allow_drafts=True) == []
     problems = validate_key(data, text)
     assert [p.statement for p in problems] == [s["id"] for s in data["statements"]]
+
+
+@pytest.mark.parametrize("builtin_id", ["kursk", "alder_river"])
+@pytest.mark.parametrize("force", [False, True])
+def test_the_id_of_a_built_in_case_is_refused_with_exit_2(tmp_path, invented_article, capsys, builtin_id: str, force: bool) -> None:
+    """An id that a built-in case already has is refused, even with --force: one line naming the id
+    and the built-in cases, exit 2, nothing written."""
+    argv = [str(invented_article), "--id", builtin_id, "--out", str(tmp_path / "cases")] + (["--force"] if force else [])
+    code, out, err = _new_case(argv, capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        f"{builtin_id!r} is the id of a built-in case (built-in cases: alder_river, kursk); "
+        "choose another --id; nothing was written\n"
+    )
+    assert not (tmp_path / "cases").exists()

@@ -241,3 +241,53 @@ def test_long_label_names_are_cut_on_the_axes_only() -> None:
     assert len(cut) <= TICK_CHARS and cut.endswith("…")
     assert long_name.startswith(cut[:-1]) and long_name[len(cut) - 1] == " ", "cut between words"
     assert _tick("Named expert") == "Named expert"
+
+
+DOLLAR_TEXTS = ("Council $\\undefinedthing$", "costs $5", "grew $x^2$ fold")
+
+
+def _dollar_case(tmp_path):
+    """The Kursk case with `$`, `$x^2$` and `$\\undefinedthing$` as the names of every vocabulary's
+    labels (short enough for an axis) and in every quote (the article changed to match)."""
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "dollars"
+    shutil.copytree(CASE.folder, folder)
+    key = yaml.safe_load((folder / "key.yaml").read_text("utf-8"))
+    article = (folder / "article.txt").read_text("utf-8")
+    for vocabulary in key["vocabularies"].values():
+        for n, label in enumerate(vocabulary.values()):
+            label["name"] = f"{DOLLAR_TEXTS[n % len(DOLLAR_TEXTS)]} {n}"
+    for statement in key["statements"]:
+        new_quote = f"{statement['quote']} {' '.join(DOLLAR_TEXTS)}"
+        article = article.replace(statement["quote"], new_quote, 1)
+        statement["quote"] = new_quote
+    (folder / "key.yaml").write_text(yaml.safe_dump(key, allow_unicode=True, sort_keys=False), "utf-8")
+    (folder / "article.txt").write_text(article, "utf-8")
+    return load_case(folder)
+
+
+def test_report_draws_dollar_signs_in_label_names_as_dollar_signs(tmp_path, capsys):
+    """`attribution-lab report` on a case whose label names hold `$`, `$x^2$` and
+    `$\\undefinedthing$` writes every chart and the page (exit 0, no traceback); in each chart the
+    drawn tick labels keep their `$`, and no text holding a `$` is read as math."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    case = _dollar_case(tmp_path)
+    write_class(case, 6, tmp_path / "class", seed=3)
+    code = main(["report", str(tmp_path / "class"), "--case", str(case.folder), "--out", str(tmp_path / "rep")])
+    assert code == 0, capsys.readouterr().err
+    for name in report_charts.CHARTS:
+        assert (tmp_path / "rep" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "rep" / "index.html").is_file()
+    stats = report.statistics(case, generate_class(case, 6, seed=3))
+    drawn_with_dollars = set()
+    for name, fig in report_charts.charts(case, stats).items():
+        FigureCanvasAgg(fig).draw()
+        texts = [t for t in fig.findobj(Text) if t.get_visible() and "$" in t.get_text()]
+        assert all(t.get_parse_math() is False for t in texts), name
+        drawn_with_dollars.update(text for t in texts for text in DOLLAR_TEXTS if text in t.get_text())
+    assert drawn_with_dollars == set(DOLLAR_TEXTS)  # the origin and confidence names on the axes

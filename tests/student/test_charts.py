@@ -136,3 +136,75 @@ def test_results_grid_marks_each_statement_and_field_by_verdict(kursk) -> None:
     assert marks.count("✓") == 1 and marks.count("…") == len(cells) - 1
     assert [t.get_text() for t in ax.get_yticklabels()] == list(kursk.statement_ids)
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title(loc="left")
+
+
+# --------------------------------------------------------------------------------------------
+# Case text with dollar signs: drawn as written, never as math markup
+
+DOLLAR_TEXTS = ("Council $\\undefinedthing$", "costs $5", "grew $x^2$ fold")
+
+
+def _dollar_case(tmp_path):
+    """The Kursk case with `$`, `$x^2$` and `$\\undefinedthing$` in label names, an evidence outlet,
+    a quantity and a quote (the article changed to match)."""
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "dollars"
+    shutil.copytree(load_case("kursk").folder, folder)
+    key = yaml.safe_load((folder / "key.yaml").read_text("utf-8"))
+    article = (folder / "article.txt").read_text("utf-8")
+    vocabularies = key["vocabularies"]
+    for field, text in zip(("origin", "intermediary", "confidence"), DOLLAR_TEXTS):
+        for label in vocabularies[field].values():
+            label["name"] = f"{label['name']} {text}"
+    for evidence in key["evidence"]:
+        evidence["outlet"] = f"{evidence['outlet']} {DOLLAR_TEXTS[0]}"
+    for estimate in key["estimates"]:
+        estimate["quantity"] = f"{estimate['quantity']} {DOLLAR_TEXTS[1]}"
+    for figure in key["article_figures"]:
+        figure["quantity"] = f"{figure['quantity']} {DOLLAR_TEXTS[1]}"
+    for statement in key["statements"]:
+        quote = statement["quote"]
+        new_quote = f"{quote} {' '.join(DOLLAR_TEXTS)}"
+        article = article.replace(quote, new_quote, 1)
+        statement["quote"] = new_quote
+    (folder / "key.yaml").write_text(yaml.safe_dump(key, allow_unicode=True, sort_keys=False), "utf-8")
+    (folder / "article.txt").write_text(article, "utf-8")
+    return load_case(folder)
+
+
+def _drawn_texts(fig: Figure) -> list:
+    """Render the figure (Agg) and return every visible text artist in it, tick labels included."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(fig).draw()
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+def test_dollar_signs_in_case_text_are_drawn_as_dollar_signs(tmp_path) -> None:
+    """Every lesson chart of a case whose labels, outlets, quantities and quotes hold `$`, `$x^2$`
+    and `$\\undefinedthing$` renders without error; the drawn texts hold those words with their `$`,
+    and no text containing a `$` is read as math."""
+    case = _dollar_case(tmp_path)
+    statement = max(case.statements, key=lambda s: len(s.answers["chain"]))
+    first = case.statements[0]
+    submission = record_check(case, new_submission(case, now=now_iso()), first.id, {"origin": first.answers["origin"]}, now=now_iso())
+    figures = {
+        "chain": plots.draw_chain(case, statement.id),
+        "timeline": plots.estimates_timeline(case, case.estimates[0].quantity),
+        "estimates": plots.estimates_figure(case),
+        "dashboard": plots.results_dashboard(case, submission),
+        "grid": plots.results_grid(case, submission),
+    }
+    for name, fig in figures.items():
+        drawn = _drawn_texts(fig)
+        with_dollars = [t for t in drawn if "$" in t.get_text()]
+        assert all(t.get_parse_math() is False for t in with_dollars), name
+        if name in ("chain", "timeline", "estimates"):
+            words = flat([t.get_text() for t in drawn])
+            assert DOLLAR_TEXTS[0] in words and DOLLAR_TEXTS[1] in words, name
+    chain_words = flat([t.get_text() for t in _drawn_texts(figures["chain"])])
+    assert "$x^2$" in chain_words  # the quote and the intermediaries' names

@@ -12,9 +12,11 @@ The output is a draft for a person to review, never an answer key: every guess s
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .clauses import CLAUSE_MARKS, LINK_WORDS, Places, ends_with_comma, last_words
 from .sentences import Segment, is_abbreviation, make_unique, split_statements
 
 # --------------------------------------------------------------------------------------------
@@ -157,42 +159,54 @@ def _phrase_after(text: str, at: int, max_words: int = 12) -> str | None:
     return " ".join(words) or None
 
 
-def _phrase_before(text: str, at: int, max_words: int = 14) -> str | None:
+def _phrase_before(text: str, at: int, max_words: int = 14, places: Places | None = None) -> str | None:
     """The words before ``at`` back to the start of the clause (a quotation mark, a colon, a dash or
     the sentence start; commas are kept so that "Dr X, an ecologist at Y, said" stays whole).
+
+    ``places`` (for ``text``) is given by :func:`find_cues`, once for all the cues of a statement;
+    only the text near ``at`` is split into words, so a long statement takes linear time.
     """
-    head = text[:at]
-    cut = max(head.rfind(mark) for mark in ('"', "”", "“", ";", ":", " – ", " — ", " - "))
-    for word in (" that ", " which ", " who ", " and "):
-        position = head.lower().rfind(word)
-        if position > cut and not head[:position].rstrip().endswith(","):
+    places = places if places is not None and places.text is text else Places(text)
+    cut = max(places.mark_before(mark, at) for mark in CLAUSE_MARKS)
+    for word in LINK_WORDS:
+        position = places.word_before(word, at)
+        if position > cut and not ends_with_comma(text, min(position, at)):
             cut = max(cut, position + len(word) - 1)
-    words = head[cut + 1 :].replace(",", " , ").split()
-    words = [w for w in words if w != ","][-max_words:]
+    words = last_words(text, cut + 1, at, max_words)
     return " ".join(words) or None
 
 
 def _speaker_comes_after(text: str, verb_start: int) -> bool:
     """True for an inverted attribution: '"...," said KCNA' or '"..." – quotes the paper'."""
-    before = text[:verb_start].rstrip()
-    return before.endswith(('"', "”", ',"', ",”", "–", "—", " -", "»")) or before == ""
+    end = verb_start
+    while end > 0 and text[end - 1].isspace():  # as text[:verb_start].rstrip(), without the copy
+        end -= 1
+    return end == 0 or text.endswith(('"', "”", ',"', ",”", "–", "—", " -", "»"), 0, end)
 
 
 def find_cues(text: str) -> list[Cue]:
     """The attribution cues in one statement's text, in order of appearance, without overlaps."""
     found: list[Cue] = []
+    # The cues found so far never overlap and none is empty (every pattern matches words), so,
+    # sorted by start, their ends are sorted too: one bisection tells whether a match overlaps one.
+    starts: list[int] = []
+    ends: list[int] = []
+    places = Places(text)
     for kind, pattern in (("via", _VIA_RE), ("source", _SOURCE_RE), ("hidden", _HIDDEN_RE), ("verb", _VERB_RE)):
         for match in pattern.finditer(text):
-            if any(c.start < match.end() and match.start() < c.end for c in found):
+            before = bisect_left(starts, match.end()) - 1  # the last cue starting before this match ends
+            if before >= 0 and match.start() < ends[before]:
                 continue  # a longer or earlier kind already covers these words
             if kind == "verb":
                 after = _speaker_comes_after(text, match.start())
-                names = _phrase_after(text, match.end()) if after else _phrase_before(text, match.start())
+                names = _phrase_after(text, match.end()) if after else _phrase_before(text, match.start(), places=places)
             elif kind in ("via", "source"):
                 names = _phrase_after(text, match.end())
             else:
                 names = None
             found.append(Cue(match.start(), match.end(), match.group(), kind, names))
+            starts.insert(before + 1, match.start())
+            ends.insert(before + 1, match.end())
     for start, end in quoted_spans(text):
         words = text[start:end]
         if len(words.split()) >= 3 and not _is_name_in_quotes(words):

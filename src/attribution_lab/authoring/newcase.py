@@ -21,7 +21,7 @@ from ..core.feedback import shorten
 from ..errors import AttributionLabError
 from ..formats.key import SCHEMA_VERSION, validate_key
 from ..formats.limits import KEY_FILE, MAX_ARTICLE_BYTES
-from ..storage.cases import read_case_files
+from ..storage.cases import builtin_cases, read_case_files
 from .cues import Detection, detect, label_for_class
 
 #: Articles larger than this are refused: a teaching case is one news item, a few kilobytes long.
@@ -37,6 +37,10 @@ class NewCaseError(AttributionLabError):
     """An article or case id that cannot become a new case. The message is one line."""
 
 
+class BuiltinCaseIdError(NewCaseError):
+    """The new case's id is the id of a case shipped with the module (the command exits 2)."""
+
+
 # --------------------------------------------------------------------------------------------
 # Reading the article (the only checks on raw input)
 
@@ -46,6 +50,18 @@ def check_case_id(case_id: str) -> None:
     if not CASE_ID.fullmatch(case_id):
         raise NewCaseError(
             f"{case_id!r} is not a valid case id: use 1 to 40 lower-case letters, digits and _, starting with a letter"
+        )
+
+
+def check_not_builtin(case_id: str) -> None:
+    """Refuse the id of a built-in case: lessons, ``validate`` and the grader name cases by id, and
+    two cases with one id would be mistaken for each other.
+    """
+    shipped = builtin_cases()
+    if case_id in shipped:
+        raise BuiltinCaseIdError(
+            f"{case_id!r} is the id of a built-in case (built-in cases: {', '.join(shipped)}); "
+            "choose another --id; nothing was written"
         )
 
 
@@ -238,11 +254,12 @@ def make_case(
 ) -> Path:
     """Create ``out/case_id/`` with the article (as ``article.txt``) and a draft ``key.yaml``.
 
-    Refuses an invalid id, an existing folder (unless ``force``, which replaces only those two
+    Refuses an invalid id, the id of a built-in case, an existing folder (unless ``force``, which replaces only those two
     files) and an article that is empty, binary, not UTF-8 or larger than :data:`MAX_ARTICLE_BYTES`.
     Returns the new folder. The draft is checked with the loader before anything is written.
     """
     check_case_id(case_id)
+    check_not_builtin(case_id)
     folder = Path(out) / case_id
     if folder.exists() and not folder.is_dir():
         raise NewCaseError(f"{folder}: exists and is not a folder; choose another --id or --out")

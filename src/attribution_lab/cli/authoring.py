@@ -35,10 +35,14 @@ def _schemadoc(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from ..authoring.cues import label_for_class
-    from ..authoring.newcase import make_case
+    from ..authoring.newcase import BuiltinCaseIdError, make_case
     from ..storage.cases import read_case_files
 
-    folder = make_case(args.article, args.id, args.out, force=args.force, like=args.like)
+    try:
+        folder = make_case(args.article, args.id, args.out, force=args.force, like=args.like)
+    except BuiltinCaseIdError as error:  # a usage error, like a bad option: exit 2
+        print(error, file=sys.stderr)
+        return 2
     data, _, _ = read_case_files(folder)
     statements = data["statements"]
     with_cue = sum(1 for s in statements if s["cue"] or s["origin"] != label_for_class(data["vocabularies"]["origin"], "writer"))

@@ -1,7 +1,8 @@
 """The class report's charts: matplotlib figures (Agg, no pyplot) drawn from the class statistics.
 
 Colours come from :mod:`attribution_lab.core.palette`; label names longer than an axis can hold are
-shortened (the full names are in the summary page).
+shortened (the full names are in the summary page). Every text is drawn as written
+(:func:`~attribution_lab.core.figure_text.literal_text`): a ``$`` in a label is a dollar sign.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.feedback import join_chain, shorten
+from ..core.figure_text import literal_text
 from ..core.palette import CURRENT_COLOUR, FIRST_TRY_COLOUR, HEATMAP, NOTE_GREY
 from ..core.statistics import NOT_ANSWERED, ClassStatistics, source_note
 
@@ -59,6 +61,7 @@ def _annotate(ax: Any, values: Sequence[Sequence[float]], labels: Sequence[Seque
                         color="black" if vmax and value / vmax > 0.6 else "white")
 
 
+@literal_text
 def chart_difficulty(case: Case, stats: ClassStatistics) -> Any:
     """Bar chart: per statement, the share of answers right at the first try and now."""
     ids = list(case.statement_ids)
@@ -83,6 +86,7 @@ def chart_difficulty(case: Case, stats: ClassStatistics) -> Any:
     return fig
 
 
+@literal_text
 def chart_origin_confusion(case: Case, stats: ClassStatistics) -> Any:
     """Heatmap: the key's origin against the origin students chose (first try)."""
     c = stats.confusion
@@ -102,6 +106,7 @@ def chart_origin_confusion(case: Case, stats: ClassStatistics) -> Any:
     return fig
 
 
+@literal_text
 def chart_confidence_calibration(case: Case, stats: ClassStatistics) -> Any:
     """Heatmap: the key's confidence level against the students' (first try), with the summary shares."""
     cal = stats.calibration
@@ -125,6 +130,7 @@ def chart_confidence_calibration(case: Case, stats: ClassStatistics) -> Any:
     return fig
 
 
+@literal_text
 def chart_agreement(case: Case, stats: ClassStatistics) -> Any:
     """Heatmap: per statement and field, the share of the class giving the modal answer; split ones first."""
     rows = stats.statements

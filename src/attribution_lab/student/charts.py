@@ -4,7 +4,8 @@ Every function takes case data (and a submission where needed) and returns a mat
 :class:`~matplotlib.figure.Figure`; none calls ``plt.show()`` or touches files, so notebooks display
 the figure and tests read its titles, labels and texts. Colours come from the Okabe-Ito palette,
 which stays distinguishable for the common kinds of colour blindness; meaning never rests on
-colour alone (every point and bar is labelled, verdicts carry a symbol as well).
+colour alone (every point and bar is labelled, verdicts carry a symbol as well). Every text is drawn
+as written (:func:`~attribution_lab.core.figure_text.literal_text`): a ``$`` in a label is a dollar sign.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.engine import check_field
 from ..core.feedback import VERDICT_MARKS
+from ..core.figure_text import literal_text
 from ..core.palette import CURRENT_COLOUR, FIRST_TRY_COLOUR, GRID_GREY, NOTE_GREY, OKABE_ITO, VERDICT_COLOURS
 from ..core.submission import Submission, answers_of, score_submission
 from .lessons import graded_lessons, lesson_scores, quantities
@@ -50,6 +52,7 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+@literal_text
 def draw_chain(case: Case, statement_id: str) -> Figure:
     """The key's chain for one statement: origin, then every intermediary, then the reader, as boxes
     joined by arrows, with the statement's words as the subtitle.
@@ -89,6 +92,7 @@ def _nice_date(text: str) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
+@literal_text
 def estimates_timeline(case: Case, quantity: str) -> Figure:
     """Every dated estimate of one quantity as a point (labelled with who gave it and when), and the
     article's own figures for that quantity as dashed lines: the article gives them no date.
@@ -102,6 +106,7 @@ def estimates_timeline(case: Case, quantity: str) -> Figure:
     return fig
 
 
+@literal_text
 def estimates_figure(case: Case) -> Figure:
     """One timeline per quantity of the case (see :func:`estimates_timeline`), stacked; a figure
     that says so when the case has no estimates, so a lesson still runs.
@@ -177,6 +182,7 @@ def _bars(ax: Axes, names: list[str], first: list[float], current: list[float], 
     ax.legend(loc="lower right", fontsize=8)
 
 
+@literal_text
 def results_dashboard(case: Case, submission: Submission) -> Figure:
     """Two bar charts of a submission: score by lesson and score by field, first try beside current answers."""
     current_lessons, first_lessons = lesson_scores(case, submission, "current"), lesson_scores(case, submission, "first")
@@ -201,6 +207,7 @@ def results_dashboard(case: Case, submission: Submission) -> Figure:
     return fig
 
 
+@literal_text
 def results_grid(case: Case, submission: Submission) -> Figure:
     """Every statement against every field, coloured and marked by verdict (✓ right, ◐ partly,
     ✗ not yet, … not answered), so what was missed stands out.
