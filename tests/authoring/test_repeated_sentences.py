@@ -110,3 +110,21 @@ def test_clause_marks_and_last_words_are_found_as_by_searching_the_text(text: st
         for start in range(at + 1):
             expected = [w for w in text[start:at].replace(",", " , ").split() if w != ","][-count:]
             assert last_words(text, start, at, count) == expected
+
+
+def test_a_long_run_of_full_stops_after_an_abbreviation_is_split_in_linear_time() -> None:
+    """"x" followed by 40,000 full stops is split in at most 40 times the time of 4,000 (each full
+    stop used to look back over all the ones before it)."""
+
+    def seconds(dots: int) -> float:
+        text = "x" + "." * dots + " Then it rained."
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            segments = split_statements(text)
+            best = min(best, time.perf_counter() - started)
+        assert [s.text for s in segments] == [text]
+        return best
+
+    ratio = seconds(40_000) / max(seconds(4_000), 1e-4)
+    assert ratio < 40, f"40,000 full stops took {ratio:.0f} times as long as 4,000"

@@ -75,6 +75,13 @@ def _sentence_ends(line: str, *, track_quotes: bool) -> list[int]:
             inside_quote = True
         elif char in "”»":
             inside_quote = False
+        if char == "." and (i == 0 or line[i - 1] != "\n") and is_abbreviation(line, i):
+            # The full stops right after an abbreviation's close it too (its word now holds a full
+            # stop): step over them at once, so a long run of dots takes linear time.
+            i += 1
+            while i < len(line) and line[i] == ".":
+                i += 1
+            continue
         if char in _FINAL and not (char == "." and is_abbreviation(line, i)):
             j = i + 1
             while j < len(line) and line[j] in _FINAL:
