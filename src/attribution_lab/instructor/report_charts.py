@@ -2,7 +2,7 @@
 
 Colours come from :mod:`attribution_lab.core.palette`; label names longer than an axis can hold are
 shortened (the full names are in the summary page). Every text is drawn as written
-(:func:`~attribution_lab.core.figure_text.literal_text`): a ``$`` in a label is a dollar sign.
+(:func:`~attribution_lab.core.chart_text.literal_text`): a ``$`` in a label is a dollar sign.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..core.case import FIELD_NAMES, FIELDS, Case
+from ..core.chart_text import literal_text
 from ..core.feedback import join_chain, shorten
-from ..core.figure_text import literal_text
 from ..core.palette import CURRENT_COLOUR, FIRST_TRY_COLOUR, HEATMAP, NOTE_GREY
 from ..core.statistics import NOT_ANSWERED, ClassStatistics, source_note
 

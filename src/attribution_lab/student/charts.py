@@ -5,7 +5,7 @@ Every function takes case data (and a submission where needed) and returns a mat
 the figure and tests read its titles, labels and texts. Colours come from the Okabe-Ito palette,
 which stays distinguishable for the common kinds of colour blindness; meaning never rests on
 colour alone (every point and bar is labelled, verdicts carry a symbol as well). Every text is drawn
-as written (:func:`~attribution_lab.core.figure_text.literal_text`): a ``$`` in a label is a dollar sign.
+as written (:func:`~attribution_lab.core.chart_text.literal_text`): a ``$`` in a label is a dollar sign.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..core.case import FIELD_NAMES, FIELDS, Case
+from ..core.chart_text import literal_text
 from ..core.engine import check_field
 from ..core.feedback import VERDICT_MARKS
-from ..core.figure_text import literal_text
 from ..core.palette import CURRENT_COLOUR, FIRST_TRY_COLOUR, GRID_GREY, NOTE_GREY, OKABE_ITO, VERDICT_COLOURS
 from ..core.submission import Submission, answers_of, score_submission
 from .lessons import graded_lessons, lesson_scores, quantities

@@ -1,4 +1,4 @@
-r"""Figures draw the words of a case as written: a ``$`` in a label, quote or note is a dollar sign.
+r"""Charts draw the words of a case as written: a ``$`` in a label, quote or note is a dollar sign.
 
 matplotlib reads text between two ``$`` as math markup: ``Council $x^2$`` would be drawn with a
 superscript, and ``Council $\undefinedthing$`` stops the figure (and the class report) with an
