@@ -186,3 +186,17 @@ def test_shown_escapes_only_control_characters():
 
     assert shown(Path("class/alice/a.json")) == "class/alice/a.json"
     assert shown("a\tb\\c") == "a\\tb\\\\c"
+
+
+def test_grade_and_report_keep_the_same_file(tmp_path, capsys):
+    """grade and the report's collection (read_class) choose the same newest file of a student."""
+    from attribution_lab.instructor.collect import read_class
+
+    a = _write(tmp_path / "in" / "b.json", _submission("s1", right=3))
+    b = _write(tmp_path / "in" / "a.json", _submission("s1", right=1))
+    for path in (a, b):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    _grade(capsys, tmp_path / "in", "--out", tmp_path / "r.csv")
+    students, outcome = read_class([a, b], CASE)
+    assert [s.file for s in students] == [_rows(tmp_path / "r.csv")[0]["file"]] == [str(b)]
+    assert outcome.exit_code == 1 and outcome.duplicates[0].differ
