@@ -320,7 +320,7 @@ class Newest:
         return found
 
 
-RULE = 'newest "updated" time, then modification time, then file path'
+RULE = 'latest "updated" time, then latest modification time, then file path in sorted order'
 
 
 def duplicate_lines(duplicates: Iterable[Duplicate]) -> list[str]:
@@ -340,7 +340,7 @@ def duplicate_lines(duplicates: Iterable[Duplicate]) -> list[str]:
         elif d.differ:
             lines.append(
                 f"conflict: {who} has {len(d.set_aside) + 1} files{where} with different answers; {shown(d.graded)}: "
-                f"graded (the newest by {RULE})"
+                f"graded (chosen by {RULE})"
             )
             lines.extend(
                 f"conflict: {who}: {shown(f)}: set aside, its answers differ and were not graded "
