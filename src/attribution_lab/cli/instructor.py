@@ -1,8 +1,10 @@
 """``attribution-lab grade``, ``report`` and ``synthetic``: the instructor's commands.
 
-Exit codes of ``grade`` and ``report``: 0 every file was accepted; 1 some files were rejected (each
+Exit codes of ``grade`` and ``report``: 0 every file was accepted; 1 some files were rejected, or
+a student has several files with different answers and ``--merge-duplicates`` was not given (each
 named on its own line on standard error; the rest are still graded); 2 bad usage (unknown option,
-field or case, a path that does not exist, no answers file found, an output that cannot be written).
+field or case, a path that does not exist, no answers file found, an output refused or that cannot
+be written).
 Heavy modules (matplotlib for the report) are imported only by the command that needs them.
 """
 
@@ -59,12 +61,17 @@ def _grade(args: argparse.Namespace) -> int:
     case = _load(args.case)
     if case is None or not _check_paths(args.submissions):
         return EXIT_USAGE
-    from ..instructor.results import grade_files
+    from ..instructor.results import OutputRefused, grade_files
 
     results = Path(args.out)
     lms = Path(args.lms) if args.lms else results.with_name(results.stem + "-lms.csv")
     try:
-        summary = grade_files(args.submissions, case, results, lms, fields=fields, say=_stderr)
+        summary = grade_files(
+            args.submissions, case, results, lms, fields=fields, say=_stderr, merge=args.merge_duplicates, force=args.force
+        )
+    except OutputRefused as error:
+        _stderr(str(error))
+        return EXIT_USAGE
     except OSError as error:
         _stderr(f"cannot write the results: {error}")
         return EXIT_USAGE
@@ -105,13 +112,22 @@ def _report(args: argparse.Namespace) -> int:
     if case is None or not _check_paths(args.submissions):
         return EXIT_USAGE
     from ..instructor.collect import read_class
+    from ..instructor.results import OutputRefused
 
-    submissions, outcome = read_class(args.submissions, case, say=_stderr)
+    try:  # before reading the class, so a refused folder costs nothing
+        report.check_report_folder(Path(args.out), args.submissions, force=args.force)
+    except OutputRefused as error:
+        _stderr(str(error))
+        return EXIT_USAGE
+    submissions, outcome = read_class(args.submissions, case, say=_stderr, merge=args.merge_duplicates)
     if not outcome.accepted and not outcome.rejected:
         _stderr("no answers files (*.json) found")
         return EXIT_USAGE
     try:
-        page = report.write_report(case, submissions, Path(args.out), outcome=outcome)
+        page = report.write_report(case, submissions, Path(args.out), outcome=outcome, sources=args.submissions, force=args.force)
+    except OutputRefused as error:
+        _stderr(str(error))
+        return EXIT_USAGE
     except OSError as error:
         _stderr(f"cannot write the report: {error}")
         return EXIT_USAGE
@@ -119,7 +135,15 @@ def _report(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
-EXIT_CODES_HELP = "exit codes: 0 every file accepted; 1 some files rejected (listed on stderr, the rest graded); 2 bad usage"
+EXIT_CODES_HELP = (
+    "exit codes: 0 every file accepted; 1 some files rejected, or one student has files with different answers "
+    "(listed on stderr, the rest graded); 2 bad usage or an output refused. "
+    "A student is the id in the file, else the per-student folder the file sits in (class/alice/answers.json is alice), "
+    'else the file name. Of several files of one student the newest counts: newest "updated" time, then modification '
+    "time, then file path."
+)
+MERGE_HELP = "merge a student's files with different answers per field (the later answer wins, first tries kept) instead of exiting 1"
+FORCE_HELP = "replace existing output files that attribution-lab did not write (never a symbolic link, never inside the submissions)"
 
 
 def register(commands: Any) -> None:
@@ -136,6 +160,8 @@ def register(commands: Any) -> None:
     grade.add_argument("--lms", help="the LMS CSV to write: student_id, points, out_of (default: OUT-lms.csv beside --out)")
     grade.add_argument("--fields", help=f"comma-separated fields to grade (default all: {','.join(FIELDS)})")
     grade.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    grade.add_argument("--merge-duplicates", action="store_true", help=MERGE_HELP)
+    grade.add_argument("--force", action="store_true", help=FORCE_HELP)
     grade.set_defaults(run=_grade)
 
     report = commands.add_parser(
@@ -147,6 +173,8 @@ def register(commands: Any) -> None:
     report.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="answers files, or folders searched for *.json")
     report.add_argument("--case", default=DEFAULT_CASE, help=f"the case id or folder (default {DEFAULT_CASE})")
     report.add_argument("--out", required=True, help="the folder to write the report into")
+    report.add_argument("--merge-duplicates", action="store_true", help=MERGE_HELP)
+    report.add_argument("--force", action="store_true", help="write into a folder that holds other files too (never through a symbolic link)")
     report.set_defaults(run=_report)
 
     synthetic = commands.add_parser(

@@ -7,13 +7,17 @@ reported on one line and never stops the rest of the class from being read.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..core.case import Case
-from ..core.submission import Submission, newest_rank, student_id
+from ..core.submission import Submission, merge_submissions, newest_rank, student_id
 from ..errors import Problem, SubmissionError
 from ..formats.answers import decode_quickly, parse_quickly, parse_submission
 from ..formats.limits import MAX_SUBMISSION_BYTES
@@ -35,40 +39,122 @@ class StudentAnswers:
     submission: Submission
 
 
-def submission_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
-    """Each answers file to grade, in a stable order, as ``(path, None)``; other files found in
-    folders as ``(path, reason skipped)``. A folder is searched recursively for ``*.json``; a file
-    named on its own is always read. Raises FileNotFoundError for a path that does not exist.
+def shown(path: str | Path) -> str:
+    r"""A path as printed in every message: control characters (and the backslash) escaped, as
+    ``\n`` or ``\x1b``, so a file name holding a newline cannot forge a line of its own.
+    """
+    out = []
+    for char in str(path):
+        if char == "\\":
+            out.append("\\\\")
+        elif char in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[char])
+        elif not char.isprintable():
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+class Found(NamedTuple):
+    """A file met while collecting: its path, why it is skipped (None: read it), and the folder
+    given on the command line it was found in (None for a file named on its own).
+    """
+
+    path: Path
+    skip: str | None
+    folder: Path | None = None
+
+
+def _walk(folder: Path, top: Path, seen: set[tuple[int, int]]) -> Iterator[Found]:
+    """Every file under ``folder``, sorted; symlinked sub-folders are followed once, and a folder
+    met again (a symlink loop, or two links to one folder) is reported instead of read twice.
+    """
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as error:
+        yield Found(folder, f"folder cannot be read ({error.strerror or error}); its files were not read", top)
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=True)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            info = os.stat(path)
+            if (info.st_dev, info.st_ino) in seen:
+                yield Found(path, "a folder already read (a symlink loop or a second link); not read again", top)
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            yield from _walk(path, top, seen)
+        elif entry.name.lower().endswith(".json"):
+            yield Found(path, None, top)
+        else:
+            yield Found(path, "not a .json file", top)
+
+
+def submission_files(paths: Iterable[str | Path]) -> Iterator[Found]:
+    """Each answers file to grade, in a stable order, as ``Found(path, None, folder)``; other files
+    found in folders with the reason they are skipped. A folder is searched recursively for
+    ``*.json`` (symlinked sub-folders followed once); a file named on its own is always read.
+    Raises FileNotFoundError for a path that does not exist.
     """
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    found = Path(root, name)
-                    if name.lower().endswith(".json"):
-                        yield found, None
-                    else:
-                        yield found, "not a .json file"
+            info = os.stat(path)
+            yield from _walk(path, path, {(info.st_dev, info.st_ino)})
         elif path.exists():
-            yield path, None
+            yield Found(path, None, None)
         else:
             raise FileNotFoundError(str(path))
+
+
+def fallback_id(path: Path, folder: Path | None) -> str:
+    """What a file without a student id is called: the name of the folder it sits in when that is
+    a per-student folder (a sub-folder of a folder given to the grader, as hub and LMS exports make
+    them: ``class/alice/answers-kursk.json`` is ``alice``), else the file name without ``.json``.
+    """
+    if folder is not None and path.parent != folder:
+        return path.parent.name
+    return path.stem
+
+
+_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not an answers file"
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    return f"is {kind}, not a regular file; not read, no answers taken from it"
 
 
 def read_bytes(path: Path) -> tuple[bytes, float]:
     """An answers file's bytes (never more than the size limit allows) and its modification time.
 
-    Raises :class:`SubmissionError` naming the file when it is too large, vanished or unreadable.
+    Only regular files are read: a FIFO, device or socket is refused before it is opened (and it
+    is opened without waiting), so nothing hangs. Raises :class:`SubmissionError` naming the file
+    when it is too large, vanished, unreadable or not a regular file.
     """
-    label = str(path)
+    label = shown(path)
     try:
-        with open(path, "rb") as handle:
-            stat = os.fstat(handle.fileno())
-            if stat.st_size > MAX_SUBMISSION_BYTES:
+        why = _not_regular(os.stat(path).st_mode)
+        if why:
+            raise SubmissionError([Problem(label, None, None, why)])
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            why = _not_regular(info.st_mode)  # it may have been swapped since the check above
+            if why:
+                raise SubmissionError([Problem(label, None, None, why)])
+            if info.st_size > MAX_SUBMISSION_BYTES:
                 raise SubmissionError(
-                    [Problem(label, None, None, f"is {stat.st_size:,} bytes; the limit is {MAX_SUBMISSION_BYTES:,}")]
+                    [Problem(label, None, None, f"is {info.st_size:,} bytes; the limit is {MAX_SUBMISSION_BYTES:,}")]
                 )
             raw = handle.read(MAX_SUBMISSION_BYTES + 1)  # never more, even if the file grows meanwhile
     except FileNotFoundError:
@@ -79,7 +165,7 @@ def read_bytes(path: Path) -> tuple[bytes, float]:
         raise SubmissionError([Problem(label, None, None, "is a folder, not an answers file")]) from None
     except OSError as error:
         raise SubmissionError([Problem(label, None, None, f"cannot be read: {error.strerror or error}")]) from None
-    return raw, stat.st_mtime
+    return raw, info.st_mtime
 
 
 def read_submission(path: Path, case: Case) -> tuple[Submission, float]:
@@ -89,7 +175,7 @@ def read_submission(path: Path, case: Case) -> tuple[Submission, float]:
     including a file that vanished or cannot be read.
     """
     raw, mtime = read_bytes(path)
-    return parse_quickly(raw, case, str(path)), mtime
+    return parse_quickly(raw, case, shown(path)), mtime
 
 
 def read_and_grade(path: Path, scorer: Scorer) -> tuple[Submission, float, tuple[Totals, Totals]]:
@@ -100,7 +186,7 @@ def read_and_grade(path: Path, scorer: Scorer) -> tuple[Submission, float, tuple
     data = decode_quickly(raw)
     totals = scorer.grade_raw(data) if data is not None else None
     if totals is None:
-        data = parse_submission(raw, scorer.case, str(path))
+        data = parse_submission(raw, scorer.case, shown(path))
         totals = scorer.grade(data)
     return data, mtime, totals
 
@@ -117,11 +203,16 @@ def rejection_line(error: SubmissionError) -> str:
 
 @dataclass
 class Duplicate:
-    """Several files for one student: the one graded and the ones set aside."""
+    """Several files for one student: the one graded, the ones set aside (or merged in), and
+    whether their answers differ (then the grader exits 1 unless they were merged).
+    """
 
     student_id: str
     graded: str
     set_aside: list[str] = field(default_factory=list)
+    differ: bool = False
+    merged: bool = False
+    folders: int = 1
 
 
 @dataclass
@@ -130,13 +221,16 @@ class Outcome:
 
     accepted: int = 0
     rejected: list[str] = field(default_factory=list)  # one line each
-    skipped: list[str] = field(default_factory=list)  # non-json files found in folders
+    skipped: list[str] = field(default_factory=list)  # non-json files and folders not read again
     duplicates: list[Duplicate] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        """0 when every file was accepted, else 1."""
-        return EXIT_REJECTED if self.rejected else EXIT_OK
+        """0 when every file was accepted and no student has files with different answers left
+        unmerged, else 1.
+        """
+        conflict = any(d.differ and not d.merged for d in self.duplicates)
+        return EXIT_REJECTED if self.rejected or conflict else EXIT_OK
 
 
 def iter_class(
@@ -145,16 +239,17 @@ def iter_class(
     outcome: Outcome,
     say: Callable[[str], None] | None = None,
     scorer: Scorer | None = None,
-) -> Iterator[tuple[Path, Submission, float, tuple[Totals, Totals] | None]]:
-    """Each accepted submission as ``(path, submission, mtime, totals)``, one at a time.
+) -> Iterator[tuple[Path, Submission, float, tuple[Totals, Totals] | None, str]]:
+    """Each accepted submission as ``(path, submission, mtime, totals, student)``, one at a time.
 
-    ``totals`` are its current and first-try scores when a ``scorer`` is given, else None. Rejected
-    and skipped files are recorded in ``outcome`` and passed to ``say`` (one line each) as they are
-    met, so nothing stops the rest of the class from being read.
+    ``totals`` are its current and first-try scores when a ``scorer`` is given, else None;
+    ``student`` is its identity (:func:`~attribution_lab.core.submission.student_id`, falling back
+    to :func:`fallback_id`). Rejected and skipped files are recorded in ``outcome`` and passed to
+    ``say`` (one line each) as they are met, so nothing stops the rest of the class from being read.
     """
-    for path, skip in submission_files(paths):
+    for path, skip, folder in submission_files(paths):
         if skip:
-            line = f"note: {path}: skipped, {skip}"
+            line = f"note: {shown(path)}: skipped, {skip}"
             outcome.skipped.append(line)
             if say:
                 say(line)
@@ -171,77 +266,130 @@ def iter_class(
                 say(line)
             continue
         outcome.accepted += 1
-        yield path, submission, mtime, totals
+        yield path, submission, mtime, totals, student_id(submission, fallback_id(path, folder))
+
+
+def _answers_digest(submission: Submission) -> str:
+    return hashlib.sha256(json.dumps(submission.get("answers", {}), sort_keys=True).encode("utf-8")).hexdigest()
 
 
 class Newest:
-    """Which of several files of one student counts: the one with the largest
-    :func:`~attribution_lab.core.submission.newest_rank`, a tie going to the file read later.
+    """Which of several files of one student counts, by one rule that does not depend on the order
+    the files were named in: the latest "updated" time written in the file, then the latest
+    modification time, then the file path that sorts first
+    (:func:`~attribution_lab.core.submission.newest_rank`).
 
     The one owner of "the newest file", for grading and the report alike. Per student it keeps one
-    small tuple, and the files of a student seen more than once, to report them.
+    small tuple per file (rank, read order, path, a digest of the answers), to report duplicates.
     """
 
     def __init__(self) -> None:
-        self._best: dict[str, tuple[float, float, int, str]] = {}
-        self._seen: dict[str, list[tuple[tuple[float, float, int, str], str]]] = {}
+        self._files: dict[str, list[tuple[float, float, str, int, str]]] = {}
         self._count = 0
 
-    def add(self, student: str, rank: tuple[float, float], file: str) -> int:
+    def add(self, student: str, rank: tuple[float, float], file: str, submission: Submission | None = None) -> int:
         """Record the next file read (its order is returned) for ``student``."""
         order = self._count
         self._count += 1
-        entry = (*rank, order, file)
-        before = self._best.get(student)
-        if before is None:
-            self._best[student] = entry
-            return order
-        self._seen.setdefault(student, [(before, before[3])]).append((entry, file))
-        if entry > before:
-            self._best[student] = entry
+        digest = _answers_digest(submission) if submission is not None else ""
+        self._files.setdefault(student, []).append((*rank, file, order, digest))
         return order
+
+    @staticmethod
+    def _ordered(files: list[tuple[float, float, str, int, str]]) -> list[tuple[float, float, str, int, str]]:
+        return sorted(files, key=lambda f: (-f[0], -f[1], f[2]))  # newest first; a tie: path order
 
     def kept(self) -> set[int]:
         """The read orders of the files that count."""
-        return {entry[2] for entry in self._best.values()}
+        return {self._ordered(files)[0][3] for files in self._files.values()}
 
-    def duplicates(self) -> list[Duplicate]:
-        """Each student with more than one file: the one graded and the ones set aside."""
+    def orders(self, student: str) -> list[int]:
+        """The read orders of a student's files, oldest first (the order to merge them in)."""
+        return [f[3] for f in reversed(self._ordered(self._files[student]))]
+
+    def duplicates(self, merge: bool = False) -> list[Duplicate]:
+        """Each student with more than one file: the one graded and the ones set aside (or merged)."""
         found = []
-        for student, files in self._seen.items():
-            ordered = sorted(files, key=lambda f: f[0], reverse=True)
-            found.append(Duplicate(student, ordered[0][1], [f for _, f in ordered[1:]]))
+        for student, files in self._files.items():
+            if len(files) < 2:
+                continue
+            ordered = self._ordered(files)
+            differ = len({f[4] for f in files}) > 1
+            folders = len({str(Path(f[2]).parent) for f in files})
+            found.append(Duplicate(student, ordered[0][2], [f[2] for f in ordered[1:]], differ, merge and differ, folders))
         return found
 
 
+RULE = 'latest "updated" time, then latest modification time, then file path in sorted order'
+
+
 def duplicate_lines(duplicates: Iterable[Duplicate]) -> list[str]:
-    """One line per student with more than one file."""
-    return [
-        f"note: student {d.student_id!r} has {len(d.set_aside) + 1} files; graded the newest, {d.graded}; "
-        f"set aside: {', '.join(d.set_aside)}"
-        for d in duplicates
-    ]
+    """One line per file of a student with more than one file, each naming the file and what
+    happened to its answers (paths escaped).
+    """
+    lines = []
+    for d in duplicates:
+        who = f"student {shown(d.student_id)!r}"
+        where = f" in {d.folders} different folders" if d.folders > 1 else ""
+        if d.merged:
+            lines.append(
+                f"note: {who} has {len(d.set_aside) + 1} files{where} with different answers, merged per field; "
+                f"{shown(d.graded)}: merged (newest)"
+            )
+            lines.extend(f"note: {who}: {shown(f)}: merged into the graded answers" for f in d.set_aside)
+        elif d.differ:
+            lines.append(
+                f"conflict: {who} has {len(d.set_aside) + 1} files{where} with different answers; {shown(d.graded)}: "
+                f"graded (chosen by {RULE})"
+            )
+            lines.extend(
+                f"conflict: {who}: {shown(f)}: set aside, its answers differ and were not graded "
+                "(check whose file it is, or use --merge-duplicates)"
+                for f in d.set_aside
+            )
+        else:
+            lines.append(f"note: {who} has {len(d.set_aside) + 1} files{where} with the same answers; graded {shown(d.graded)}")
+            lines.extend(f"note: {who}: {shown(f)}: set aside as a copy (same answers)" for f in d.set_aside)
+    return lines
+
+
+def merged_submission(submissions: Iterable[Submission]) -> Submission:
+    """One student's files merged per field, oldest first, with
+    :func:`~attribution_lab.core.submission.merge_submissions` (no answer lost).
+    """
+    items = list(submissions)
+    result = items[0]
+    for newer in items[1:]:
+        result = merge_submissions(result, newer)
+    return result
 
 
 def read_class(
-    paths: Iterable[str | Path], case: Case, say: Callable[[str], None] | None = None
+    paths: Iterable[str | Path], case: Case, say: Callable[[str], None] | None = None, *, merge: bool = False
 ) -> tuple[list[StudentAnswers], Outcome]:
     """Every student's newest accepted answers file (in file order), and what else was found.
 
+    With ``merge``, a student's files with different answers are merged per field instead.
     Holds the parsed submissions of one class in memory: meant for the report (a class of a
     thousand is a few megabytes). Grading streams instead (:func:`~attribution_lab.instructor.results.grade_files`).
     """
     outcome = Outcome()
     newest = Newest()
     students: list[StudentAnswers] = []
-    for path, submission, mtime, _ in iter_class(paths, case, outcome, say):
-        students.append(StudentAnswers(student_id(submission, path.stem), str(path), submission))
-        newest.add(students[-1].student_id, newest_rank(submission, mtime), str(path))
-    outcome.duplicates = newest.duplicates()
+    for path, submission, mtime, _, student in iter_class(paths, case, outcome, say):
+        students.append(StudentAnswers(student, str(path), submission))
+        newest.add(student, newest_rank(submission, mtime), str(path), submission)
+    outcome.duplicates = newest.duplicates(merge)
     if say:
         for line in duplicate_lines(outcome.duplicates):
             say(line)
     keep = newest.kept()
+    if merge:
+        for d in outcome.duplicates:
+            if d.merged:
+                orders = newest.orders(d.student_id)
+                whole = merged_submission(students[o].submission for o in orders)
+                students[orders[-1]] = StudentAnswers(d.student_id, students[orders[-1]].file, whole)
     return [student for order, student in enumerate(students) if order in keep], outcome
 
 

@@ -17,8 +17,9 @@ from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.feedback import shorten
 from ..core.statistics import ClassStatistics, class_statistics, kappa_words
 from ..core.submission import Submission
-from .collect import Outcome, StudentAnswers, as_students, duplicate_lines
+from .collect import Outcome, StudentAnswers, as_students, duplicate_lines, shown
 from .report_charts import CHARTS, charts, kappa_text, label_name, png_bytes
+from .results import OutputRefused, open_output, refuse_symlink
 from .synthetic import is_synthetic
 
 # --------------------------------------------------------------------------------------------
@@ -155,23 +156,65 @@ def statistics(case: Case, students: Iterable[StudentAnswers | Submission]) -> C
     return class_statistics(case, submissions, [s.student_id for s in named], synthetic=synthetic)
 
 
+REPORT_FILES = frozenset({"index.html", *(f"{name}.png" for name in CHARTS)})
+
+
+def check_report_folder(folder: Path, sources: Iterable[str | Path], *, force: bool = False) -> None:
+    """Refuse (:class:`~attribution_lab.instructor.results.OutputRefused`) a report folder that is
+    a symbolic link, lies inside the answers files being read, or already holds files other than a
+    report's own (``index.html`` and the chart PNGs), unless ``force``. A report's own file that
+    is a symbolic link is always refused: writes never follow a link.
+    """
+    folder = Path(folder)
+    refuse_symlink(folder, "report folder")
+    real = folder.resolve()
+    for source in sources:
+        source_real = Path(source).resolve()
+        if real == source_real or source_real in real.parents or (not source_real.is_dir() and real in source_real.parents):
+            raise OutputRefused(f"{shown(folder)}: the report folder would be inside or around the answers files being read; nothing written")
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise OutputRefused(f"{shown(folder)}: exists and is not a folder; nothing written, the file kept")
+    for name in sorted(REPORT_FILES):
+        refuse_symlink(folder / name, "report file")
+    others = sorted(p.name for p in folder.iterdir() if p.name not in REPORT_FILES)
+    if others and not force:
+        raise OutputRefused(
+            f"{shown(folder)}: holds files that are not a class report's ({shown(others[0])}"
+            f"{f' and {len(others) - 1} more' if len(others) > 1 else ''}); nothing written, they are kept "
+            "(choose another folder, or --force to write the report beside them)"
+        )
+
+
 def write_report(
-    case: Case, students: Sequence[StudentAnswers | Submission], folder: Path, *, outcome: Outcome | None = None
+    case: Case,
+    students: Sequence[StudentAnswers | Submission],
+    folder: Path,
+    *,
+    outcome: Outcome | None = None,
+    sources: Iterable[str | Path] = (),
+    force: bool = False,
 ) -> Path:
     """Write the charts (PNG) and ``index.html`` into ``folder``; returns the page's path.
 
     ``students`` is what :func:`~attribution_lab.instructor.collect.read_class` returns (bare
-    submissions are accepted too, named by their student id).
+    submissions are accepted too, named by their student id). The folder is checked first
+    (:func:`check_report_folder`, against the answers files ``sources``); files are written
+    without following a symbolic link.
     """
     folder = Path(folder)
+    check_report_folder(folder, sources, force=force)
     folder.mkdir(parents=True, exist_ok=True)
     stats = statistics(case, students)
     images = {}
     for name, fig in charts(case, stats).items():
-        (folder / f"{name}.png").write_bytes(png_bytes(fig))
+        with open_output(folder / f"{name}.png", "wb") as handle:
+            handle.write(png_bytes(fig))
         images[name] = f"{name}.png"
     page = folder / "index.html"
-    page.write_text(summary_page(case, stats, images, outcome=outcome), encoding="utf-8")
+    with open_output(page) as handle:
+        handle.write(summary_page(case, stats, images, outcome=outcome))
     return page
 
 

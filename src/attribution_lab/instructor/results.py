@@ -18,7 +18,8 @@ from typing import Any, TextIO
 
 from ..core.case import FIELDS, Case
 from ..core.submission import Submission, key_version_note, newest_rank, student_id
-from .collect import Newest, Outcome, duplicate_lines, iter_class
+from ..errors import SubmissionError
+from .collect import Newest, Outcome, duplicate_lines, iter_class, merged_submission, read_submission, rejection_line, shown
 from .scoring import Scorer, Totals
 
 
@@ -58,13 +59,17 @@ def _num(value: float) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
-def grade_row(scorer: Scorer, submission: Submission, path: Path, totals: tuple[Totals, Totals] | None = None) -> GradeRow:
-    """The results row for one checked submission (``totals``: its scores, if already computed)."""
+def grade_row(
+    scorer: Scorer, submission: Submission, path: Path, totals: tuple[Totals, Totals] | None = None, student: str | None = None
+) -> GradeRow:
+    """The results row for one checked submission (``totals``: its scores, if already computed;
+    ``student``: its identity, as :func:`~attribution_lab.instructor.collect.iter_class` gives it).
+    """
     (points, out_of, by_field), (first_points, _, _) = totals or scorer.grade(submission)
-    student = submission.get("student", {})
+    given = submission.get("student", {})
     return GradeRow(
-        student_id=student_id(submission, path.stem),
-        name=student.get("name", "") if isinstance(student.get("name", ""), str) else "",
+        student_id=student if student is not None else student_id(submission, path.stem),
+        name=given.get("name", "") if isinstance(given.get("name", ""), str) else "",
         file=str(path),
         updated=str(submission.get("updated", "")),
         points=points,
@@ -116,35 +121,42 @@ def grade_files(
     *,
     fields: Sequence[str] = FIELDS,
     say: Callable[[str], None] | None = None,
+    merge: bool = False,
+    force: bool = False,
 ) -> GradeSummary:
     """Grade every answers file under ``paths`` and write the results CSV and the LMS CSV.
 
     Streams: each file is read, checked, scored and spooled as one row before the next is opened;
-    only a small index (student id, newest time, row number) stays in memory for duplicates.
+    only a small index (student id, newest time, row number) stays in memory for duplicates. With
+    ``merge``, a student's files with different answers are read again and merged per field.
+    The outputs are checked first (:func:`check_outputs`); :class:`OutputRefused` says why not.
     """
+    paths = list(paths)
+    check_outputs([(results, RESULTS_KIND), (lms, LMS_KIND)], paths, force=force)
     scorer = Scorer(case, fields)
     outcome = Outcome()
     newest = Newest()
+    files: list[Path] = []
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-        for path, submission, mtime, totals in iter_class(paths, case, outcome, say, scorer):
-            row = grade_row(scorer, submission, path, totals)
-            newest.add(row.student_id, newest_rank(submission, mtime), row.file)
+        for path, submission, mtime, totals, student in iter_class(paths, case, outcome, say, scorer):
+            row = grade_row(scorer, submission, path, totals, student)
+            newest.add(row.student_id, newest_rank(submission, mtime), row.file, submission)
+            files.append(path)
             spool.write(json.dumps(row.cells(fields), ensure_ascii=False) + "\n")
         keep = newest.kept()
-        outcome.duplicates = newest.duplicates()
+        outcome.duplicates = newest.duplicates(merge)
+        replaced = _merged_rows(outcome, newest, files, scorer, fields, say)
         spool.seek(0, os.SEEK_SET)
         total = 0.0
         out_of = None
-        results.parent.mkdir(parents=True, exist_ok=True)
-        lms.parent.mkdir(parents=True, exist_ok=True)
-        with open(results, "w", encoding="utf-8", newline="") as out, open(lms, "w", encoding="utf-8", newline="") as lms_out:
+        with open_output(results) as out, open_output(lms) as lms_out:
             full, short = _csv_writer(out), _csv_writer(lms_out)
             full.writerow(header(fields))
             short.writerow(LMS_HEADER)
             for index, line in enumerate(spool):
                 if index not in keep:
                     continue
-                cells = json.loads(line)
+                cells = replaced.get(index) or json.loads(line)
                 full.writerow([safe_cell(c) for c in cells])
                 short.writerow([safe_cell(cells[0]), cells[4], cells[6]])
                 total += cells[4]
@@ -154,3 +166,88 @@ def grade_files(
             say(line)
     students = len(keep)
     return GradeSummary(outcome, students, total / students if students else None, out_of, str(results), str(lms))
+
+
+def _merged_rows(
+    outcome: Outcome, newest: Newest, files: list[Path], scorer: Scorer, fields: Sequence[str], say: Callable[[str], None] | None
+) -> dict[int, list[Any]]:
+    """The rows of students whose files are merged, by the read order of their newest file."""
+    rows: dict[int, list[Any]] = {}
+    for d in outcome.duplicates:
+        if not d.merged:
+            continue
+        orders = newest.orders(d.student_id)
+        try:
+            parts = [read_submission(files[o], scorer.case)[0] for o in orders]
+        except SubmissionError as error:  # changed since it was read: grade the newest, say so
+            d.merged = False
+            line = rejection_line(error) + "; not merged, the newest file graded alone"
+            outcome.rejected.append(line)
+            if say:
+                say(line)
+            continue
+        row = grade_row(scorer, merged_submission(parts), files[orders[-1]], None, d.student_id)
+        row.note = " ".join(filter(None, [row.note, f"Merged from {len(parts)} files."]))
+        rows[orders[-1]] = row.cells(fields)
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs that never overwrite what they did not write
+
+RESULTS_KIND, LMS_KIND = "results CSV", "LMS CSV"
+_HEADS = {RESULTS_KIND: '"student_id","name","file",', LMS_KIND: '"student_id","points","out_of"'}
+
+
+class OutputRefused(ValueError):
+    """An output the grader or report will not write, with one plain line saying why."""
+
+
+def _inside(target: Path, source: Path) -> bool:
+    source = source.resolve()
+    return target == source or (source.is_dir() and source in target.parents)
+
+
+def refuse_symlink(path: Path, what: str) -> None:
+    """Raise :class:`OutputRefused` when ``path`` is a symbolic link (writes never follow one)."""
+    if path.is_symlink():
+        raise OutputRefused(f"{shown(path)}: the {what} is a symbolic link; nothing written (writes never follow a link)")
+
+
+def check_outputs(outputs: Sequence[tuple[Path, str]], sources: Iterable[str | Path], *, force: bool = False) -> None:
+    """Refuse (:class:`OutputRefused`) an output that is a symbolic link, lies inside the answers
+    files being read, is the same file as another output, or is an existing file this program did
+    not write (a results or LMS CSV it wrote starts with its header row), unless ``force``.
+    """
+    seen: dict[Path, str] = {}
+    sources = list(sources)
+    for path, what in outputs:
+        refuse_symlink(path, what)
+        real = path.resolve()
+        if any(_inside(real, Path(s)) for s in sources):
+            raise OutputRefused(f"{shown(path)}: the {what} would be inside the answers files being read; nothing written, no answers file touched")
+        if real in seen:
+            raise OutputRefused(f"{shown(path)}: the {what} and the {seen[real]} are the same file; nothing written")
+        seen[real] = what
+        if path.exists() and not force and (not path.is_file() or not _starts_with(path, _HEADS[what])):
+            raise OutputRefused(
+                f"{shown(path)}: exists and is not a {what} written by attribution-lab; nothing written, the file kept "
+                "(choose another name, or --force to replace it)"
+            )
+
+
+def _starts_with(path: Path, head: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read(len(head)) == head
+    except OSError:
+        return False
+
+
+def open_output(path: Path, mode: str = "w") -> Any:
+    """Open an output for writing without following a symbolic link (``O_NOFOLLOW``), creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    if "b" in mode:
+        return os.fdopen(os.open(path, flags | getattr(os, "O_BINARY", 0), 0o644), mode)
+    return os.fdopen(os.open(path, flags, 0o644), mode, encoding="utf-8", newline="")
