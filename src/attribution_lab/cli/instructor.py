@@ -146,6 +146,13 @@ MERGE_HELP = "merge a student's files with different answers per field (the late
 FORCE_HELP = "replace existing output files that attribution-lab did not write (never a symbolic link, never inside the submissions)"
 
 
+def _class_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments grade and report share: which files, which case, and how duplicates are met."""
+    parser.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="answers files, or folders searched for *.json")
+    parser.add_argument("--case", default=DEFAULT_CASE, help=f"the case id or folder (default {DEFAULT_CASE})")
+    parser.add_argument("--merge-duplicates", action="store_true", help=MERGE_HELP)
+
+
 def register(commands: Any) -> None:
     """Add the ``grade``, ``report`` and ``synthetic`` subcommands."""
     grade = commands.add_parser(
@@ -154,26 +161,22 @@ def register(commands: Any) -> None:
         description="Recompute every student's score from their answers file and write one CSV row per student.",
         epilog=EXIT_CODES_HELP,
     )
-    grade.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="answers files, or folders searched for *.json")
-    grade.add_argument("--case", default=DEFAULT_CASE, help=f"the case id or folder (default {DEFAULT_CASE})")
+    _class_arguments(grade)
     grade.add_argument("--out", required=True, help="the results CSV to write (one row per student)")
     grade.add_argument("--lms", help="the LMS CSV to write: student_id, points, out_of (default: OUT-lms.csv beside --out)")
     grade.add_argument("--fields", help=f"comma-separated fields to grade (default all: {','.join(FIELDS)})")
     grade.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
-    grade.add_argument("--merge-duplicates", action="store_true", help=MERGE_HELP)
     grade.add_argument("--force", action="store_true", help=FORCE_HELP)
     grade.set_defaults(run=_grade)
 
     report = commands.add_parser(
         "report",
-        help="write the class report (figures and a one-page summary)",
-        description="Figures and a one-page HTML summary of a class's answers: difficulty, confusions, calibration, agreement.",
+        help="write the class report (charts and a one-page summary)",
+        description="Charts and a one-page HTML summary of a class's answers: difficulty, confusions, calibration, agreement.",
         epilog=EXIT_CODES_HELP,
     )
-    report.add_argument("submissions", nargs="+", metavar="SUBMISSIONS", help="answers files, or folders searched for *.json")
-    report.add_argument("--case", default=DEFAULT_CASE, help=f"the case id or folder (default {DEFAULT_CASE})")
+    _class_arguments(report)
     report.add_argument("--out", required=True, help="the folder to write the report into")
-    report.add_argument("--merge-duplicates", action="store_true", help=MERGE_HELP)
     report.add_argument("--force", action="store_true", help="write into a folder that holds other files too (never through a symbolic link)")
     report.set_defaults(run=_report)
 

@@ -71,7 +71,7 @@ APP_PORT = 8866
 def app_command(root: Path, *, port: int = APP_PORT, open_browser: bool = True, python: str = sys.executable) -> list[str]:
     """The command line that serves ``root``/notebooks with Voila on 127.0.0.1 (code cells hidden).
 
-    Voila lists the lessons; opening one runs it on the server and shows its text, figures and panels
+    Voila lists the lessons; opening one runs it on the server and shows its text, charts and panels
     without the code. Only 127.0.0.1 is bound: app mode is for one person on their own machine (a
     class uses JupyterHub, see docs/jupyterhub.md).
     """

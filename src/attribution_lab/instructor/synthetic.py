@@ -106,7 +106,7 @@ def _wrong(case: Case, statement: Statement, field: str, rng: random.Random, tem
 
 def tempting_mistakes(case: Case, rng: random.Random) -> dict[tuple[str, str], Any]:
     """One tempting wrong answer per statement and field, shared by the class: real classes err
-    together (a misread cue misleads many), which is what the agreement figures must show.
+    together (a misread cue misleads many), which is what the agreement charts must show.
     """
     return {(s.id, f): _wrong(case, s, f, rng) for s in case.statements for f in FIELDS}
 
