@@ -12,8 +12,10 @@ from attribution_lab.core.case import FIELD_NAMES
 from attribution_lab.core.submission import clear_answers, new_submission, record_check, record_choice, restore_position
 from attribution_lab.formats.answers import salvage, submission_problems
 from attribution_lab.storage import answers_store as store_module
-from attribution_lab.storage.answers_store import ANSWERS_DIR_ENV, AnswersStore, StoreError, default_answers_path, now_iso
+from attribution_lab.storage import files as files_module
+from attribution_lab.storage.answers_store import AnswersStore, StoreError, now_iso
 from attribution_lab.storage.cases import load_case
+from attribution_lab.storage.location import ANSWERS_DIR_ENV, default_answers_path
 
 CASE = load_case("kursk")
 S1, S2, S3 = CASE.statement_ids[:3]
@@ -139,10 +141,10 @@ def test_salvage_repairs_counts_and_times_without_losing_answers():
 
 
 def test_load_of_a_missing_file_gives_empty_answers(tmp_path):
-    """No file yet: empty answers, no notes, nothing written."""
+    """No file yet: empty answers, no notes, nothing written but the hidden lock file."""
     loaded = AnswersStore(tmp_path / "answers-kursk.json", CASE).load()
     assert loaded.submission["answers"] == {} and loaded.notes == [] and loaded.backup is None
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == [".answers-kursk.json.lock"]
 
 
 def test_load_of_a_valid_file_uses_it_as_it_is(tmp_path):
@@ -154,7 +156,7 @@ def test_load_of_a_valid_file_uses_it_as_it_is(tmp_path):
     assert loaded.submission == json.loads(path.read_text("utf-8"))
     assert loaded.submission["answers"].keys() == {S1, S2}
     assert loaded.notes == [] and loaded.backup is None
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    assert [p.name for p in tmp_path.iterdir() if p.name != f".{path.name}.lock"] == [path.name]
 
 
 def test_load_of_corrupt_json_keeps_a_backup_and_starts_clean(tmp_path):
@@ -226,7 +228,7 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
         sub = record_choice(CASE, sub, sid, "origin", key(sid, "origin"), now=now_iso())
         store.save(sub)
         assert json.loads(path.read_text("utf-8")) == sub
-    assert leftovers(tmp_path) == [] and [p.name for p in tmp_path.iterdir()] == [path.name]
+    assert leftovers(tmp_path) == [] and [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == [path.name]
 
 
 def test_a_failed_save_keeps_the_old_file_and_removes_the_temporary_one(tmp_path, monkeypatch):
@@ -339,6 +341,6 @@ def test_no_temporary_file_is_left_when_writing_fails_midway(tmp_path, monkeypat
 
     monkeypatch.setattr(store_module.os, "fsync", broken_fsync)
     with pytest.raises(OSError):
-        store_module.atomic_write(path, b"{}")
+        files_module.atomic_write(path, b"{}")
     assert not path.exists() and leftovers(tmp_path) == []
     assert os.listdir(tmp_path) == []

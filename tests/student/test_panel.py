@@ -17,8 +17,9 @@ from attribution_lab.core.submission import new_submission, record_check, record
 from attribution_lab.errors import UnknownLabelError, UnknownStatementError
 from attribution_lab.formats.answers import submission_problems
 from attribution_lab.formats.key import decode_key
-from attribution_lab.storage.answers_store import ANSWERS_DIR_ENV, now_iso
+from attribution_lab.storage.answers_store import now_iso
 from attribution_lab.storage.cases import load_case, read_case_files
+from attribution_lab.storage.location import ANSWERS_DIR_ENV
 from attribution_lab.student.panel import Panel
 
 CASE = load_case("kursk")
@@ -279,7 +280,7 @@ def test_every_change_is_saved_at_once_and_atomically(answers_folder):
         panel.check()
         data = json.loads(path.read_text("utf-8"))
         assert data == panel.submission and data["answers"][sid]["attempts"] == 1
-    assert sorted(p.name for p in answers_folder.iterdir()) == [path.name]
+    assert sorted(p.name for p in answers_folder.iterdir() if not p.name.endswith(".lock")) == [path.name]
     assert submission_problems(json.loads(path.read_text("utf-8")), CASE) == []
 
 
@@ -522,7 +523,7 @@ def test_restore_asks_first_and_merge_keeps_newer_answers(answers_folder):
     assert f"keeps your answers to 3 statements ({IDS[0]}, {IDS[1]} and {IDS[2]})" in question
     assert [b.description for b in (panel.controls.restore_merge, panel.controls.restore_replace, panel.controls.restore_cancel)] == [
         "Merge", "Replace everything", "Cancel"]
-    assert answers_file(answers_folder).read_bytes() == on_disk and len(list(answers_folder.iterdir())) == 1
+    assert answers_file(answers_folder).read_bytes() == on_disk and len([p for p in answers_folder.iterdir() if not p.name.endswith(".lock")]) == 1
     panel.controls.restore_cancel.click()
     assert panel.controls.restore.layout.display == "none" and answers_file(answers_folder).read_bytes() == on_disk
     assert "Nothing was restored from old.json" in panel.notice_html

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import AttributionLabError
-from ..storage.answers_store import ANSWERS_DIR_ENV
+from ..storage.location import ANSWERS_DIR_ENV
 
 
 class ExerciseError(AttributionLabError):

@@ -1,17 +1,21 @@
-"""The answers file on disk: saved atomically on every change, and never lost when it goes bad.
+"""The answers file on disk: one per student and case, saved atomically under a lock, never lost.
 
 A student's answers live in one JSON file per case (``answers-kursk.json``), in the submission
 format of :mod:`attribution_lab.core.submission`, read and written through
 :mod:`attribution_lab.formats.answers`. This module is the thin file layer around them:
 
-* :func:`default_answers_path` says where the file lives.
-* :class:`AnswersStore` loads it at start, saves it atomically (temporary file in the same folder,
-  flush, fsync, rename), re-reads it before each change so that two notebooks open on the same case
-  do not overwrite each other's answers, and owns "back up, then replace" (:meth:`AnswersStore.replace`).
+* :func:`default_answers_path` says where the file lives: in the module's folder (the first folder
+  above the notebook that holds both ``notebooks/`` and ``exercises/``), so that lessons, worksheets
+  and Voila, whose kernels start in different folders, all share one file.
+* :class:`AnswersStore` loads it at start, merges in answers files left in the old places (the
+  kernel's own folder), and saves every change as a merge into the file as it is on disk, under an
+  inter-process lock (a hidden ``.answers-kursk.json.lock`` beside it), atomically (temporary file
+  in the same folder, flush, fsync, rename). Two notebooks open on one case lose nothing.
 * :func:`now_iso` is the clock every answer is stamped with.
 
 A bad file is never overwritten before a copy of it has been set aside under a dated name
-(``answers-kursk.json.bad-20250428-153000``).
+(``answers-kursk.json.bad-20250428-153000``); anything but a regular file (a pipe, a device, a
+folder) is left alone and never waited on.
 """
 
 from __future__ import annotations
@@ -19,22 +23,25 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
 from ..core.case import Case
-from ..core.submission import Submission, new_submission
+from ..core.submission import Submission, merge_submissions, new_submission
 from ..errors import AttributionLabError, SubmissionError
 from ..formats.answers import encode, parse_submission, salvage
-from ..formats.limits import MAX_SUBMISSION_BYTES
+from .files import NotRegularFileError, atomic_write, lock_path, read_regular
+from .location import old_answers_paths
 
-#: Environment variable naming the folder for answers files (default: the current folder).
-ANSWERS_DIR_ENV = "ATTRIBUTION_LAB_ANSWERS_DIR"
+#: How long a save waits for another notebook to finish its own (seconds) before giving up for now.
+LOCK_TIMEOUT = 10.0
 
 
 def now_iso() -> str:
@@ -42,55 +49,12 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def default_answers_path(case_id: str) -> Path:
-    """Where a case's answers file lives: ``$ATTRIBUTION_LAB_ANSWERS_DIR`` if set, else the current folder."""
-    folder = os.environ.get(ANSWERS_DIR_ENV) or os.getcwd()
-    return Path(folder) / f"answers-{case_id}.json"
-
-
 class StoreError(AttributionLabError):
     """The answers file cannot be written (the message says why, in plain words)."""
 
 
-# --------------------------------------------------------------------------------------------
-# Files
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that the file is always either the old or the new content.
-
-    A temporary file in the same folder is written, flushed and fsynced, then renamed over the
-    target (``os.replace`` is atomic on one file system). On any error the temporary file is removed
-    and the old file is left as it was.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        try:
-            os.chmod(temp_name, path.stat().st_mode & 0o777)  # keep the old file's permissions
-        except OSError:
-            os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable; not possible on every system
-        folder = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
+class LockError(StoreError):
+    """Another notebook held the answers file's lock too long, or the lock file cannot be made."""
 
 
 @dataclass
@@ -103,26 +67,43 @@ class Loaded:
 
 
 class AnswersStore:
-    """One case's answers file: load at start, save on every change, backups of anything replaced."""
+    """One case's answers file: load at start, save on every change, backups of anything replaced.
+
+    Every write happens under the file's lock (see :func:`lock_path`), so a change is always
+    merged into the file as it is on disk, whichever notebook saved last.
+    """
 
     def __init__(self, path: str | os.PathLike[str], case: Case) -> None:
         self.path = Path(path)
         self.case = case
         #: Why saving is refused, when a bad file could not be set aside (saving would destroy it).
         self.blocked: str | None = None
+        #: True while the last save failed: the caller's answers in memory hold more than the file.
+        self.unsaved = False
+        # One lock object per file in a process (is_singleton), so the store's nested writes
+        # (load -> save, back up -> update) re-enter it instead of waiting on themselves.
+        self._lock = FileLock(str(lock_path(self.path)), timeout=LOCK_TIMEOUT, thread_local=False, is_singleton=True)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the answers file's lock; :class:`LockError` (with a plain message) when it cannot be had."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock.acquire()
+        except Timeout:
+            raise LockError(f"another notebook kept {self.path.name} busy for over {LOCK_TIMEOUT:g} seconds") from None
+        except OSError as error:
+            raise LockError(f"the lock file beside {self.path.name} could not be made ({error.strerror or error})") from None
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     # -- reading ---------------------------------------------------------------------------
 
     def _read(self) -> bytes | None:
         """The file's bytes, or None when it does not exist. Raises OSError when it cannot be read."""
-        try:
-            size = self.path.stat().st_size
-        except FileNotFoundError:
-            return None
-        if size > MAX_SUBMISSION_BYTES:
-            # parse_submission refuses it with a clear message; do not read a huge file into memory.
-            return b" " * (MAX_SUBMISSION_BYTES + 1)
-        return self.path.read_bytes()
+        return read_regular(self.path)
 
     def read_valid(self) -> Submission | None:
         """The file's answers if it exists and is a valid, current answers file for the case, else None."""
@@ -155,35 +136,35 @@ class AnswersStore:
         A missing file gives empty answers. A file that is valid for the case and its current key is
         used as it is. Anything else (corrupt JSON, another case, an older key, unknown statements or
         labels) is copied aside to a dated ``.bad-`` backup, whatever is still valid is kept
-        (see :func:`salvage`) and saved, and the notes say what happened in plain words.
+        (see :func:`salvage`) and saved, and the notes say what happened in plain words. Answers
+        files left in the old places (:func:`old_answers_paths`) are then merged in once.
         """
+        try:
+            with self._locked():
+                loaded = self._load()
+                self._merge_old_places(loaded)
+                return loaded
+        except LockError as error:
+            # Read what is there; nothing is tidied or merged now, the next load will do it.
+            current = self.read_valid()
+            return Loaded(current or new_submission(self.case, now=now_iso()),
+                          [f"Your answers were read, but {error}; answers left elsewhere are merged next time."])
+
+    def _load(self) -> Loaded:
         name = self.path.name
         self._remove_stale_temp_files()
         try:
             raw = self._read()
         except OSError as error:
             self.blocked = f"the answers file {name} cannot be read ({error.strerror or error})"
-            return Loaded(new_submission(self.case, now=now_iso()), [f"Your answers file {name} could not be read ({error.strerror or error}). "
-                                                        "It was left untouched; your new answers will not be saved to it."])
+            return Loaded(new_submission(self.case, now=now_iso()), [
+                f"Your answers file {name} could not be read ({error.strerror or error}). "
+                "It was left untouched; your new answers will not be saved to it."])
         if raw is None:
             return Loaded(new_submission(self.case, now=now_iso()))
-        data: Any
-        problem: str | None
-        try:
-            parsed = parse_submission(raw, self.case, name)
-        except SubmissionError as error:
-            problem = error.problems[0].message if error.problems else str(error)
-            data = self._lenient_json(raw)
-        else:
-            if parsed.get("key_version") == self.case.key_version:
-                return Loaded(parsed)
-            problem, data = None, parsed
-        if data is _UNREADABLE:
-            submission, notes = new_submission(self.case, now=now_iso()), [f"It could not be read at all ({problem}), so you start with no answers."]
-        else:
-            submission, notes = salvage(data, self.case, now=now_iso())
-            if not notes and problem:
-                notes = [f"Part of it could not be read ({problem})."]
+        submission, notes, complete = self._decode(raw, name)
+        if complete:
+            return Loaded(submission)
         try:
             backup = self.backup("bad")
         except OSError as error:
@@ -200,6 +181,64 @@ class AnswersStore:
             loaded.notes.append(f"What could be kept was not saved ({error}).")
         return loaded
 
+    def _decode(self, raw: bytes, name: str) -> tuple[Submission, list[str], bool]:
+        """The answers in ``raw``, notes on what could not be kept, and whether it was valid and current."""
+        try:
+            parsed = parse_submission(raw, self.case, name)
+        except SubmissionError as error:
+            problem: str | None = error.problems[0].message if error.problems else str(error)
+            data: Any = self._lenient_json(raw)
+        else:
+            if parsed.get("key_version") == self.case.key_version:
+                return parsed, [], True
+            problem, data = None, parsed
+        if data is _UNREADABLE:
+            return new_submission(self.case, now=now_iso()), [f"It could not be read at all ({problem}), so you start with no answers."], False
+        submission, notes = salvage(data, self.case, now=now_iso())
+        if not notes and problem:
+            notes = [f"Part of it could not be read ({problem})."]
+        return submission, notes, False
+
+    def _merge_old_places(self, loaded: Loaded) -> None:
+        """Merge answers files left where earlier versions saved them into this one, then set each
+        aside as ``<name>.merged-<time>`` so it is merged once; the notes name both files.
+        """
+        if self.blocked:
+            return
+        for old in old_answers_paths(self.path):
+            if old == self.path:
+                continue
+            shown = f"{old.parent.name}/{old.name}"
+            try:
+                raw = read_regular(old)
+            except OSError as error:
+                loaded.notes.append(f"An older answers file {shown} could not be read ({error.strerror or error}); it was left as it is.")
+                continue
+            if raw is None:
+                continue
+            theirs, _notes, _complete = self._decode(raw, old.name)
+            if not theirs["answers"]:
+                continue
+            merged = merge_submissions(theirs, loaded.submission)
+            try:
+                self.save(merged)
+            except (OSError, StoreError) as error:
+                loaded.notes.append(f"The answers in {shown} could not be merged into {self.path.name} yet ({error}); "
+                                    "that file was kept and is merged the next time.")
+                continue
+            loaded.submission = merged
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            aside = old.with_name(f"{old.name}.merged-{stamp}")
+            try:
+                os.replace(old, aside)
+            except OSError:
+                loaded.notes.append(f"The answers in {shown} were merged into {self.path.name} in {self.path.parent}; "
+                                    "that file could not be renamed, so merging it again next time changes nothing.")
+                continue
+            loaded.notes.append(
+                f"Answers saved earlier in {shown} were merged into {self.path.name} in {self.path.parent}, the one "
+                f"answers file that lessons and worksheets now share; the old file was kept as {old.parent.name}/{aside.name}.")
+
     @staticmethod
     def _lenient_json(raw: bytes) -> Any:
         try:
@@ -210,9 +249,9 @@ class AnswersStore:
     def latest(self, fallback: Submission) -> tuple[Submission, list[str]]:
         """The answers to build the next change on: the file's, if valid, else ``fallback``.
 
-        Re-reading before every change lets two notebooks on the same case add to one file instead
-        of overwriting each other. If the file went bad since it was loaded, it is copied aside and
-        ``fallback`` (the answers in memory) is used; the notes say so.
+        Re-reading before every change (under the lock) lets two notebooks on the same case add to
+        one file instead of overwriting each other. If the file went bad since it was loaded, it is
+        copied aside and ``fallback`` (the answers in memory) is used; the notes say so.
         """
         current = self.read_valid()
         if current is not None:
@@ -220,6 +259,8 @@ class AnswersStore:
         if self.blocked or not self.path.exists():
             return fallback, []  # a deleted file is written again from memory
         try:
+            if not self.path.is_file():
+                raise NotRegularFileError(0, "it is not a regular file any more")
             backup = self.backup("bad")
         except OSError as error:
             self.blocked = f"the answers file {self.path.name} changed and could not be copied aside ({error.strerror or error})"
@@ -235,10 +276,19 @@ class AnswersStore:
     # -- writing ---------------------------------------------------------------------------
 
     def save(self, submission: Submission) -> None:
-        """Save the answers atomically. Raises :class:`StoreError` or OSError when it cannot."""
-        if self.blocked:
-            raise StoreError(f"not saved: {self.blocked}")
-        atomic_write(self.path, encode(submission))
+        """Save the answers atomically. Raises :class:`StoreError` or OSError when it cannot.
+
+        :attr:`unsaved` says afterwards whether the file lacks these answers.
+        """
+        try:
+            if self.blocked:
+                raise StoreError(f"not saved: {self.blocked}")
+            with self._locked():
+                atomic_write(self.path, encode(submission))
+        except BaseException:
+            self.unsaved = True
+            raise
+        self.unsaved = False
 
     def backup(self, reason: str) -> Path:
         """Copy the answers file aside as ``<name>.<reason>-YYYYMMDD-HHMMSS`` and return the copy's path.
@@ -261,12 +311,16 @@ class AnswersStore:
         the new answers from being saved (None when they were saved; the backup is kept either way).
         Raises OSError when the backup cannot be made: then nothing is changed.
         """
-        backup = self.backup(reason) if self.path.exists() else None
         try:
-            self.save(submission)
-        except (OSError, StoreError) as error:
-            return backup, error
-        return backup, None
+            with self._locked():
+                backup = self.backup(reason) if self.path.exists() else None
+                try:
+                    self.save(submission)
+                except (OSError, StoreError) as error:
+                    return backup, error
+                return backup, None
+        except LockError as error:
+            raise OSError(0, str(error)) from None
 
     def update_with_backup(
         self, reason: str, change: Callable[[Submission], Submission], fallback: Submission
@@ -275,20 +329,37 @@ class AnswersStore:
 
         Raises OSError when the backup cannot be made: then nothing is changed.
         """
-        backup = self.backup(reason) if self.path.exists() else None
-        result, notes = self.update(change, fallback)
-        return result, notes, backup
+        try:
+            with self._locked():
+                backup = self.backup(reason) if self.path.exists() else None
+                result, notes = self.update(change, fallback)
+                return result, notes, backup
+        except LockError as error:
+            raise OSError(0, str(error)) from None
 
     def update(self, change: Callable[[Submission], Submission], fallback: Submission) -> tuple[Submission, list[str]]:
-        """Apply ``change`` to the latest answers and save the result at once.
+        """Apply ``change`` to the answers as they are on disk and save the result, under the lock.
 
         Returns the new answers and notes for the student. Saving problems become notes, never
-        exceptions: the answers stay in memory and can still be downloaded.
+        exceptions: the answers stay in memory (:attr:`unsaved` is True) and can still be downloaded.
         """
-        base, notes = self.latest(fallback)
-        result = change(base)
         try:
-            self.save(result)
+            with self._locked():
+                base, notes = self.latest(fallback)
+                result = change(base)
+                self._save_noting(result, notes)
+        except LockError as error:
+            base, notes = self.latest(fallback)
+            result = change(base)
+            self.unsaved = True
+            notes.append(f"Your answers were not saved yet: {error}. They are kept here and saved with your next "
+                         "change; Download my answers has them all.")
+        return result, notes
+
+    def _save_noting(self, submission: Submission, notes: list[str]) -> None:
+        """:meth:`save`, with a failure turned into a note for the student."""
+        try:
+            self.save(submission)
         except StoreError as error:
             notes.append(f"Your answers are {error}. Use Download my answers to keep them.")
         except OSError as error:
@@ -296,18 +367,16 @@ class AnswersStore:
                 f"Your answers could not be saved to {self.path} ({error.strerror or error}). "
                 "Use Download my answers to keep them."
             )
-        return result, notes
 
 
 _UNREADABLE = object()
 
 
 __all__ = [
-    "ANSWERS_DIR_ENV",
+    "LOCK_TIMEOUT",
     "AnswersStore",
     "Loaded",
+    "LockError",
     "StoreError",
-    "atomic_write",
-    "default_answers_path",
     "now_iso",
 ]

@@ -22,7 +22,8 @@ from ..core.case import FIELD_NAMES, Case
 from ..core.engine import Score, check_field, score
 from ..core.feedback import mark
 from ..core.submission import Submission, answers_of
-from ..storage.answers_store import AnswersStore, default_answers_path
+from ..storage.answers_store import AnswersStore
+from ..storage.location import default_answers_path
 from .text import format_statement
 
 Selector = Callable[[Case], tuple[str, ...]]

@@ -26,8 +26,8 @@ from ..core.case import DEFAULT_CASE, FIELD_NAMES, Answer, Case
 from ..core.engine import StatementResult, check_statement
 from ..core.feedback import shorten
 from ..core.submission import Submission
-from ..storage.answers_store import default_answers_path
 from ..storage.cases import load_case
+from ..storage.location import default_answers_path
 from .panel_controls import PanelControls, button, question_box
 from .panel_html import (
     chosen_html,
@@ -48,7 +48,7 @@ class Panel:
     ``case`` is a case id, a case folder or a loaded :class:`~attribution_lab.core.case.Case`;
     ``fields`` the fields to ask (any of :data:`~attribution_lab.core.case.FIELDS`); ``statements``
     the statement ids to show (None: all, in article order); ``answers_path`` the answers file
-    (None: :func:`~attribution_lab.storage.answers_store.default_answers_path`). Answers already in
+    (None: :func:`~attribution_lab.storage.location.default_answers_path`). Answers already in
     the file are restored, with the position, and every change is saved at once.
     """
 
@@ -440,6 +440,8 @@ class Panel:
         elif self.model.saved_again:
             self.controls.save_notice.value = notice_html(
                 (f"Saved again: all your answers are in {self.store.path.name} now.",), ok=True)
+        elif self.model.notes:  # saved, but something about the file needed saying
+            self.controls.save_notice.value = notice_html(self.model.notes, ok=False)
         else:
             self.controls.save_notice.value = ""
 

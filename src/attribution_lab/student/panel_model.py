@@ -458,8 +458,9 @@ class PanelModel:
         return lambda base: change(merge_submissions(base, memory))
 
     def _saved(self, notes: list[str]) -> None:
-        """Record how the last save went: empty notes mean it was saved."""
-        failed = bool(notes)
+        """Record how the last save went (the store knows whether the file lacks the answers) and
+        the notes to show."""
+        failed = self.store.unsaved
         self.saved_again = self.save_failed and not failed
         self.save_failed = failed
         self.notes = tuple(notes)

@@ -24,8 +24,9 @@ from ..core.engine import Score, check_statement, is_unanswered, score
 from ..core.feedback import field_feedback
 from ..core.submission import Submission, record_check
 from ..errors import AttributionLabError, UnknownLabelError, UnknownStatementError
-from ..storage.answers_store import AnswersStore, StoreError, default_answers_path, now_iso
+from ..storage.answers_store import AnswersStore, StoreError, now_iso
 from ..storage.cases import load_case
+from ..storage.location import default_answers_path
 from .lessons import lesson as find_lesson
 from .text import format_choices, format_result, format_statement
 
