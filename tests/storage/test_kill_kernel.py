@@ -19,19 +19,22 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import random
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kernels import print_figures as _print
+from kernels import start_kernel as _start_kernel
+from kernels import stop_kernel as _stop_kernel
+from kernels import stream as _stream
 
 from attribution_lab.core.case import FIELDS, Case
 from attribution_lab.formats.answers import parse_submission
@@ -228,66 +231,6 @@ class ForkServer:
                 stream.close()
 
 
-# --------------------------------------------------------------------------------------------
-# Real kernels
-
-
-def _kernel_env(folder: Path) -> dict[str, str]:
-    """The test's environment, with Jupyter's and matplotlib's state kept in the temporary folder."""
-    env = dict(os.environ)
-    for name in ("JUPYTER_RUNTIME_DIR", "JUPYTER_DATA_DIR", "JUPYTER_CONFIG_DIR", "IPYTHONDIR", "MPLCONFIGDIR"):
-        env[name] = str(folder / ".state" / name.lower())
-    return env
-
-
-@dataclass
-class Kernel:
-    """A started kernel and its client."""
-
-    manager: Any
-    client: Any
-
-    @property
-    def pid(self) -> int:
-        return self.manager.provisioner.process.pid
-
-
-def _start_kernel(folder: Path) -> Kernel:
-    from jupyter_client.manager import KernelManager
-
-    env = _kernel_env(folder)
-    os.makedirs(env["JUPYTER_RUNTIME_DIR"], exist_ok=True)
-    manager = KernelManager(kernel_name="python3", connection_file=str(folder / ".state" / "kernel.json"))
-    manager.start_kernel(cwd=str(folder), env=env)
-    client = manager.client()
-    client.start_channels()
-    client.wait_for_ready(timeout=60)
-    return Kernel(manager, client)
-
-
-def _stop_kernel(kernel: Kernel) -> None:
-    kernel.client.stop_channels()
-    try:
-        kernel.manager.shutdown_kernel(now=True)
-    except Exception:  # noqa: BLE001 - already killed; only clean up what is left
-        kernel.manager.cleanup_resources()
-
-
-def _stream(kernel: Kernel, until: Callable[[str], bool], timeout: float) -> str:
-    """Collect the kernel's stdout until ``until(text so far)`` is true or ``timeout`` passes."""
-    text, deadline = "", time.monotonic() + timeout
-    while time.monotonic() < deadline and not until(text):
-        try:
-            message = kernel.client.get_iopub_msg(timeout=0.005)
-        except queue.Empty:
-            continue
-        if message["msg_type"] == "stream":
-            text += message["content"]["text"]
-        elif message["msg_type"] == "error":
-            raise AssertionError("\n".join(message["content"]["traceback"]))
-    return text
-
-
 def _kernel_trial(folder: Path, rng: random.Random) -> tuple[list, int]:
     """Run the panel loop in a real kernel and SIGKILL the kernel process at a random moment."""
     sequence = _sequence(rng)
@@ -305,15 +248,6 @@ def _kernel_trial(folder: Path, rng: random.Random) -> tuple[list, int]:
     acks = [int(line.split()[1]) for line in text.splitlines() if line.startswith("ACK ")]
     assert acks == list(range(len(acks)))
     return sequence, len(acks)
-
-
-def _print(request: pytest.FixtureRequest, text: str) -> None:
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    if capture is None:
-        print(text)
-        return
-    with capture.global_and_fixture_disabled():
-        print(text)
 
 
 def test_answers_survive_sigkill(tmp_path: Path, request: pytest.FixtureRequest) -> None:
