@@ -27,8 +27,10 @@ test: $(STAMP)
 	$(BIN)/ruff check --select E9,F,I tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks exercises
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg solutions
+	@# The notebooks save to the module's answers file; a test run must not write into yours.
+	answers=$$(mktemp -d) && ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks exercises \
+	  && ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg solutions; \
+	  status=$$?; rm -rf "$$answers"; exit $$status
 
 ## Regenerate exercises/ from solutions/ (solutions are the only hand-edited worksheets).
 exercises: $(STAMP)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from attribution_lab.cli.server import running_as_root
 from attribution_lab.core.case import FIELD_NAMES, FIELDS, Case, Statement
 from attribution_lab.core.engine import check_field
+from attribution_lab.storage.location import ANSWERS_DIR_ENV, MODULE_FOLDERS
 
 if TYPE_CHECKING:  # playwright is imported lazily so the suite can skip cleanly without it
     from playwright.sync_api import Browser, Locator, Page
@@ -108,8 +109,12 @@ def copy_served_tree(source: Path, target: Path) -> Path:
     return served
 
 
-def isolated_env(state: Path, answers: Path) -> dict[str, str]:
-    """Environment for a server: every Jupyter, IPython, matplotlib and XDG folder under ``state``."""
+def isolated_env(state: Path) -> dict[str, str]:
+    """Environment for a server: every Jupyter, IPython, matplotlib and XDG folder under ``state``.
+
+    No answers folder is named: the notebooks find the answers file as a student's do, in the
+    folder that holds ``notebooks/`` and ``exercises/`` (the served copy).
+    """
     env = dict(os.environ)
     folders = {
         "JUPYTER_CONFIG_DIR": "config",
@@ -126,7 +131,7 @@ def isolated_env(state: Path, answers: Path) -> dict[str, str]:
     for variable, name in folders.items():
         (state / name).mkdir(parents=True, exist_ok=True)
         env[variable] = str(state / name)
-    env["ATTRIBUTION_LAB_ANSWERS_DIR"] = str(answers)
+    env.pop(ANSWERS_DIR_ENV, None)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env.pop("JUPYTER_PATH", None)
     _write_lab_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
@@ -161,7 +166,7 @@ class Server:
     port: int
     token: str
     root: Path
-    answers: Path
+    answers: Path  #: where the notebooks save answers: the served module folder, as for a student
     log: Path
 
     @property
@@ -187,12 +192,10 @@ class Server:
                 pass
 
     def clear_answers(self) -> None:
-        """Empty the answers folder (every notebook starts as a new student would)."""
-        for path in self.answers.iterdir():
-            if path.is_file():
+        """Remove every answers file, lock and backup (every notebook starts as a new student would)."""
+        for folder in (self.answers, *(self.answers / name for name in MODULE_FOLDERS)):
+            for path in [*folder.glob("answers-*"), *folder.glob(".answers-*")]:
                 path.unlink()
-            else:
-                shutil.rmtree(path)
 
     def log_tail(self, lines: int = 40) -> str:
         """The end of the server's log, for failure messages."""
@@ -239,9 +242,7 @@ def start_lab(workdir: Path, source: Path | None = None) -> Server:
     tests wait for the kernel and run all cells the way the Run menu does.
     """
     served = copy_served_tree(source or source_root(), workdir)
-    answers = workdir / "answers"
-    answers.mkdir()
-    env = isolated_env(workdir / "state", answers)
+    env = isolated_env(workdir / "state")
     port, token = free_port(), secrets.token_hex(16)
     log = workdir / "jupyterlab.log"
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
@@ -250,14 +251,14 @@ def start_lab(workdir: Path, source: Path | None = None) -> Server:
                # the same for Notebook 7's pages, served by this server under /notebooks/
                "--JupyterNotebookApp.expose_app_in_browser=True", *root_flags()]
     process = subprocess.Popen(command, cwd=served, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    server = Server(process, port, token, served, answers, log)
+    server = Server(process, port, token, served, served, log)
     _wait_until_ready(server, f"/api/status?token={token}", timeout=60)
     return server
 
 
 def start_voila(workdir: Path, lab: Server, notebook: str) -> Server:
     """Start Voila on one notebook of the served copy (same answers folder and state folders as ``lab``)."""
-    env = isolated_env(workdir / "voila-state", lab.answers)
+    env = isolated_env(workdir / "voila-state")
     port = free_port()
     log = workdir / "voila.log"
     command = [sys.executable, "-m", "voila", notebook, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
 from attribution_lab.core.case import FIELD_NAMES
 from attribution_lab.core.submission import clear_answers, new_submission, record_check, record_choice, restore_position
-from attribution_lab.formats.answers import salvage, submission_problems
+from attribution_lab.formats.answers import parse_submission, salvage, submission_problems
 from attribution_lab.storage import answers_store as store_module
 from attribution_lab.storage import files as files_module
 from attribution_lab.storage.answers_store import AnswersStore, StoreError, now_iso
@@ -54,13 +55,6 @@ def test_default_path_uses_the_environment_folder(tmp_path, monkeypatch):
     """ATTRIBUTION_LAB_ANSWERS_DIR decides the folder; the name is answers-<case>.json."""
     monkeypatch.setenv(ANSWERS_DIR_ENV, str(tmp_path / "answers"))
     assert default_answers_path("kursk") == tmp_path / "answers" / "answers-kursk.json"
-
-
-def test_default_path_falls_back_to_the_current_folder(tmp_path, monkeypatch):
-    """Without the variable the answers file sits in the current folder (next to the notebook)."""
-    monkeypatch.delenv(ANSWERS_DIR_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
-    assert default_answers_path("kursk") == tmp_path / "answers-kursk.json"
 
 
 # -- salvage (pure) -----------------------------------------------------------------------
@@ -344,3 +338,89 @@ def test_no_temporary_file_is_left_when_writing_fails_midway(tmp_path, monkeypat
         files_module.atomic_write(path, b"{}")
     assert not path.exists() and leftovers(tmp_path) == []
     assert os.listdir(tmp_path) == []
+
+
+# -- a full disk, and what is not a file -----------------------------------------------------
+
+
+def test_unsaved_says_whether_the_file_lacks_the_last_answers(tmp_path, monkeypatch):
+    """``unsaved`` is set by a save that fails (disk full) and cleared by the next that works."""
+    store = AnswersStore(tmp_path / "answers-kursk.json", CASE)
+    sub = record_choice(CASE, new_submission(CASE, now=now_iso()), S1, "origin", "writer", now=now_iso())
+    real = store_module.atomic_write
+
+    def disk_full(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module, "atomic_write", disk_full)
+    result, notes = store.update(lambda s: sub, sub)
+    assert store.unsaved and result == sub and "No space left on device" in notes[0]
+    monkeypatch.setattr(store_module, "atomic_write", real)
+    store.update(lambda s: sub, sub)
+    assert not store.unsaved and store.read_valid()["answers"] == sub["answers"]
+
+
+def test_a_full_disk_in_the_middle_of_a_lesson_loses_no_answer(tmp_path, monkeypatch, request):
+    """21 answers through the panel's model, the middle ten while every write fails with ENOSPC:
+    each is kept in memory and offered by Download, and the first save that works writes all 21."""
+    from kernels import print_figures
+
+    from attribution_lab.student.panel_model import PanelModel
+
+    path = tmp_path / "answers-kursk.json"
+    model = PanelModel.open(CASE, ("origin",), None, path)
+    real = store_module.atomic_write
+    failing_writes = 0
+
+    def maybe_full(target, data):
+        nonlocal failing_writes
+        if full:
+            failing_writes += 1
+            raise OSError(28, "No space left on device")
+        real(target, data)
+
+    monkeypatch.setattr(store_module, "atomic_write", maybe_full)
+    given: dict[str, str] = {}
+    for n, sid in enumerate(CASE.statement_ids):
+        full = 5 <= n < 15
+        value = sorted(CASE.labels("origin"))[n % len(CASE.labels("origin"))]
+        model.select(sid)
+        model.choose("origin", value)
+        given[sid] = value
+        assert model.save_failed == full
+        offered = parse_submission(model.download_bytes(), CASE)
+        assert {s: e["current"]["origin"] for s, e in offered["answers"].items()} == given
+    saved = parse_submission(path.read_bytes(), CASE)
+    lost = sum(1 for sid, value in given.items() if saved["answers"].get(sid, {}).get("current", {}).get("origin") != value)
+    print_figures(request, f"\nfailed save: {len(given)} answers given, {failing_writes} saves failed (disk full), answers lost: {lost}")
+    assert failing_writes == 10 and lost == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_a_pipe_at_the_answers_path_is_never_waited_on(tmp_path):
+    """A FIFO named answers-kursk.json (nothing writes to it) used to hang the panel for ever: now
+    loading returns at once with a note, the pipe is left alone and nothing is saved onto it."""
+    import threading
+
+    path = tmp_path / "answers-kursk.json"
+    os.mkfifo(path)
+    store = AnswersStore(path, CASE)
+    done: list = []
+    worker = threading.Thread(target=lambda: done.append(store.load()), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert done, "loading waited on the pipe"
+    loaded = done[0]
+    assert loaded.submission["answers"] == {} and "could not be read" in loaded.notes[0] and "pipe" in loaded.notes[0]
+    assert store.read_valid() is None
+    result, notes = store.update(lambda s: record_choice(CASE, s, S1, "origin", "writer", now=now_iso()), loaded.submission)
+    assert result["answers"][S1]["current"] == {"origin": "writer"} and store.unsaved and "not saved" in notes[0]
+    assert stat.S_ISFIFO(os.lstat(path).st_mode)
+
+
+def test_a_folder_at_the_answers_path_is_left_alone(tmp_path):
+    """A folder named like the answers file is reported, not read or replaced."""
+    path = tmp_path / "answers-kursk.json"
+    path.mkdir()
+    loaded = AnswersStore(path, CASE).load()
+    assert "folder" in loaded.notes[0] and path.is_dir()

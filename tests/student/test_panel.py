@@ -482,20 +482,22 @@ def test_a_failed_save_is_said_until_saving_works_again(answers_folder, monkeypa
     that works says "saved again" and the next one clears the notice."""
     import errno
 
-    panel = Panel(case=CASE, fields=("origin",))
-    real_save = panel.store.save
+    from attribution_lab.storage import answers_store
 
-    def disk_full(submission):
+    panel = Panel(case=CASE, fields=("origin",))
+    real_write = answers_store.atomic_write
+
+    def disk_full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(panel.store, "save", disk_full)
+    monkeypatch.setattr(answers_store, "atomic_write", disk_full)
     for sid in IDS[:3]:
         panel.select(sid)
         panel.choose("origin", key(sid, "origin"))
     assert "could not be saved" in panel.controls.save_notice.value and "No space left on device" in panel.notice_html
     panel.controls.download_button.click()
     assert "3 answers, prepared just now" in panel.download_html
-    monkeypatch.setattr(panel.store, "save", real_save)
+    monkeypatch.setattr(answers_store, "atomic_write", real_write)
     panel.choose("origin", wrong(IDS[2], "origin"))
     assert "could not be saved" not in panel.notice_html and "Saved again" in panel.controls.save_notice.value
     saved = json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"]

@@ -6,8 +6,8 @@ kept, progress counted over the panel's own statements and fields), tested on pl
 
 from __future__ import annotations
 
+import errno
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,6 @@ from attribution_lab.core.engine import check_field
 from attribution_lab.core.submission import Submission, merge_submissions, new_submission, record_check, record_choice
 from attribution_lab.errors import UnknownFieldError, UnknownStatementError
 from attribution_lab.formats.answers import encode, parse_submission
-from attribution_lab.storage.answers_store import AnswersStore
 from attribution_lab.storage.cases import load_case
 from attribution_lab.student.panel_model import PanelModel, RestorePlan, answered
 
@@ -161,30 +160,31 @@ def test_start_over_clears_only_this_panel_after_a_backup(tmp_path: Path) -> Non
     assert encode(saved) == model.download_bytes()
 
 
-class SavesFail:
-    """The answers store as it behaves when the disk is full: each change is built on the file as it
-    is and returned, nothing is written, and the notes say so (``store.update``'s contract)."""
+class DiskFull:
+    """Writing the answers file fails as on a full disk (ENOSPC) while ``failing`` is set."""
 
-    def __init__(self, store: AnswersStore) -> None:
-        self.store, self.failing = store, True
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from attribution_lab.storage import answers_store
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.store, name)
+        self.failing, self.attempts = True, 0
+        real = answers_store.atomic_write
 
-    def update(self, change: Callable[[Submission], Submission], fallback: Submission) -> tuple[Submission, list[str]]:
-        if not self.failing:
-            return self.store.update(change, fallback)
-        on_disk = self.store.read_valid()
-        return change(on_disk if on_disk is not None else fallback), [
-            f"Your answers could not be saved to {self.store.path} (No space left on device). Use Download my answers to keep them."]
+        def write(path: Path, data: bytes) -> None:
+            self.attempts += 1
+            if self.failing:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            real(path, data)
+
+        monkeypatch.setattr(answers_store, "atomic_write", write)
 
 
-def test_a_failed_save_keeps_every_answer_in_memory_until_saving_works_again(model: PanelModel, tmp_path: Path) -> None:
-    """While saves fail, every answer given stays in memory and in the download and the model says
-    the last save failed; the first save that works writes them all and clears the failure."""
+def test_a_failed_save_keeps_every_answer_in_memory_until_saving_works_again(
+    model: PanelModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While saves fail (disk full), every answer given stays in memory and in the download and the
+    model says the last save failed; the first save that works writes them all and clears the failure."""
     model.choose("origin", right(IDS[0], "origin"))  # saved
-    failing = SavesFail(model.store)
-    model.store = failing  # type: ignore[assignment]
+    failing = DiskFull(monkeypatch)
     model.select(IDS[1])
     model.choose("origin", right(IDS[1], "origin"))
     model.select(IDS[2])

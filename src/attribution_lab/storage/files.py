@@ -33,11 +33,15 @@ def read_regular(path: Path, limit: int = MAX_SUBMISSION_BYTES) -> bytes | None:
         return None
     except IsADirectoryError as error:
         raise NotRegularFileError(error.errno, "it is a folder, not a file") from None
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
+    try:
+        info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
             kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, device or socket"
             raise NotRegularFileError(0, f"it is {kind}, not a file")
+    except BaseException:
+        os.close(handle)
+        raise
+    with os.fdopen(handle, "rb") as stream:
         if info.st_size > limit:
             return b" " * (limit + 1)
         return stream.read(limit + 1)

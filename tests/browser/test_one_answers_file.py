@@ -1,0 +1,143 @@
+"""One answers file per student, wherever the notebook is: the path a new student takes.
+
+A fresh clone of the repository, served as ``make lab`` serves it, with no answers folder set: the
+student answers in lesson 02 (JupyterLab), in worksheet 02 (JupyterLab) and in lesson 03 in Voila.
+Every answer lands in one ``answers-kursk.json`` in the module's folder; lesson 07 counts all of
+them; and ``attribution-lab grade`` on the handed-in module folder grades one student with every
+answer. Before, lessons and worksheets saved two files (``notebooks/`` and ``exercises/``), lesson
+07 saw one of them, and the grader silently kept only the newer.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import harness
+import pytest
+from conftest import workspace
+from test_lab_notebooks import answer_right, answer_worksheet, check_and_expect
+
+from attribution_lab import Case
+from attribution_lab.core.engine import score
+from attribution_lab.core.submission import answers_of
+from attribution_lab.formats.answers import parse_submission
+from attribution_lab.student.lessons import graded_lessons
+
+pytestmark = pytest.mark.browser
+
+ANSWERS = "answers-kursk.json"
+
+
+def fresh_clone(target: Path) -> Path:
+    """A clone of the repository's committed state (as CI and a new user have it); a copy of the
+    working tree where the repository is not a git checkout."""
+    if (harness.REPO / ".git").exists():
+        subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(harness.REPO), str(target)], check=True)
+        return target
+    shutil.copytree(harness.REPO, target, ignore=shutil.ignore_patterns(".venv", "answers-*", ".answers-*"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def clone_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.Server]:
+    """JupyterLab on a fresh clone, nothing set (no answers folder in the environment)."""
+    work = tmp_path_factory.mktemp("clone")
+    server = harness.start_lab(work / "lab", source=fresh_clone(work / "repository"))
+    yield server
+    server.stop()
+
+
+def _given(answers: dict[str, Any], sid: str, out: dict[tuple[str, str], Any]) -> None:
+    for name, value in answers.items():
+        out[(sid, name)] = list(value) if name == "chain" else value
+
+
+def test_lessons_worksheets_and_voila_share_one_answers_file(
+    page: Any, browser: Any, clone_lab: harness.Server, case: Case, tmp_path: Path
+) -> None:
+    """Answer in lesson 02, worksheet 02 and Voila (lesson 03) on a fresh clone with nothing set:
+    one answers file in the module's folder holds every answer, lesson 07 counts them all, and the
+    grader finds one student with every answer."""
+    given: dict[tuple[str, str], Any] = {}
+    module = clone_lab.root
+
+    # Lesson 02 in JupyterLab: the key's origin for the statement shown, then Check.
+    harness.open_in_lab(page, clone_lab, "notebooks/02_who_said_it.ipynb", workspace())
+    harness.run_all(page)
+    harness.wait_idle(page)
+    panel = harness.find_panels(page, case)[0]
+    sid, answers = answer_right(panel, case)
+    check_and_expect(panel, case, sid, answers)
+    _given(answers, sid, given)
+    harness.screenshot(page, "one-file-1-lesson-02")
+
+    # Worksheet 02 in JupyterLab: one right and one wrong origin in the answers cell.
+    harness.open_in_lab(page, clone_lab, "exercises/02_origins_worksheet.ipynb", workspace())
+    harness.run_all(page)
+    harness.wait_idle(page)
+    _index, field, worksheet_answers, _count = answer_worksheet(page, clone_lab, case)
+    for wsid, value in worksheet_answers.items():
+        given[(wsid, field)] = value
+    harness.screenshot(page, "one-file-2-worksheet-02")
+    clone_lab.shutdown_kernels()
+
+    # Lesson 03 in Voila (code hidden), on the same folder.
+    voila = harness.start_voila(tmp_path / "voila", clone_lab, "notebooks/03_how_sure.ipynb")
+    try:
+        voila_page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        try:
+            voila_page.goto(f"{voila.base}/")
+            panel = harness.find_panels(voila_page, case, timeout=120)[0]
+            vsid, vanswers = answer_right(panel, case)
+            check_and_expect(panel, case, vsid, vanswers)
+            _given(vanswers, vsid, given)
+            harness.screenshot(voila_page, "one-file-3-voila-lesson-03")
+        finally:
+            voila_page.close()
+    finally:
+        voila.stop()
+
+    # One file, in the module's folder, holding every answer; none beside the notebooks.
+    assert not (module / "notebooks" / ANSWERS).exists() and not (module / "exercises" / ANSWERS).exists(), (
+        "a notebook saved beside itself instead of in the module's folder")
+    submission = parse_submission((module / ANSWERS).read_bytes(), case, ANSWERS)
+    current = answers_of(submission, "current")
+    for (gsid, name), value in given.items():
+        saved = current.get(gsid, {}).get(name)
+        assert (sorted(saved) if name == "chain" else saved) == (sorted(value) if name == "chain" else value), (
+            f"{gsid} {name}: the answers file holds {saved!r}, not the answer given")
+
+    # Lesson 07 reads the same file: it counts every field answered anywhere.
+    harness.open_in_lab(page, clone_lab, "notebooks/07_my_results.ipynb", workspace())
+    harness.run_all(page)
+    harness.wait_idle(page)
+    index = next(i for i, source in enumerate(harness.cell_sources(page)) if "results_text" in source)
+    shown = harness.cell_output(page, index)
+    harness.screenshot(page, "one-file-4-lesson-07")
+    graded_fields = {f for item in graded_lessons() for f in item.fields}
+    answered = {(s, f) for (s, f) in given if f in graded_fields}
+    unanswered = re.search(r"Fields not answered yet: (\d+)", shown)
+    assert unanswered, shown
+    assert int(unanswered.group(1)) == len(case.statements) * len(graded_fields) - len(answered), shown
+    clone_lab.shutdown_kernels()
+
+    # The instructor collects the student's folder and grades it: one student, every answer.
+    handed_in = tmp_path / "students" / "alice"
+    shutil.copytree(module, handed_in, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    results = tmp_path / "results.csv"
+    run = subprocess.run([sys.executable, "-m", "attribution_lab.cli", "grade", str(tmp_path / "students"), "--out", str(results)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    rows = list(csv.DictReader(results.open(encoding="utf-8")))
+    assert len(rows) == 1, rows
+    by_statement: dict[str, dict[str, Any]] = {}
+    for (gsid, name), value in given.items():
+        by_statement.setdefault(gsid, {})[name] = value
+    assert float(rows[0]["points"]) == pytest.approx(score(case, by_statement).points), rows[0]
