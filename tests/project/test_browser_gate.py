@@ -22,7 +22,7 @@ def run_browser_tests_without_a_browser(ci: str | None) -> subprocess.CompletedP
     env["ATTRIBUTION_LAB_CHROMIUM"] = str(ROOT / "no-such-browser")
     if ci is not None:
         env["CI"] = ci
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-k", "voila",
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-k", "notebook7_runs or voila_renders",
                            str(ROOT / "tests" / "browser")], capture_output=True, text=True, env=env, cwd=ROOT,
                           timeout=300)
 
