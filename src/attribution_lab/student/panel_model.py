@@ -459,7 +459,8 @@ class PanelModel:
 
     def _saved(self, notes: list[str]) -> None:
         """Record how the last save went (the store knows whether the file lacks the answers) and
-        the notes to show."""
+        the notes to show.
+        """
         failed = self.store.unsaved
         self.saved_again = self.save_failed and not failed
         self.save_failed = failed
