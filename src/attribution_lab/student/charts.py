@@ -158,7 +158,7 @@ def _draw_estimates(ax: Axes, case: Case, quantity: str) -> None:
         ax.xaxis.set_major_locator(locator)
         # the offset names the year only ("2025", not "2025-May"): the ticks already name the months
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, offset_formats=["", "%Y", "%Y", "%Y", "%Y", "%Y"]))
-    ax.set_title(f"Estimates of {quantity} over time, and the article's figure", loc="left")
+    ax.set_title(f"Estimates of {quantity} over time" + (", and the article's figure" if figures else ""), loc="left")
     ax.set_xlabel("Date the estimate was published")
     ax.set_ylabel(f"{quantity.capitalize()} (number of people)")
     ax.yaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
