@@ -368,3 +368,26 @@ def test_a_solution_that_fails_is_named_and_left_as_it_was(tmp_path: Path) -> No
     with pytest.raises(ExerciseError, match=r"broken\.ipynb: a cell raised an error.*ValueError: the key changed"):
         refresh_solutions(tmp_path)
     assert path.read_bytes() == before
+
+
+def test_every_worked_answer_is_for_a_statement_of_its_worksheet(kursk) -> None:
+    """The answers cell of each solution names exactly the worksheet's statements: a key change that
+    moves a statement out of a lesson (S21's chain in key 1.1.0) must not leave it in the worksheet,
+    where a student would read "S21 is not part of this worksheet"."""
+    import ast
+    import re
+
+    for path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"] if c["cell_type"] == "code")
+        calls = [node for node in ast.walk(ast.parse(code))
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Worksheet"]
+        assert calls, f"{path.name}: no Worksheet(...) found"
+        options = {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords if k.arg in ("lesson", "fields", "statements")}
+        worksheet = Worksheet(kursk, record=False, **options)
+        cells = ["".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"] if c["cell_type"] == "code"]
+        answer_cells = [cell for cell in cells if cell.lstrip().startswith("answers = {")]
+        assert answer_cells, f"{path.name}: no answers cell"
+        for cell in answer_cells:
+            named = re.findall(r'^\s*"(S\d+)":', cell, re.M)
+            assert sorted(named) == sorted(worksheet.statement_ids), (
+                f"{path.name}: answers for {sorted(set(named) ^ set(worksheet.statement_ids))}")
