@@ -29,7 +29,7 @@ VERDICT_MARKS: Mapping[str, tuple[str, str]] = MappingProxyType(
 HINTS: Mapping[str, str] = MappingProxyType(
     {
         "origin": "Who made the claim first? Follow the cue back past every outlet that passed it on.",
-        "confidence": "Apply the confidence rules in order: what are you grading, and how many independent sources back it?",
+        "confidence": "Check the confidence rules: what are you grading (was it said? is it true?), and how many independent sources back it?",
         "claim_type": "Are there quotation marks around all of it, some of it, or none? Is it a number, or a guess about motives?",
         "chain": "List everyone the claim passed through between its origin and you, including the outlet and the translation.",
         "red_flag": "Check the names, the sources and the wording: does anything credit the wrong person or change the meaning?",
