@@ -19,6 +19,8 @@ import multiprocessing
 import os
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +198,21 @@ def _holds_lock(path: str, ready: Any, release: Any) -> None:
         release.wait(60)
 
 
+@contextmanager
+def another_notebook_holding_the_lock(path: Path) -> Iterator[None]:
+    """While the block runs, another process holds the answers file's lock; released afterwards."""
+    fork = multiprocessing.get_context("fork")
+    ready, release = fork.Event(), fork.Event()
+    holder = fork.Process(target=_holds_lock, args=(str(path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30), "the other process never took the lock"
+        yield
+    finally:
+        release.set()
+        holder.join(30)
+
+
 def test_a_lock_held_too_long_keeps_the_answers_in_memory_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """When another notebook holds the lock past the timeout, the change is kept in memory, the
     store says it is unsaved with a plain message, and the next change saves both."""
@@ -203,12 +220,7 @@ def test_a_lock_held_too_long_keeps_the_answers_in_memory_and_says_so(tmp_path: 
 
     monkeypatch.setattr(answers_store, "LOCK_TIMEOUT", 0.3)
     path = tmp_path / ANSWERS
-    fork = multiprocessing.get_context("fork")
-    ready, release = fork.Event(), fork.Event()
-    holder = fork.Process(target=_holds_lock, args=(str(path), ready, release))
-    holder.start()
-    try:
-        assert ready.wait(30)
+    with another_notebook_holding_the_lock(path):
         store = AnswersStore(path, CASE)
         first, second = CASE.statement_ids[:2]
         memory = new_submission(CASE, now=now_iso())
@@ -216,9 +228,6 @@ def test_a_lock_held_too_long_keeps_the_answers_in_memory_and_says_so(tmp_path: 
         assert store.unsaved and memory["answers"][first]["current"] == {"origin": "writer"}
         assert any("another notebook kept answers-kursk.json busy" in note for note in notes), notes
         assert not path.exists()
-    finally:
-        release.set()
-        holder.join(30)
     memory, notes = store.update(lambda sub: record_check(CASE, sub, second, {"origin": "writer"}, now=now_iso()), memory)
     assert not store.unsaved and notes == []
     saved = parse_submission(path.read_bytes(), CASE, path.name)
@@ -234,17 +243,9 @@ def test_the_panel_saves_what_a_held_lock_kept_in_memory(tmp_path: Path, monkeyp
     monkeypatch.setattr(answers_store, "LOCK_TIMEOUT", 0.3)
     path = tmp_path / ANSWERS
     model = PanelModel.open(CASE, ["origin"], None, path)
-    fork = multiprocessing.get_context("fork")
-    ready, release = fork.Event(), fork.Event()
-    holder = fork.Process(target=_holds_lock, args=(str(path), ready, release))
-    holder.start()
-    try:
-        assert ready.wait(30)
+    with another_notebook_holding_the_lock(path):
         model.choose("origin", "writer")
         assert model.save_failed and any("busy" in note for note in model.notes)
-    finally:
-        release.set()
-        holder.join(30)
     first = model.current
     model.next()
     model.choose("origin", "writer")
