@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -67,19 +68,16 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.chmod(temp_name, 0o644)
         os.replace(temp_name, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):  # already gone: nothing else to clean up
             os.unlink(temp_name)
-        except OSError:
-            pass
         raise
     try:  # make the rename itself durable; not possible on every system
         folder = os.open(path.parent, os.O_RDONLY)
     except OSError:
         return
     try:
-        os.fsync(folder)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):  # some file systems cannot fsync a folder; the rename stands
+            os.fsync(folder)
     finally:
         os.close(folder)
 
