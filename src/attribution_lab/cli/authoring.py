@@ -1,4 +1,4 @@
-"""``attribution-lab new-case``, ``make-exercises``, ``refresh-solutions`` and ``schemadoc``: the
+"""``attribution-lab new-case``, ``migrate-key``, ``make-exercises``, ``refresh-solutions`` and ``schemadoc``: the
 commands of people who write cases and worksheets.
 """
 
@@ -17,6 +17,7 @@ def register(commands: Any) -> None:
     """Add the authoring subcommands."""
     _register_new_case(commands)
     _register_exercises(commands)
+    _register_migrate(commands)
     schemadoc = commands.add_parser("schemadoc", help="write docs/case-format.md from the key's JSON Schema")
     schemadoc.add_argument("--write", metavar="FILE", help="write to FILE instead of printing")
     schemadoc.set_defaults(run=_schemadoc)
@@ -67,6 +68,40 @@ def _register_new_case(commands: Any) -> None:
     parser.add_argument("--like", default=DEFAULT_LIKE, metavar="CASE",
                         help=f"case whose vocabularies and confidence rules to start from (default: {DEFAULT_LIKE})")
     parser.set_defaults(run=_run)
+
+
+def _register_migrate(commands: Any) -> None:
+    parser = commands.add_parser(
+        "migrate-key",
+        help="convert a case's key from schema 1 to schema 2 (drafts to review)",
+        description=(
+            "Convert FOLDER/key.yaml from schema 1 (one confidence, one rationale) to schema 2 (two trust "
+            "questions decided by rules from recorded facts, a why and a hint per field). The old key is kept "
+            "as key.v1.yaml; every statement is marked draft for review."
+        ),
+    )
+    parser.add_argument("folder", metavar="FOLDER", help="the case folder holding key.yaml")
+    parser.add_argument("--like", default="kursk", metavar="CASE",
+                        help="schema-2 case whose trust questions (facts, rules, labels) to use (default: kursk)")
+    parser.add_argument("--published", metavar="YYYY-MM-DD",
+                        help="the day the article appeared (default: the latest date in the key's evidence)")
+    parser.add_argument("--force", action="store_true", help="replace an existing key.v1.yaml")
+    parser.set_defaults(run=_migrate)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from ..authoring.migrate import MigrationError, migrate_folder
+
+    try:
+        path, problems = migrate_folder(args.folder, args.like, published=args.published, force=args.force)
+    except MigrationError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Converted {path} to schema 2; the old key is beside it as key.v1.yaml. Every statement is a draft.")
+    for problem in problems:
+        print(problem)
+    print(f"Next: review each statement, remove its 'draft: true', then run: attribution-lab validate {args.folder}")
+    return 1 if problems else 0
 
 
 def _refresh_solutions(args: argparse.Namespace) -> int:

@@ -29,7 +29,8 @@ VERDICT_MARKS: Mapping[str, tuple[str, str]] = MappingProxyType(
 HINTS: Mapping[str, str] = MappingProxyType(
     {
         "origin": "Who made the claim first? Follow the cue back past every outlet that passed it on.",
-        "confidence": "Check the confidence rules: what are you grading (was it said? is it true?), and how many independent sources back it?",
+        "reported_right": "Whom does the statement credit, and does anything outside this article show that source saying it? Apply the rules in order.",
+        "believable": "Set aside who said it: is it praise or a demand, a checkable fact, an estimate or a forecast? Then apply the rules in order.",
         "claim_type": "Are there quotation marks around all of it, some of it, or none? Is it a number, or a guess about motives?",
         "chain": "List everyone the claim passed through between its origin and you, including the outlet and the translation.",
         "red_flag": "Check the names, the sources and the wording: does anything credit the wrong person or change the meaning?",

@@ -21,13 +21,28 @@ from ..core.validation import semantic_problems
 from ..errors import CaseError, Problem
 from .limits import KEY_FILE
 
-SCHEMA_VERSION = 1
+#: The key schema this version reads. Schema 1 (one confidence field, one rationale per statement)
+#: is still shipped, only so that ``attribution-lab migrate-key`` can check a key before converting it.
+SCHEMA_VERSION = 2
+OLD_SCHEMA_VERSIONS = (1,)
+
 
 @cache
-def case_schema() -> dict[str, Any]:
-    """The JSON Schema of a key, version :data:`SCHEMA_VERSION`, as shipped in the package."""
-    text = resources.files("attribution_lab").joinpath(f"formats/schemas/case-v{SCHEMA_VERSION}.schema.json").read_text("utf-8")
+def case_schema(version: int = SCHEMA_VERSION) -> dict[str, Any]:
+    """The JSON Schema of a key (version :data:`SCHEMA_VERSION` unless asked), as shipped in the package."""
+    text = resources.files("attribution_lab").joinpath(f"formats/schemas/case-v{version}.schema.json").read_text("utf-8")
     return json.loads(text)
+
+
+def migration_message(file: str) -> str:
+    """What to do with a key in an older schema: the command that converts it."""
+    folder = file.rsplit("/", 1)[0] if "/" in file else "."
+    return (
+        f"is 1; this version of Attribution Lab reads schema_version {SCHEMA_VERSION}, which asks two trust "
+        "questions instead of one confidence and explains each field on its own. Convert the key with "
+        f"'attribution-lab migrate-key {folder}' (it keeps the old key beside the new one and marks every "
+        "statement as a draft to review)"
+    )
 
 
 class _KeyLoader(yaml.SafeLoader):
@@ -73,6 +88,8 @@ def _schema_problems(data: Any, file: str) -> list[Problem]:
     if not isinstance(data, dict):
         return [Problem(file, None, None, "the key must be a mapping with schema_version, case, vocabularies, ...")]
     version = data.get("schema_version")
+    if version in OLD_SCHEMA_VERSIONS:
+        return [Problem(file, None, "schema_version", migration_message(file))]
     if version != SCHEMA_VERSION:
         return [
             Problem(
