@@ -178,10 +178,10 @@ def migrate_folder(folder: str | Path, like: str | Path, *, published: str | Non
         raise MigrationError(f"{key_path}: is already schema_version {SCHEMA_VERSION}; nothing to convert")
     if version != 1:
         raise MigrationError(f"{key_path}: schema_version is {version!r}; migrate-key converts schema 1")
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(case_schema(1)).iter_errors(old))
-    if error is not None:
-        where = ".".join(map(str, error.absolute_path)) or "the key"
-        raise MigrationError(f"{key_path}: is not a valid schema-1 key ({where}: {error.message}); fix that first")
+    invalid = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(case_schema(1)).iter_errors(old))
+    if invalid is not None:
+        where = ".".join(map(str, invalid.absolute_path)) or "the key"
+        raise MigrationError(f"{key_path}: is not a valid schema-1 key ({where}: {invalid.message}); fix that first")
     like_data, _, _ = read_case_files(like)
     if like_data.get("schema_version") != SCHEMA_VERSION:
         raise MigrationError(f"--like {like}: is not a schema-{SCHEMA_VERSION} key")

@@ -3,7 +3,7 @@
 The draft key splits the article into statements, finds attribution cues (see :mod:`.cues`),
 guesses origins and claim types, and marks every entry ``draft: true``. It validates as a draft
 (``load_case(folder, allow_drafts=True)``) but not as a case: ``attribution-lab validate`` lists
-each draft until an instructor has reviewed it and removed the mark. Vocabularies and confidence
+each draft until an instructor has reviewed it and removed the mark. Vocabularies, facts and
 rules are copied from an existing case (by default the general ones of the Alder river case).
 
 Drafting is pure (:func:`draft_key`); only :func:`read_article` and :func:`make_case` touch files.
@@ -12,20 +12,24 @@ Drafting is pure (:func:`draft_key`); only :func:`read_article` and :func:`make_
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..core.case import FIELD_VOCABULARY
 from ..core.feedback import shorten
 from ..errors import AttributionLabError
 from ..formats.key import SCHEMA_VERSION, validate_key
 from ..formats.limits import KEY_FILE, MAX_ARTICLE_BYTES
 from ..storage.cases import builtin_cases, read_case_files
 from .cues import Detection, detect, label_for_class
+from .drafting import draft_facts, draft_field, draft_trust_fields, trust_parts
 
 #: Articles larger than this are refused: a teaching case is one news item, a few kilobytes long.
-#: The case whose vocabularies and confidence rules a new case starts from.
+#: The case whose vocabularies, facts and rules a new case starts from.
 DEFAULT_LIKE = "alder_river"
 #: A key holds at most this many statements (ids run S01 to S999).
 MAX_STATEMENTS = 999
@@ -128,34 +132,23 @@ def _pick(vocabulary: dict[str, Any], *preferred: str | None) -> str:
     return next(iter(vocabulary))
 
 
-def _rule_for(rules: list[dict[str, Any]], confidence_name: str) -> str:
-    """The first confidence rule whose text names the confidence level (e.g. "Moderate when ...")."""
-    for rule in rules:
-        if re.search(rf"\b{re.escape(confidence_name)}\b", rule["text"], re.I):
-            return rule["id"]
-    return rules[0]["id"]
-
-
-def _rationale(detection: Detection, origin: str) -> str:
+def _origin_note(detection: Detection, origin: str) -> str:
     if detection.cue is None:
-        found = "No attribution cue found, so the writer is guessed as the origin."
-    elif detection.cue.kind == "quotation":
-        found = f"Quotation marks but no cue words; origin guessed as {origin} ({detection.how})."
-    else:
-        found = f"Cue {detection.cue.text!r}; origin guessed as {origin} ({detection.how})."
-    return f"DRAFT. {found} Check every field and write what a student should learn here."
+        return "DRAFT: no attribution cue found, so the writer is guessed as the origin; say why it is right."
+    if detection.cue.kind == "quotation":
+        return f"DRAFT: quotation marks but no cue words; origin guessed as {origin} ({detection.how}); say why it is right."
+    return f"DRAFT: cue {detection.cue.text!r}; origin guessed as {origin} ({detection.how}); say why it is right."
 
 
-def draft_entry(
-    detection: Detection, statement_id: str, vocabularies: dict[str, Any], rules: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """One draft statement entry of a key, from what the cue rules found."""
+def draft_entry(detection: Detection, statement_id: str, like: Mapping[str, Any]) -> dict[str, Any]:
+    """One draft statement entry of a key, from what the cue rules found, with the trust questions
+    decided by the ``like`` key's rules from the few facts the cue tells.
+    """
+    vocabularies = like["vocabularies"]
     origins = vocabularies["origin"]
     writer = label_for_class(origins, "writer")
     origin = _pick(origins, detection.origin, writer)
     unnamed = label_for_class(origins, "unnamed")
-    confidences = vocabularies["confidence"]
-    confidence = _pick(confidences, "low" if origin == unnamed else "moderate")
     claim_type = _pick(vocabularies["claim_type"], detection.claim_type, "unattributed")
     cue = detection.cue.text if detection.cue and detection.cue.kind != "quotation" else None
     chain = list(detection.chain)
@@ -164,28 +157,40 @@ def draft_entry(
     publisher = label_for_class(vocabularies["intermediary"], "publisher")
     if publisher and publisher not in chain:
         chain.append(publisher)
+    kind = {"figure": "estimate", "judgement": "forecast"}.get(claim_type, "fact")
+    facts = draft_facts(
+        like["facts"],
+        {"credits_source": detection.cue is not None or origin != writer, "source_named": origin != unnamed, "content_kind": kind,
+         "meaning_fixed": True},
+    )
+    names = {f: vocabularies[FIELD_VOCABULARY[f]] for f in ("origin", "claim_type", "red_flag")}
+    origin_key = draft_field("origin", origin, names["origin"][origin]["name"])
+    origin_key["why"] = _origin_note(detection, origin)
+    chain_names = " → ".join(vocabularies["intermediary"][link]["name"] for link in chain) or "no intermediary"
+    trust = draft_trust_fields(like, facts)
     return {
         "id": statement_id,
         "quote": detection.segment.text,
         "cue": cue,
-        "origin": origin,
-        "chain": chain,
-        "claim_type": claim_type,
-        "confidence": confidence,
-        "confidence_rule": _rule_for(rules, confidences[confidence]["name"]),
-        "red_flag": "none",
-        "rationale": _rationale(detection, origin),
+        "facts": facts,
+        "origin": origin_key,
+        "reported_right": trust["reported_right"],
+        "believable": trust["believable"],
+        "claim_type": draft_field("claim_type", claim_type, names["claim_type"][claim_type]["name"]),
+        "chain": draft_field("chain", tuple(chain), chain_names),
+        "red_flag": draft_field("red_flag", "none", names["red_flag"]["none"]["name"]),
+        "takeaway": "DRAFT: write what a student should remember from this statement.",
         "draft": True,
     }
 
 
-def draft_key(article: str, case_id: str, like: dict[str, Any], *, source: str = "the article") -> dict[str, Any]:
-    """A draft key for ``article`` as plain data, with the vocabularies and confidence rules of the
+def draft_key(article: str, case_id: str, like: dict[str, Any], *, source: str = "the article", published: str) -> dict[str, Any]:
+    """A draft key for ``article`` as plain data, with the vocabularies, facts and rules of the
     parsed key ``like``. Every statement is marked ``draft: true``. Raises :class:`NewCaseError`
-    when the article holds too many statements for one key.
+    when the article holds too many statements for one key. ``published`` is the day the article
+    appeared, as far as the author has said (new-case uses today's date until told).
     """
     vocabularies = like["vocabularies"]
-    rules = like["confidence_rules"]
     detections = detect(article, vocabularies["origin"], vocabularies["intermediary"])
     if not detections:
         raise NewCaseError(f"{source}: holds no sentences to split into statements")
@@ -195,26 +200,26 @@ def draft_key(article: str, case_id: str, like: dict[str, Any], *, source: str =
         )
     width = 2 if len(detections) < 100 else 3
     first = detections[0].segment
-    return {
+    data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "case": {
             "id": case_id,
             "title": first.text if first.heading else f"{case_id} (draft)",
             "key_version": "0.1.0",
             "article": ARTICLE_FILE,
+            "published": published,
             "about": (
-                f"DRAFT made by attribution-lab new-case from {source}, with the vocabularies and confidence "
-                f"rules of the {like['case']['id']} case. Say here where the article comes from, when and by "
+                f"DRAFT made by attribution-lab new-case from {source}, with the vocabularies, facts and rules "
+                f"of the {like['case']['id']} case. Say here where the article comes from, when and by "
                 "whom it was published, and what is wrong with it on purpose."
             ),
         },
         "vocabularies": vocabularies,
-        "confidence_rules": rules,
-        "evidence": [],
-        "statements": [
-            draft_entry(d, f"S{n:0{width}d}", vocabularies, rules) for n, d in enumerate(detections, start=1)
-        ],
     }
+    data |= {k: v for k, v in trust_parts(like).items() if k != "vocabularies"}
+    data["evidence"] = []
+    data["statements"] = [draft_entry(d, f"S{n:0{width}d}", like) for n, d in enumerate(detections, start=1)]
+    return data
 
 
 class _KeyDumper(yaml.SafeDumper):
@@ -231,9 +236,10 @@ _KeyDumper.add_representer(list, _represent_list)
 HEADER = """\
 # DRAFT answer key made by `attribution-lab new-case` from {source}.
 # Every statement is marked `draft: true`. For each one: check the quote (split or merge statements
-# as you see fit; a quote must stay an exact piece of {article} that occurs once), the cue and every
-# answer, write the rationale, then delete its `draft: true` line. The vocabularies and confidence
-# rules come from the {like} case: adapt them to this article. Then run:
+# as you see fit; a quote must stay an exact piece of {article} that occurs once), the cue, the
+# facts (they decide "Reported right?" and "Believable?" by the rules below) and every answer; write
+# each field's why and hint and the takeaway; then delete its `draft: true` line. Set `published`.
+# The vocabularies, facts and rules come from the {like} case: adapt them to this article. Then run:
 #   attribution-lab validate {folder}
 # which lists every draft and problem left.
 """
@@ -250,7 +256,13 @@ def dump_key(data: dict[str, Any], *, header: str = "") -> str:
 
 
 def make_case(
-    article: str | Path, case_id: str, out: str | Path = "cases", *, force: bool = False, like: str | Path = DEFAULT_LIKE
+    article: str | Path,
+    case_id: str,
+    out: str | Path = "cases",
+    *,
+    force: bool = False,
+    like: str | Path = DEFAULT_LIKE,
+    published: str | None = None,
 ) -> Path:
     """Create ``out/case_id/`` with the article (as ``article.txt``) and a draft ``key.yaml``.
 
@@ -267,7 +279,7 @@ def make_case(
         raise NewCaseError(f"{folder}: already exists; choose another --id, or add --force to replace its article and key")
     text = read_article(article)
     like_data, _, _ = read_case_files(like)
-    data = draft_key(text, case_id, like_data, source=Path(article).name)
+    data = draft_key(text, case_id, like_data, source=Path(article).name, published=published or date.today().isoformat())
     problems = validate_key(data, text, str(folder / KEY_FILE), allow_drafts=True)
     if problems:  # a defect of the drafting rules, never of the article: say so plainly
         raise NewCaseError(f"the draft key does not validate (please report this): {problems[0]}")
@@ -286,5 +298,6 @@ def draft_summary(folder: str | Path) -> str:
         mark = "draft" if entry.get("draft") else "     "
         cue = entry["cue"] or "-"
         quote = shorten(entry["quote"], 48)
-        lines.append(f"{entry['id']}  {mark}  {entry['origin']:<18} {entry['claim_type']:<13} {cue:<18} {quote}")
+        origin, claim_type = entry["origin"]["answer"], entry["claim_type"]["answer"]
+        lines.append(f"{entry['id']}  {mark}  {origin:<18} {claim_type:<13} {cue:<18} {quote}")
     return "\n".join(lines)

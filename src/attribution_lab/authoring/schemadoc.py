@@ -24,6 +24,12 @@ _NAMED_TYPES = {
     "vocabulary": "vocabulary: label id → name, definition",
     "chain": "list of intermediary label ids, in order",
     "alternative": "alternative: answer, why",
+    "label_field": "field key: answer, why, hint, accepted",
+    "chain_field": "chain key: answer, why, hint, accepted",
+    "ruled_field": "trust question key: answer, rule, why, hint, accepted",
+    "condition_set": "conditions: fact → value",
+    "rule": "rule: id, name, text, answer, when",
+    "rule_list": "list of rules, in the order they are applied",
     "statement": "statement entry",
 }
 
@@ -89,7 +95,7 @@ def _section(title: str, node: dict[str, Any], schema: dict[str, Any], intro: st
 
 def _example() -> str:
     data, _, _ = read_case_files(EXAMPLE_CASE)
-    entry = next(e for e in data["statements"] if e.get("accepted"))
+    entry = data["statements"][0]
     return yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=100).rstrip()
 
 
@@ -115,13 +121,16 @@ def render() -> str:
     lines += _section("`vocabularies`", props["vocabularies"], schema)
     vocabulary = schema["$defs"]["vocabulary"]["additionalProperties"]
     lines += _section("Each label of a vocabulary", vocabulary, schema, "Every vocabulary maps label ids to:")
-    lines += _section("Each entry of `confidence_rules`", props["confidence_rules"]["items"], schema,
-                      props["confidence_rules"]["description"])
+    facts = props["facts"]["additionalProperties"]
+    lines += _section("Each entry of `facts`", facts, schema, props["facts"]["description"])
+    lines += _section("`rules`", props["rules"], schema)
+    lines += _section("Each rule", schema["$defs"]["rule"], schema, schema["$defs"]["condition_set"]["description"])
     lines += _section("Each entry of `evidence`", props["evidence"]["items"], schema, props["evidence"]["description"])
     lines += _section("Each entry of `statements`", statement, schema, props["statements"]["description"])
-    lines += _section("`accepted`, inside a statement", statement["properties"]["accepted"], schema)
+    lines += _section("The key of one field, inside a statement", schema["$defs"]["ruled_field"], schema,
+                      "Each of the six fields holds its key. Only the two trust questions have `rule`.")
     lines += _section("Each alternative in `accepted`", schema["$defs"]["alternative"], schema,
-                      "Each field's list holds alternatives, each with:")
+                      "A field's `accepted` list holds alternatives, each with:")
     lines += _section("Each entry of `estimates`", props["estimates"]["items"], schema, props["estimates"]["description"])
     lines += _section("Each entry of `article_figures`", props["article_figures"]["items"], schema,
                       props["article_figures"]["description"])
@@ -133,9 +142,19 @@ def render() -> str:
         "- Statements do not overlap; statement, rule and evidence ids are unique.",
         "- Every answer and accepted alternative is a label of the right vocabulary; no alternative repeats",
         "  the key's own answer; a chain names no intermediary twice.",
-        "- Each cue is part of its quote; each confidence rule, evidence id, estimate's origin and article",
-        "  figure's statement exists.",
+        "- Every statement records every fact, each of its kind (true/false, a whole number, one of the",
+        "  choices). Each rule's conditions name facts of the case with values of their kind, and each trust",
+        "  question's last rule has none.",
+        "- For each trust question the statement names the first rule, in order, whose conditions its",
+        "  facts meet, and its answer is that rule's answer.",
+        "- No `why` or `hint` names another field's answer (its label's name, in any case, or an id with an",
+        "  underscore), and no hint names its own field's answer. A label that is in every statement's",
+        "  answer to a field gives nothing away and is not counted.",
+        "- Each cue is part of its quote; each evidence id, estimate's origin, article figure's statement",
+        "  and lesson's statement exists; no estimate is dated after the article appeared (`published`).",
         "- No statement is still marked `draft: true`.",
+        "- A key in schema 1 is refused with the command that converts it: `attribution-lab migrate-key",
+        "  FOLDER`.",
         "",
         f"## An example statement entry (from the {EXAMPLE_CASE} case)",
         "",

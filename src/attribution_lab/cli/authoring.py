@@ -40,13 +40,14 @@ def _run(args: argparse.Namespace) -> int:
     from ..storage.cases import read_case_files
 
     try:
-        folder = make_case(args.article, args.id, args.out, force=args.force, like=args.like)
+        folder = make_case(args.article, args.id, args.out, force=args.force, like=args.like, published=args.published)
     except BuiltinCaseIdError as error:  # a usage error, like a bad option: exit 2
         print(error, file=sys.stderr)
         return 2
     data, _, _ = read_case_files(folder)
     statements = data["statements"]
-    with_cue = sum(1 for s in statements if s["cue"] or s["origin"] != label_for_class(data["vocabularies"]["origin"], "writer"))
+    writer = label_for_class(data["vocabularies"]["origin"], "writer")
+    with_cue = sum(1 for s in statements if s["cue"] or s["origin"]["answer"] != writer)
     print(f"Drafted {folder}: {len(statements)} statements, {with_cue} of them attributed to a source; all marked draft.")
     print(f"Next: review {folder / KEY_FILE}, remove each 'draft: true', then run: attribution-lab validate {folder}")
     return 0
@@ -66,7 +67,8 @@ def _register_new_case(commands: Any) -> None:
     parser.add_argument("--out", default="cases", metavar="DIR", help="where to create the case folder (default: ./cases)")
     parser.add_argument("--force", action="store_true", help="replace the article and key of an existing case folder")
     parser.add_argument("--like", default=DEFAULT_LIKE, metavar="CASE",
-                        help=f"case whose vocabularies and confidence rules to start from (default: {DEFAULT_LIKE})")
+                        help=f"case whose vocabularies, facts and rules to start from (default: {DEFAULT_LIKE})")
+    parser.add_argument("--published", metavar="YYYY-MM-DD", help="the day the article appeared (default: today, to correct in the key)")
     parser.set_defaults(run=_run)
 
 

@@ -6,9 +6,10 @@ student reads are made from its verdicts by :mod:`attribution_lab.core.feedback`
 
 Scoring, as documented for instructors:
 
-* Each field of each statement earns up to its weight: origin 2, confidence 2, claim type 1,
-  chain 1, red flag 1. Origin and confidence weigh double because they are the module's two core
-  questions: who said it, and how sure can I be.
+* Each field of each statement earns up to its weight: origin 2, reported right 1, believable 1,
+  claim type 1, chain 1, red flag 1. Origin weighs double, and the two trust questions together
+  weigh as much, because they are the module's two core questions: who said it, and how far can I
+  trust it.
 * The key's answer and every accepted alternative earn full credit: a defensible answer is right.
 * The chain earns partial credit: the overlap between the student's intermediaries and the key's
   (shared links divided by all links named by either), against the key or the nearest accepted
@@ -28,7 +29,7 @@ from ..errors import UnknownLabelError
 from .case import FIELD_NAMES, FIELDS, Answer, Case, Statement, require_fields
 
 WEIGHTS: Mapping[str, float] = MappingProxyType(
-    {"origin": 2.0, "confidence": 2.0, "claim_type": 1.0, "chain": 1.0, "red_flag": 1.0}
+    {"origin": 2.0, "reported_right": 1.0, "believable": 1.0, "claim_type": 1.0, "chain": 1.0, "red_flag": 1.0}
 )
 
 Verdict = Literal["correct", "accepted", "partly", "wrong", "unanswered"]
@@ -59,7 +60,7 @@ class StatementResult:
 
     @property
     def attempted(self) -> bool:
-        """True when at least one field was answered: only then may the rationale be shown."""
+        """True when at least one field was answered: only then may a why be shown."""
         return any(f.verdict != "unanswered" for f in self.fields)
 
     @property

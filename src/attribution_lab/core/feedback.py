@@ -1,8 +1,8 @@
 """The words a student reads: the engine's verdicts turned into feedback, marks, hints and rules.
 
 The engine (:mod:`attribution_lab.core.engine`) decides; this module words. It is the one owner of
-the verdict marks (✓ ✗ ◐ …), of how a label or a chain is named, of the hints, of how a confidence
-rule is cited, and of how long texts are shortened. The panel, the text interface, the worksheets,
+the verdict marks (✓ ✗ ◐ …), of how a label or a chain is named, of the hints, of how a trust
+question's rule is cited, and of how long texts are shortened. The panel, the text interface, the worksheets,
 the charts and the class report all import from here, so no view parses another's strings.
 """
 
@@ -25,11 +25,15 @@ VERDICT_MARKS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
-#: What to look at again when a field is not yet right. Generic to every case.
+#: What to look at for each field, generic to every case: the starting hint of a drafted key entry
+#: (a finished key has a hint of its own for every statement and field).
 HINTS: Mapping[str, str] = MappingProxyType(
     {
         "origin": "Who made the claim first? Follow the cue back past every outlet that passed it on.",
-        "reported_right": "Whom does the statement credit, and does anything outside this article show that source saying it? Apply the rules in order.",
+        "reported_right": (
+            "Whom does the statement credit, and does anything outside this article show that source saying it? "
+            "Apply the rules in order."
+        ),
         "believable": "Set aside who said it: is it praise or a demand, a checkable fact, an estimate or a forecast? Then apply the rules in order.",
         "claim_type": "Are there quotation marks around all of it, some of it, or none? Is it a number, or a guess about motives?",
         "chain": "List everyone the claim passed through between its origin and you, including the outlet and the translation.",
@@ -78,14 +82,10 @@ def join_names(names: Sequence[str]) -> str:
 
 
 def hint(case: Case, result: FieldResult) -> str:
-    """What to look at again for a field that is not yet right."""
-    statement = case.statement(result.statement_id)
-    if result.field == "origin" and statement.cue:
-        return f"Look at the cue “{statement.cue}”: whom does it point to? " + HINTS["origin"]
-    if result.field == "origin":
-        # the general hint talks of following a cue: without one, ask whose voice it is instead
-        return "There is no attribution cue here: whose voice is it, if nobody is credited?"
-    return HINTS[result.field]
+    """What to look at again for a field that is not yet right: the key's hint for this statement
+    and field, which points at the evidence without naming the answer.
+    """
+    return case.statement(result.statement_id).hint(result.field)
 
 
 def field_feedback(case: Case, result: FieldResult) -> str:
@@ -103,22 +103,24 @@ def field_feedback(case: Case, result: FieldResult) -> str:
             f"The key's first answer is {answer_name(case, result.field, key)}."
         )
     if result.verdict == "partly":
-        return f"{symbol} {title}: partly right. Some links are missing or do not belong. {HINTS[result.field]}"
+        return f"{symbol} {title}: partly right. Some links are missing or do not belong. {hint(case, result)}"
     return f"{symbol} {title}: not yet. {hint(case, result)}"
 
 
-def rule_citation(case: Case, statement_id: str) -> tuple[str, str]:
-    """The confidence rule that decides a statement: its heading (``R3, One good source is
-    moderate``) and its text.
+def rule_citation(case: Case, statement_id: str, field: str) -> tuple[str, str] | None:
+    """The rule that decides a trust question of a statement: its heading (``B5, One good source,
+    or estimates that agree``) and its text; None for a field no rule decides.
     """
-    rule = case.rules[case.statement(statement_id).confidence_rule]
+    rule = case.deciding_rule(case.statement(statement_id), field)
+    if rule is None:
+        return None
     return f"{rule.id}, {rule.name}", rule.text
 
 
-def rule_text(case: Case, statement_id: str) -> str:
-    """The confidence rule that decides a statement, cited as ``R3, One good source is moderate: ...``."""
-    heading, text = rule_citation(case, statement_id)
-    return f"{heading}: {text}"
+def rule_text(case: Case, statement_id: str, field: str) -> str | None:
+    """The rule that decides a trust question of a statement, cited as ``B5, ...: text``."""
+    citation = rule_citation(case, statement_id, field)
+    return f"{citation[0]}: {citation[1]}" if citation else None
 
 
 __all__ = [

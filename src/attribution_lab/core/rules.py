@@ -20,10 +20,14 @@ class RuleLike(Protocol):
     """What :func:`decide` needs of a rule: an id and its condition sets (empty: always applies)."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The rule's id (A1, B3, ...)."""
+        ...
 
     @property
-    def when(self) -> Sequence[Mapping[str, Any]]: ...
+    def when(self) -> Sequence[Mapping[str, Any]]:
+        """The rule's condition sets; empty when it always applies."""
+        ...
 
 
 def value_matches(wanted: Any, value: Any) -> bool:

@@ -101,11 +101,13 @@ def origin_confusion(case: Case, submissions: Sequence[Submission], *, which: st
 
 @dataclass(frozen=True)
 class Calibration:
-    """Students' confidence against the key's.
+    """Students' "Believable?" answers against the key's.
 
-    ``counts`` is a key level (rows) by student level (columns) table over the confidence vocabulary.
-    ``too_sure`` / ``matched`` / ``too_unsure`` are shares of the answered confidences: matched
-    includes the key's accepted alternatives; the others compare positions on the scale.
+    ``counts`` is a key label (rows) by student label (columns) table over the believable vocabulary.
+    ``too_sure`` / ``matched`` / ``too_unsure`` / ``other_kind`` are shares of the answered fields:
+    matched includes the key's accepted alternatives; too sure and too unsure compare positions on
+    the scale; other kind is a mismatch where either label is off the scale (for example "not a
+    factual claim" for a checkable fact), which is no question of being too sure.
     """
 
     levels: tuple[str, ...]
@@ -113,37 +115,48 @@ class Calibration:
     too_sure: float
     matched: float
     too_unsure: float
+    other_kind: float
     answered: int
 
 
-def confidence_calibration(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> Calibration:
-    """How students' confidence compares with the key's, statement by statement.
+def believable_calibration(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> Calibration:
+    """How far students believed each statement compared with the key, statement by statement.
 
-    The confidence vocabulary is read as a scale in the order the case lists it, from most to least
-    sure (the case format's convention); a student above the key's level is "too sure".
+    The believable vocabulary is read as a scale in the order the case lists it, from most to least
+    believable (the case format's convention), leaving out labels marked ``on_scale: false``; a
+    student above the key's position is "too sure".
     """
-    levels = tuple(case.labels("confidence"))
-    rank = {label: n for n, label in enumerate(levels)}
+    labels = case.labels("believable")
+    levels = tuple(labels)
+    rank = {label: n for n, label in enumerate(lid for lid in levels if labels[lid].on_scale)}
     table: dict[str, Counter[Any]] = {k: Counter() for k in levels}
-    sure = match = unsure = 0
+    sure = match = unsure = other = 0
     for statement in case.statements:
-        key = statement.label("confidence")
-        accepted = {a.answer for a in statement.accepted["confidence"]}
+        key = statement.label("believable")
+        accepted = {a.answer for a in statement.accepted["believable"]}
         for submission in submissions:
-            given = _answer(submission.get("answers", {}).get(statement.id), which, "confidence")
+            given = _answer(submission.get("answers", {}).get(statement.id), which, "believable")
             if given is None:
                 continue
             table[key][given] += 1
             if given == key or given in accepted:
                 match += 1
+            elif given not in rank or key not in rank:
+                other += 1
             elif rank[given] < rank[key]:
                 sure += 1
             else:
                 unsure += 1
-    answered = sure + match + unsure
+    answered = sure + match + unsure + other
     share = (lambda n: n / answered) if answered else (lambda n: 0.0)
     return Calibration(
-        levels, tuple(tuple(table[k][s] for s in levels) for k in levels), share(sure), share(match), share(unsure), answered
+        levels,
+        tuple(tuple(table[k][s] for s in levels) for k in levels),
+        share(sure),
+        share(match),
+        share(unsure),
+        share(other),
+        answered,
     )
 
 
@@ -291,7 +304,7 @@ def class_statistics(
         mean_first_try=sum(x.first_try_points for x in lines) / n if n else None,
         difficulty=difficulty(case, submissions, verdicts=verdicts),
         confusion=origin_confusion(case, submissions),
-        calibration=confidence_calibration(case, submissions),
+        calibration=believable_calibration(case, submissions),
         kappa=kappa_by_field(case, submissions),
         statements=tuple(statement_agreement(case, submissions, verdicts=verdicts)),
         lowest_first_try=tuple(sorted(lines, key=lambda x: (x.first_try_points, x.student_id))[:lowest]),
@@ -329,8 +342,8 @@ __all__ = [
     "FieldAgreement",
     "StatementAgreement",
     "StudentLine",
+    "believable_calibration",
     "class_statistics",
-    "confidence_calibration",
     "difficulty",
     "kappa_by_field",
     "kappa_words",

@@ -189,7 +189,8 @@ def _rule_problems(rules: Mapping[str, Any], facts: Mapping[str, Any], vocab: Ma
                         yield Problem(file, None, where, f"{name} must be {_kind_words(facts[name])}, not {wanted!r}")
         if rules[field_name] and rules[field_name][-1].get("when"):
             last = rules[field_name][-1]["id"]
-            yield Problem(file, None, f"rules.{field_name}", f"the last rule ({last}) must have no conditions, so that every statement gets an answer")
+            message = f"the last rule ({last}) must have no conditions, so that every statement gets an answer"
+            yield Problem(file, None, f"rules.{field_name}", message)
 
 
 def _recorded_fact_problems(recorded: Mapping[str, Any], facts: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

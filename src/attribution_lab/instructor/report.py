@@ -28,7 +28,7 @@ from .synthetic import is_synthetic
 _ALT = {
     "difficulty": "Bar chart: share of answers right per statement, first try and current answer.",
     "origin_confusion": "Heatmap: the key's origin against the origin students chose.",
-    "confidence_calibration": "Heatmap: the key's confidence level against the students'.",
+    "believable_calibration": "Heatmap: the key's answer to Believable? against the students'.",
     "agreement": "Heatmap: share of the class giving the most common answer, per statement and field.",
 }
 
@@ -113,8 +113,9 @@ def summary_html(
     )
     cal = stats.calibration
     parts.append(
-        f"<h2>Figures</h2><p>Confidence: {cal.too_sure:.0%} of the answered confidences were surer than the key, "
-        f"{cal.matched:.0%} matched it (or an accepted alternative) and {cal.too_unsure:.0%} were less sure.</p>"
+        f"<h2>Figures</h2><p>Believable?: {cal.too_sure:.0%} of the answers believed more than the key, "
+        f"{cal.matched:.0%} matched it (or an accepted alternative), {cal.too_unsure:.0%} believed less, and "
+        f"{cal.other_kind:.0%} chose another kind of answer (such as not a factual claim for a checkable fact).</p>"
     )
     for name in CHARTS:
         if name in images:

@@ -18,7 +18,7 @@ from ..core.palette import CURRENT_COLOUR, FIRST_TRY_COLOUR, HEATMAP, NOTE_GREY
 from ..core.statistics import NOT_ANSWERED, ClassStatistics, source_note
 
 #: The report's charts, by name, in the order the page shows them.
-CHARTS = ("difficulty", "origin_confusion", "confidence_calibration", "agreement")
+CHARTS = ("difficulty", "origin_confusion", "believable_calibration", "agreement")
 
 
 def label_name(case: Case, field_name: str, value: Any) -> str:
@@ -107,8 +107,8 @@ def chart_origin_confusion(case: Case, stats: ClassStatistics) -> Any:
 
 
 @literal_text
-def chart_confidence_calibration(case: Case, stats: ClassStatistics) -> Any:
-    """Heatmap: the key's confidence level against the students' (first try), with the summary shares."""
+def chart_believable_calibration(case: Case, stats: ClassStatistics) -> Any:
+    """Heatmap: the key's "Believable?" answer against the students' (first try), with the summary shares."""
     cal = stats.calibration
     fig = _new_figure(6.5, 4.6)
     ax = fig.add_subplot()
@@ -116,17 +116,18 @@ def chart_confidence_calibration(case: Case, stats: ClassStatistics) -> Any:
     shares = [[n / t for n in row] for row, t in zip(cal.counts, totals)]
     image = ax.imshow(shares, cmap=HEATMAP, vmin=0, vmax=1)
     _annotate(ax, shares, [[f"{s:.0%}\n({n})" if n else "" for s, n in zip(srow, crow)] for srow, crow in zip(shares, cal.counts)], 1)
-    names = [_tick(label_name(case, "confidence", x)) for x in cal.levels]
-    ax.set_xticks(range(len(names)), names)
+    names = [_tick(label_name(case, "believable", x)) for x in cal.levels]
+    ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
     ax.set_yticks(range(len(names)), names)
-    ax.set_xlabel("Confidence the students gave (first try)")
-    ax.set_ylabel("Confidence in the key")
+    ax.set_xlabel("Believable? as the students answered (first try)")
+    ax.set_ylabel("Believable? in the key")
     ax.set_title(
-        f"Confidence calibration: {cal.too_sure:.0%} too sure, {cal.matched:.0%} as the key, {cal.too_unsure:.0%} too unsure",
+        f"Believable?: {cal.too_sure:.0%} too sure, {cal.matched:.0%} as the key, {cal.too_unsure:.0%} too unsure, "
+        f"{cal.other_kind:.0%} another kind",
         fontsize=10,
     )
     fig.colorbar(image, ax=ax, label="Share of the key's row", format=lambda v, _: f"{v:.0%}")
-    _note(fig, source_note(stats, "first-try confidence; the key's accepted alternatives count as matching"))
+    _note(fig, source_note(stats, "first-try answers to Believable?; the key's accepted alternatives count as matching"))
     return fig
 
 
@@ -160,7 +161,7 @@ def charts(case: Case, stats: ClassStatistics) -> dict[str, Any]:
     return {
         "difficulty": chart_difficulty(case, stats),
         "origin_confusion": chart_origin_confusion(case, stats),
-        "confidence_calibration": chart_confidence_calibration(case, stats),
+        "believable_calibration": chart_believable_calibration(case, stats),
         "agreement": chart_agreement(case, stats),
     }
 
@@ -179,7 +180,7 @@ __all__ = [
     "CHARTS",
     "TICK_CHARS",
     "chart_agreement",
-    "chart_confidence_calibration",
+    "chart_believable_calibration",
     "chart_difficulty",
     "chart_origin_confusion",
     "charts",

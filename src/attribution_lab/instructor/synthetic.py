@@ -69,9 +69,9 @@ def _hard_fields(case: Case, statement: Statement) -> set[str]:
     ordinary_flag = _ordinary_flag(case)
     hard = {f for f in FIELDS if statement.accepted[f]}
     if statement.uncertain:
-        hard |= {"origin", "confidence"}
+        hard |= {"origin", "believable"}
     if statement.answers["red_flag"] != ordinary_flag:
-        hard |= {"red_flag", "confidence"}
+        hard |= {"red_flag", "reported_right"}
     return hard
 
 

@@ -2,10 +2,11 @@
 
 Nothing here names a statement of a particular case. Each lesson picks its statements with a rule
 that reads the key (lesson 05 takes the statements whose claim type is a figure, lesson 06 the ones
-whose red flag is not ``none``), so a new case works in every notebook without a change of code.
+whose red flag is not ``none``), so a new case works in every notebook without a change of code. A
+case's key may list a lesson's statements itself (``lessons`` in the key), which then win.
 
 The module also holds the small text views the lessons print: the article with statement ids, the
-cue self-check of lesson 01, the confidence rules, and the per-lesson summary of a submission.
+cue self-check of lesson 01, the trust questions' rules, and the per-lesson summary of a submission.
 """
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ class Lesson:
     select: Selector
 
     def statement_ids(self, case: Case) -> tuple[str, ...]:
-        """The statements this lesson asks about, for this case."""
+        """The statements this lesson asks about, for this case: the key's list for this lesson if
+        it has one (in article order), else the lesson's own choice.
+        """
+        listed = case.lessons.get(self.number)
+        if listed:
+            return tuple(sid for sid in case.statement_ids if sid in listed)
         return self.select(case)
 
     @property
@@ -85,12 +91,13 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("02", "02_who_said_it", "Who said it?",
            "the origin of each claim", 25, ("origin",), every_statement),
     Lesson("03", "03_how_sure", "How sure can you be?",
-           "claim types and confidence, applying the case's confidence rules in order", 30,
-           ("claim_type", "confidence"), every_statement),
+           "claim types, and the two trust questions (reported right? believable?) with their rules in order", 30,
+           ("claim_type", "reported_right", "believable"), every_statement),
     Lesson("04", "04_following_the_chain", "Following the chain",
            "who passed each claim on between its origin and you", 25, ("chain",), passed_on),
     Lesson("05", "05_numbers_and_estimates", "Numbers and estimates",
-           "who gave each figure, when, and how estimates changed", 25, ("origin", "confidence", "red_flag"), giving_figures),
+           "who gave each figure, when, and how estimates changed", 25, ("origin", "reported_right", "believable", "red_flag"),
+           giving_figures),
     Lesson("06", "06_red_flags", "Red flags",
            "misattributions, wrong or outdated figures, contradictions, translation errors; SIFT", 30,
            ("red_flag",), flagged),
@@ -235,10 +242,16 @@ def statements_text(case: Case, statement_ids: tuple[str, ...], *, width: int = 
 
 
 def rules_text(case: Case, *, width: int = 88) -> str:
-    """The case's confidence rules, in the order they are applied."""
+    """How to read a statement, then each trust question's rules in the order they are applied."""
     lines = []
-    for rule in case.rules.values():
-        lines.extend(_wrap(f"{rule.id} {rule.name}: {rule.text}", width))
+    if case.before_the_rules:
+        lines.append("Before the rules:")
+        for note in case.before_the_rules:
+            lines.extend(_wrap(f"- {note}", width, "  "))
+    for field, rules in case.rules.items():
+        lines.append(f"{FIELD_NAMES[field]} The first rule that fits decides:")
+        for rule in rules:
+            lines.extend(_wrap(f"{rule.id} {rule.name}: {rule.text}", width, "  "))
     return "\n".join(lines)
 
 

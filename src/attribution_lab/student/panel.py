@@ -9,7 +9,7 @@ so that it can be read, and tested, without a browser.
 Typical use in a lesson::
 
     from attribution_lab.student.panel import Panel
-    panel = Panel(case="kursk", fields=("origin", "confidence"))
+    panel = Panel(case="kursk", fields=("origin", "reported_right", "believable"))
     panel
 """
 
@@ -55,7 +55,7 @@ class Panel:
     def __init__(
         self,
         case: str | Path | Case = DEFAULT_CASE,
-        fields: Iterable[str] = ("origin", "confidence"),
+        fields: Iterable[str] = ("origin", "reported_right", "believable"),
         statements: Iterable[str] | None = None,
         answers_path: str | Path | None = None,
     ) -> None:
@@ -284,7 +284,7 @@ class Panel:
         """Press Check: record the attempt, save, and show per-field feedback.
 
         Returns the engine's result, or None when some field is still unanswered (then nothing is
-        recorded, so the rationale cannot be seen before a real first try).
+        recorded, so no why can be seen before a real first try).
         """
         feedback = self.model.check()
         self._show_feedback(feedback)

@@ -80,10 +80,10 @@ def feedback_html(feedback: Feedback) -> str:
         items = "".join(f"<li style='margin:0.15em 0'>{_verdict_html(line.verdict, line.text)}</li>" for line in feedback.lines)
         parts.append(f"<ul style='list-style:none;padding-left:0;margin:0.3em 0'>{items}</ul>")
     if feedback.revealed:
-        parts.append(f"<p style='margin:0.3em 0'><b>Why:</b> {escape(feedback.why)}</p>")
-        if feedback.rule is not None:
-            heading, text = feedback.rule
-            parts.append(f"<p style='margin:0.3em 0'><b>Confidence rule {escape(heading)}:</b> {escape(text)}</p>")
+        for name, why in feedback.why:
+            parts.append(f"<p style='margin:0.3em 0'><b>Why ({escape(name)}):</b> {escape(why)}</p>")
+        for heading, text in feedback.rules:
+            parts.append(f"<p style='margin:0.3em 0'><b>Rule {escape(heading)}:</b> {escape(text)}</p>")
         if feedback.uncertain:
             parts.append(f"<p style='margin:0.3em 0'><b>Still uncertain:</b> {escape(feedback.uncertain)}</p>")
         summary = ", ".join(f"{mark(verdict)} {name}" for verdict, name in feedback.first_try)

@@ -45,9 +45,11 @@ class Feedback:
 
     prompt: str | None = None
     lines: tuple[FeedbackLine, ...] = ()
-    #: Shown only once every field of the panel has a first try (the rationale gives answers away).
-    why: str | None = None
-    rule: tuple[str, str] | None = None  # heading and text of the confidence rule
+    #: Shown only once every field of the panel has a first try: (field name, why) for each field
+    #: the panel asks, and only those, so one lesson never explains another lesson's field.
+    why: tuple[tuple[str, str], ...] = ()
+    #: Heading and text of the rule that decides each trust question the panel asks.
+    rules: tuple[tuple[str, str], ...] = ()
     uncertain: str | None = None
     attempts: int = 0
     first_try: tuple[tuple[Verdict, str], ...] = ()  # (verdict, field name) of the kept first try
@@ -55,7 +57,7 @@ class Feedback:
     @property
     def revealed(self) -> bool:
         """True when the why is shown."""
-        return self.why is not None
+        return bool(self.why)
 
 
 @dataclass(frozen=True)
@@ -261,8 +263,8 @@ class PanelModel:
         return Feedback(
             prompt=prompt,
             lines=lines,
-            why=statement.rationale,
-            rule=rule_citation(self.case, sid),
+            why=tuple((FIELD_NAMES[name], statement.why(name)) for name in self.fields),
+            rules=tuple(c for name in self.fields if (c := rule_citation(self.case, sid, name)) is not None),
             uncertain=statement.uncertain,
             attempts=entry.get("attempts", 0),
             first_try=tuple((r.verdict, FIELD_NAMES[r.field]) for r in first_marks.fields),

@@ -22,11 +22,17 @@ def format_result(case: Case, result: StatementResult, *, width: int = 88) -> st
     for field in result.fields:
         lines.extend(textwrap.wrap(field_feedback(case, field), width, initial_indent="  ", subsequent_indent="    "))
     if not result.attempted:
-        # The rationale gives the answers away: as in the panel, it comes only after a real try.
+        # A why gives its field's answer away: as in the panel, it comes only after a real try.
         lines.append("  Answer at least one field to see the feedback and why.")
         return "\n".join(lines)
-    lines.extend(textwrap.wrap(f"Why: {statement.rationale}", width, initial_indent="  ", subsequent_indent="    "))
-    lines.extend(textwrap.wrap(f"Confidence rule {rule_text(case, statement.id)}", width, initial_indent="  ", subsequent_indent="    "))
+    for field in result.fields:  # only the fields checked: one lesson never explains another's field
+        if field.verdict == "unanswered":
+            continue
+        why = f"Why ({FIELD_NAMES[field.field]}): {statement.why(field.field)}"
+        lines.extend(textwrap.wrap(why, width, initial_indent="  ", subsequent_indent="    "))
+        rule = rule_text(case, statement.id, field.field)
+        if rule:
+            lines.extend(textwrap.wrap(f"Rule {rule}", width, initial_indent="  ", subsequent_indent="    "))
     if statement.uncertain:
         lines.extend(textwrap.wrap(f"Still uncertain: {statement.uncertain}", width, initial_indent="  ", subsequent_indent="    "))
     return "\n".join(lines)
@@ -49,7 +55,7 @@ def format_choices(case: Case, field: str, *, width: int = 88) -> str:
 
 def check(statement_id: str, *, case: Case | str = DEFAULT_CASE, **answers: Any) -> None:
     """Check answers for one statement and print the feedback, e.g.
-    ``check("S05", origin="north_korea", confidence="high")``.
+    ``check("S05", origin="north_korea", believable="probably_true")``.
     """
     loaded = case if isinstance(case, Case) else load_case(case)
     print(format_result(loaded, check_statement(loaded, statement_id, answers)))
