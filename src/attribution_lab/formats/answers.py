@@ -33,6 +33,14 @@ from ..core.submission import FORMAT, SCHEMA_VERSION, Submission, new_submission
 from ..errors import AttributionLabError, Problem, SubmissionError, UnknownLabelError, UnknownStatementError
 from .limits import MAX_ATTEMPTS, MAX_STUDENT_TEXT, MAX_SUBMISSION_BYTES, MAX_SUBMISSION_DEPTH
 
+#: Fields of earlier keys that no longer exist, and what the student is told about their answers.
+RETIRED_FIELDS: Mapping[str, str] = {
+    "confidence": (
+        "The earlier key's one question \"Confidence\" is now two, \"Reported right?\" and \"Believable?\", "
+        "so your confidence answers could not be carried over; they are still in the copy of the old file."
+    ),
+}
+
 #: The schema's patterns and limits, anchored at both ends with fullmatch. (The schema's "$" would
 #: also allow a trailing newline; being stricter only sends such a file to the full check.)
 TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})")
@@ -337,6 +345,7 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
     known = set(case.statement_ids)
     unknown_ids: list[str] = []
     dropped: list[str] = []
+    retired: set[str] = set()
     for sid, entry in answers.items():
         if sid not in known:
             unknown_ids.append(str(sid)[:20])
@@ -351,6 +360,9 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
                 dropped.append(f"{sid} {which} answers (not a set of answers)")
                 continue
             for name, value in values.items():
+                if name in RETIRED_FIELDS:
+                    retired.add(name)
+                    continue
                 if name not in FIELDS:
                     dropped.append(f"{sid} {_shown(name)} (not a field)")
                     continue
@@ -382,6 +394,8 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
         notes.append(
             "These answers were dropped because they are not labels of the current key: " + "; ".join(dropped) + "."
         )
+    for name in sorted(retired):
+        notes.append(RETIRED_FIELDS[name])
     if submission_problems(result, case):  # cannot happen by construction; never hand on an invalid file
         return new_submission(case, now=now), [*notes, "What was left could still not be read, so you start with no answers."]
     return result, notes
