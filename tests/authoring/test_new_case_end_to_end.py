@@ -50,10 +50,18 @@ def new_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = yaml.safe_load(key.read_text("utf-8"))
     data["case"]["about"] = "An invented news item about a ferry closure, used to test new cases."
     by_start = {entry["quote"].split()[0]: entry for entry in data["statements"]}
-    by_start["Critics"]["confidence"] = "low"
-    by_start["Critics"]["rationale"] = "Unnamed critics and a forecast: nobody can check them, so low."
+    critics = by_start["Critics"]
+    # Unnamed critics, and a forecast: the recorded facts decide both trust questions by the rules.
+    critics["facts"].update(credits_source=True, source_named=False, content_kind="forecast")
+    critics["reported_right"].update(answer="untraced", rule="A3")
+    critics["believable"].update(answer="possibly_true", rule="B6")
+    critics["believable"]["why"] = "A forecast about tourism that nothing confirms or contradicts yet."
     for entry in data["statements"]:
         entry.pop("draft", None)
+        entry["takeaway"] = f"What {entry['id']} teaches, in the instructor's words."
+        for field in ("origin", "chain", "claim_type", "reported_right", "believable", "red_flag"):
+            if entry[field]["why"].startswith("DRAFT"):
+                entry[field]["why"] = f"The instructor's reason for this {field.replace('_', ' ')} answer."
     key.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     assert main(["validate", str(folder)]) == 0
     return folder
@@ -66,7 +74,8 @@ def test_the_corrected_key_loads_with_every_sentence_covered(new_case: Path) -> 
     assert len(case.statements) == 7
     assert uncovered_text(case) == []
     critics = next(s for s in case.statements if s.quote.startswith("Critics"))
-    assert critics.answers["confidence"] == "low" and critics.rationale.startswith("Unnamed critics")
+    assert critics.answers["reported_right"] == "untraced" and critics.answers["believable"] == "possibly_true"
+    assert critics.why("believable").startswith("A forecast about tourism")
 
 
 def notebooks() -> list[Path]:

@@ -79,12 +79,23 @@ def test_validate_refuses_a_key_with_drafts_and_lists_each(tmp_path, invented_ar
 
 
 def test_a_reviewed_draft_validates(tmp_path, invented_article, capsys) -> None:
-    """Once the draft marks are removed (after review), the case is valid."""
+    """Removing the draft marks is not enough while drafted texts remain: validate names each one.
+    Once every drafted why and takeaway is written and the marks are removed, the case is valid."""
     folder = make_case(invented_article, "river", tmp_path)
     key = folder / "key.yaml"
     data = yaml.safe_load(key.read_text("utf-8"))
     for entry in data["statements"]:
         del entry["draft"]
+    key.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 1
+    err = capsys.readouterr().err
+    assert "S01: origin.why: still begins with 'DRAFT'" in err and "S01: takeaway: still begins with 'DRAFT'" in err
+    for entry in data["statements"]:
+        entry["takeaway"] = "What this statement teaches."
+        for field in ("origin", "chain", "claim_type", "reported_right", "believable", "red_flag"):
+            if entry[field]["why"].startswith("DRAFT"):
+                entry[field]["why"] = f"Why this answer is right for {field.replace('_', ' ')}."
     key.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     assert main(["validate", str(folder)]) == 0
     assert "river: valid" in capsys.readouterr().out
@@ -225,7 +236,7 @@ def test_every_draft_of_any_text_passes_the_loader_as_a_draft(text: str) -> None
     allowed) and reports one draft problem per statement otherwise."""
     like, _, _ = read_case_files("alder_river")
     try:
-        data = draft_key(text, "any", like)
+        data = draft_key(text, "any", like, published="2025-01-01")
     except NewCaseError as error:
         assert "holds no sentences" in str(error)
         return

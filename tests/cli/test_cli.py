@@ -22,7 +22,7 @@ def test_validate_lists_every_problem_and_exits_1(capsys) -> None:
     """A broken case prints one line per problem (file, statement, field) and exits 1."""
     assert main(["validate", str(BROKEN / "several_problems")]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert any("S01: origin:" in line for line in err)
+    assert any("S01: origin.answer:" in line for line in err)
     assert any("S04: quote:" in line for line in err)
     assert err[-1].endswith("2 problem(s); the case is not valid")
 

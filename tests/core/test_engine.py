@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from attribution_lab import UnknownLabelError, UnknownStatementError
-from attribution_lab.core.case import FIELDS
+from attribution_lab.core.case import FIELD_NAMES, FIELDS
 from attribution_lab.core.engine import WEIGHTS, check_statement, normalise, score
 from attribution_lab.core.feedback import field_feedback, rule_text
 
@@ -46,21 +46,27 @@ def test_accepted_alternatives_earn_full_credit_and_say_why(kursk) -> None:
     assert seen >= 20
 
 
-def test_a_wrong_origin_points_at_the_cue(kursk) -> None:
-    """A wrong origin says 'not yet' with a cross, and cites the statement's attribution cue."""
-    sid = next(s.id for s in kursk.statements if s.cue)
-    result = check_statement(kursk, sid, {"origin": a_wrong_label(kursk, "origin", sid)}).field("origin")
-    assert result.verdict == "wrong" and result.credit == 0
-    assert field_feedback(kursk, result).startswith("✗ Origin: not yet")
-    assert kursk.statement(sid).cue in field_feedback(kursk, result)
+def test_a_wrong_answer_gets_the_statements_own_hint_and_not_the_answer(kursk) -> None:
+    """A wrong answer to any field says 'not yet' with a cross and gives the key's hint for that
+    statement and field, which names neither the key's answer nor an accepted one."""
+    for statement in kursk.statements:
+        for field in ("origin", "reported_right", "believable", "claim_type", "red_flag"):
+            result = check_statement(kursk, statement.id, {field: a_wrong_label(kursk, field, statement.id)}).field(field)
+            assert result.verdict == "wrong" and result.credit == 0
+            text = field_feedback(kursk, result)
+            assert text.startswith(f"✗ {FIELD_NAMES[field]}: not yet") and statement.hint(field) in text
+            for label in {statement.answers[field], *(a.answer for a in statement.accepted[field])}:
+                assert kursk.labels(field)[label].name.casefold() not in text.casefold(), (statement.id, field)
 
 
 def test_the_rule_is_cited_as_the_panel_shows_it(kursk) -> None:
-    """The confidence rule that decides a statement is cited as "R3, One good source is
-    moderate: ..." (id, name, text), in the text interface and the panel alike."""
+    """The rule that decides a trust question is cited as "B5, name: text" (id, name, text), in the
+    text interface and the panel alike; fields no rule decides cite none."""
     statement = kursk.statements[0]
-    rule = kursk.rules[statement.confidence_rule]
-    assert rule_text(kursk, statement.id) == f"{rule.id}, {rule.name}: {rule.text}"
+    for field in ("reported_right", "believable"):
+        rule = kursk.rule(statement.key[field].rule)
+        assert rule_text(kursk, statement.id, field) == f"{rule.id}, {rule.name}: {rule.text}"
+    assert rule_text(kursk, statement.id, "origin") is None
 
 
 def test_chain_earns_partial_credit_by_overlap(kursk) -> None:
@@ -108,9 +114,9 @@ def test_perfect_answers_score_everything(kursk) -> None:
 def test_scores_add_up_by_field_and_by_statement(kursk) -> None:
     """Per-field and per-statement subtotals add up to the total; missing answers earn nothing."""
     answers = {"S01": key_answers(kursk, "S01"), "S02": {"origin": a_wrong_label(kursk, "origin", "S02")}}
-    result = score(kursk, answers, fields=("origin", "confidence"))
-    assert result.points == pytest.approx(WEIGHTS["origin"] + WEIGHTS["confidence"])
-    assert result.out_of == (WEIGHTS["origin"] + WEIGHTS["confidence"]) * len(kursk.statements)
+    result = score(kursk, answers, fields=("origin", "believable"))
+    assert result.points == pytest.approx(WEIGHTS["origin"] + WEIGHTS["believable"])
+    assert result.out_of == (WEIGHTS["origin"] + WEIGHTS["believable"]) * len(kursk.statements)
     assert sum(p for p, _ in result.by_field.values()) == pytest.approx(result.points)
     assert sum(p for p, _ in result.by_statement.values()) == pytest.approx(result.points)
     assert result.by_statement["S02"][0] == 0
@@ -125,43 +131,34 @@ def test_score_refuses_unknown_ids_and_labels(kursk) -> None:
 
 
 def test_text_interface_prints_the_same_feedback(kursk, capsys) -> None:
-    """check() prints each field's feedback and the rationale as plain text."""
-    from attribution_lab import check
-
-    check("S10", origin="writer", red_flag="internal_contradiction")
-    out = capsys.readouterr().out
-    assert out.startswith("S10:")
-    assert "✓ Origin: right" in out and "✓ Red flag: right" in out
-    assert "Why:" in out and "Still uncertain:" in out
-
-
-def test_text_interface_keeps_the_rationale_back_until_a_field_is_answered(kursk, capsys) -> None:
-    """check() with no field, or with only placeholders, names what is missing but shows neither
-    the rationale, nor the rule, nor the uncertainty: they would give the answer away."""
+    """check() prints each field's feedback and the why of each answered field as plain text, and
+    never the why of a field it was not asked."""
     from attribution_lab import check
 
     statement = kursk.statement("S10")
-    for answers in ({}, {"origin": ...}, {"origin": None, "confidence": ""}):
+    check("S10", origin=statement.answers["origin"], red_flag=statement.answers["red_flag"])
+    out = capsys.readouterr().out
+    flat = " ".join(out.split())
+    assert out.startswith("S10:")
+    assert "✓ Origin: right" in out and "✓ Red flag: right" in out
+    assert "Why (Origin):" in out and "Why (Red flag):" in out and "Still uncertain:" in out
+    assert " ".join(statement.why("origin").split())[:60] in flat
+    assert "Why (Believable?)" not in out and "Rule " not in out
+    assert " ".join(statement.why("believable").split())[:60] not in flat
+
+
+def test_text_interface_keeps_the_why_back_until_a_field_is_answered(kursk, capsys) -> None:
+    """check() with no field, or with only placeholders, names what is missing but shows neither
+    a why, nor a rule, nor the uncertainty: they would give the answer away."""
+    from attribution_lab import check
+
+    statement = kursk.statement("S10")
+    for answers in ({}, {"origin": ...}, {"origin": None, "believable": ""}):
         check("S10", **answers)
         out = capsys.readouterr().out
         assert out.startswith("S10:") and "Answer at least one field" in out, out
-        assert "Why:" not in out and statement.rationale[:40] not in out and "Confidence rule" not in out, out
-    check("S10", origin=..., confidence="low")
-    assert "Why:" in capsys.readouterr().out, "one answered field is a try: the rationale follows"
-
-
-def test_a_wrong_origin_gets_a_hint_that_fits_the_statement(kursk) -> None:
-    """With a cue, the hint quotes it and says to follow it back; without one, it asks whose voice
-    it is and never tells the student to follow a cue that is not there."""
-    from attribution_lab.core.engine import check_field
-
-    def wrong_origin(statement):
-        return next(label for label in kursk.labels("origin")
-                    if check_field(kursk, statement, "origin", label).verdict == "wrong")
-
-    with_cue = next(s for s in kursk.statements if s.cue)
-    without = next(s for s in kursk.statements if not s.cue)
-    feedback = field_feedback(kursk, check_field(kursk, with_cue, "origin", wrong_origin(with_cue)))
-    assert f"“{with_cue.cue}”" in feedback and "Follow the cue back" in feedback
-    feedback = field_feedback(kursk, check_field(kursk, without, "origin", wrong_origin(without)))
-    assert "There is no attribution cue here" in feedback and "Follow the cue" not in feedback
+        assert "Why" not in out and "Rule " not in out and "Still uncertain" not in out, out
+    check("S10", origin=..., believable=statement.answers["believable"])
+    out = capsys.readouterr().out
+    assert "Why (Believable?):" in out and "Rule " in out, "one answered field is a try: its why follows"
+    assert "Why (Origin)" not in out

@@ -47,15 +47,19 @@ def test_names_of_answers_and_chains(kursk) -> None:
     names = [kursk.labels("chain")[link].name for link in statement.chain]
     assert answer_name(kursk, "chain", statement.chain) == " → ".join(names) == join_chain(names)
     assert join_names(["Origin"]) == "Origin"
-    assert join_names(["Origin", "Confidence", "Chain"]) == "Origin, Confidence and Chain"
+    assert join_names(["Origin", "Claim type", "Chain"]) == "Origin, Claim type and Chain"
 
 
 def test_the_rule_is_cited_with_its_heading_and_text(kursk) -> None:
-    """The heading is 'R3, name'; the text follows a colon; both come from the key."""
+    """The heading is 'A5, name'; the text follows a colon; both come from the key's rule for that
+    trust question; a field that no rule decides has no citation."""
     statement = kursk.statements[0]
-    rule = kursk.rules[statement.confidence_rule]
-    assert rule_citation(kursk, statement.id) == (f"{rule.id}, {rule.name}", rule.text)
-    assert rule_text(kursk, statement.id) == f"{rule.id}, {rule.name}: {rule.text}"
+    for field in ("reported_right", "believable"):
+        rule = kursk.deciding_rule(statement, field)
+        assert rule is not None and rule.field == field
+        assert rule_citation(kursk, statement.id, field) == (f"{rule.id}, {rule.name}", rule.text)
+        assert rule_text(kursk, statement.id, field) == f"{rule.id}, {rule.name}: {rule.text}"
+    assert rule_citation(kursk, statement.id, "chain") is None
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from attribution_lab.storage.cases import load_case
 CASE = load_case("alder_river")
 IDS = CASE.statement_ids
 ORIGINS = list(CASE.labels("origin"))
-CONFIDENCE = list(CASE.labels("confidence"))
+BELIEVABLE = list(CASE.labels("believable"))
 
 
 def stamp(minute: int) -> str:
@@ -47,8 +47,8 @@ def test_the_later_answer_wins_and_the_first_try_is_never_replaced() -> None:
 def test_fields_answered_on_one_side_only_are_kept() -> None:
     """A field only one side answered survives, even when the other side's entry is newer."""
     a = record_choice(CASE, new_submission(CASE, now=stamp(0)), IDS[0], "origin", ORIGINS[0], now=stamp(1))
-    b = record_choice(CASE, new_submission(CASE, now=stamp(0)), IDS[0], "confidence", CONFIDENCE[0], now=stamp(2))
-    assert merge_submissions(a, b)["answers"][IDS[0]]["current"] == {"origin": ORIGINS[0], "confidence": CONFIDENCE[0]}
+    b = record_choice(CASE, new_submission(CASE, now=stamp(0)), IDS[0], "believable", BELIEVABLE[0], now=stamp(2))
+    assert merge_submissions(a, b)["answers"][IDS[0]]["current"] == {"origin": ORIGINS[0], "believable": BELIEVABLE[0]}
 
 
 def test_the_student_is_kept_and_the_inputs_are_not_changed() -> None:
@@ -62,7 +62,7 @@ def test_the_student_is_kept_and_the_inputs_are_not_changed() -> None:
 
 
 choices = st.lists(
-    st.tuples(st.sampled_from(IDS), st.sampled_from(["origin", "confidence"]), st.integers(0, 2), st.booleans()),
+    st.tuples(st.sampled_from(IDS), st.sampled_from(["origin", "believable"]), st.integers(0, 2), st.booleans()),
     max_size=12,
 )
 
@@ -75,7 +75,7 @@ def test_no_answer_is_lost(left: list, right: list) -> None:
     def play(moves: list, offset: int) -> dict:
         sub = new_submission(CASE, now=stamp(0))
         for n, (sid, field, pick, check) in enumerate(moves):
-            label = (ORIGINS if field == "origin" else CONFIDENCE)[pick % 3]
+            label = (ORIGINS if field == "origin" else BELIEVABLE)[pick % 3]
             when = stamp(1 + 2 * n + offset)
             sub = record_check(CASE, sub, sid, {field: label}, now=when) if check else record_choice(CASE, sub, sid, field, label, now=when)
         return sub

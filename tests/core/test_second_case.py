@@ -39,20 +39,21 @@ def test_it_is_small_and_teaches_the_usual_problems(case) -> None:
     assert uncovered_text(case) == []
     answers = [s.answers for s in case.statements]
     assert len({a["origin"] for a in answers}) >= 4
-    assert any(a["origin"] == "unnamed_sources" and a["confidence"] == "low" for a in answers)
+    assert any(a["origin"] == "unnamed_sources" and a["reported_right"] == "untraced" for a in answers)
     assert any(a["claim_type"] == "figure" for a in answers)
     assert any(a["claim_type"] in ("direct_quote", "mixed_quote") for a in answers)
     assert any(a["red_flag"] != "none" for a in answers)
 
 
 def test_every_entry_is_complete(case) -> None:
-    """Every statement has all fields, a rule, a rationale, no draft mark; some have accepted
-    alternatives, each with a reason."""
+    """Every statement has all fields, each with a why and a hint, a rule for each trust question,
+    a takeaway and no draft mark; some have accepted alternatives, each with a reason."""
     for statement in case.statements:
         assert set(statement.answers) == set(FIELDS)
         assert statement.answers["chain"], f"{statement.id}: a chain a student can answer"
-        assert statement.rationale.strip() and statement.confidence_rule in case.rules
-        assert statement.draft is False
+        assert all(statement.why(f).strip() and statement.hint(f).strip() for f in FIELDS)
+        assert all(case.deciding_rule(statement, f) is not None for f in ("reported_right", "believable"))
+        assert statement.takeaway.strip() and statement.draft is False
     alternatives = [a for s in case.statements for field in FIELDS for a in s.accepted[field]]
     assert len(alternatives) >= 5
     assert all(a.why.strip() for a in alternatives)

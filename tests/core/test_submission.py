@@ -34,8 +34,8 @@ def test_recording_never_changes_the_input(kursk) -> None:
     """record_choice and record_check return new dictionaries and leave the old one alone."""
     sub = new_submission(kursk, now=now_iso())
     before = json.dumps(sub, sort_keys=True)
-    record_choice(kursk, sub, "S02", "confidence", "high", now=now_iso())
-    record_check(kursk, sub, "S02", {"confidence": "high"}, now=now_iso())
+    record_choice(kursk, sub, "S02", "believable", "record_confirms", now=now_iso())
+    record_check(kursk, sub, "S02", {"believable": "record_confirms"}, now=now_iso())
     assert json.dumps(sub, sort_keys=True) == before
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from ..core.case import FIELD_NAMES, RULED_FIELDS, Answer
 from ..core.feedback import HINTS
 from ..core.rules import decide_entry
+from ..core.validation import DRAFT_MARK
 
 
 def cautious_value(fact: Mapping[str, Any]) -> bool | int | str:
@@ -38,7 +39,7 @@ def draft_field(field: str, answer: Answer, answer_name: str) -> dict[str, Any]:
     """A field's draft key: the answer, a why saying what to write, and the field's general hint."""
     return {
         "answer": list(answer) if isinstance(answer, tuple) else answer,
-        "why": f"DRAFT: say why {answer_name} is right for {FIELD_NAMES[field]}, about this field only.",
+        "why": f"{DRAFT_MARK}: say why {answer_name} is right for {FIELD_NAMES[field]}, about this field only.",
         "hint": HINTS[field],
     }
 

@@ -21,6 +21,7 @@ import yaml
 
 from ..core.case import FIELD_VOCABULARY
 from ..core.feedback import shorten
+from ..core.validation import DRAFT_MARK
 from ..errors import AttributionLabError
 from ..formats.key import SCHEMA_VERSION, validate_key
 from ..formats.limits import KEY_FILE, MAX_ARTICLE_BYTES
@@ -134,10 +135,10 @@ def _pick(vocabulary: dict[str, Any], *preferred: str | None) -> str:
 
 def _origin_note(detection: Detection, origin: str) -> str:
     if detection.cue is None:
-        return "DRAFT: no attribution cue found, so the writer is guessed as the origin; say why it is right."
+        return f"{DRAFT_MARK}: no attribution cue found, so the writer is guessed as the origin; say why it is right."
     if detection.cue.kind == "quotation":
-        return f"DRAFT: quotation marks but no cue words; origin guessed as {origin} ({detection.how}); say why it is right."
-    return f"DRAFT: cue {detection.cue.text!r}; origin guessed as {origin} ({detection.how}); say why it is right."
+        return f"{DRAFT_MARK}: quotation marks but no cue words; origin guessed as {origin} ({detection.how}); say why it is right."
+    return f"{DRAFT_MARK}: cue {detection.cue.text!r}; origin guessed as {origin} ({detection.how}); say why it is right."
 
 
 def draft_entry(detection: Detection, statement_id: str, like: Mapping[str, Any]) -> dict[str, Any]:
@@ -179,7 +180,7 @@ def draft_entry(detection: Detection, statement_id: str, like: Mapping[str, Any]
         "claim_type": draft_field("claim_type", claim_type, names["claim_type"][claim_type]["name"]),
         "chain": draft_field("chain", tuple(chain), chain_names),
         "red_flag": draft_field("red_flag", "none", names["red_flag"]["none"]["name"]),
-        "takeaway": "DRAFT: write what a student should remember from this statement.",
+        "takeaway": f"{DRAFT_MARK}: write what a student should remember from this statement.",
         "draft": True,
     }
 

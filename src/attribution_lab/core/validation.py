@@ -72,6 +72,9 @@ def semantic_problems(data: Mapping[str, Any], article: str, file: str, *, allow
         seen.add(sid)
         if entry.get("draft") and not allow_drafts:
             report("draft", "is still a draft: review the entry, then remove 'draft: true'")
+        elif not entry.get("draft"):
+            for where in _draft_texts(entry):
+                report(where, f"still begins with {DRAFT_MARK!r}: write it before removing 'draft: true'")
 
         quote = entry["quote"]
         places = occurrences(quote, article)
@@ -139,6 +142,19 @@ def semantic_problems(data: Mapping[str, Any], article: str, file: str, *, allow
         if start < end:
             problems.append(Problem(file, second, "quote", f"overlaps statement {first}; statements must not share text"))
     return problems
+
+
+#: How drafted texts begin (new-case, migrate-key); a finished entry has none left.
+DRAFT_MARK = "DRAFT"
+
+
+def _draft_texts(entry: Mapping[str, Any]) -> Iterator[str]:
+    if entry["takeaway"].startswith(DRAFT_MARK):
+        yield "takeaway"
+    for field_name in FIELDS:
+        for part in ("why", "hint"):
+            if entry[field_name][part].startswith(DRAFT_MARK):
+                yield f"{field_name}.{part}"
 
 
 # The trust questions: facts and rules
@@ -263,6 +279,8 @@ def _give_away_problems(entry: Mapping[str, Any], vocab: Mapping[str, Any], shar
         texts = [(f"{field_name}.why", key["why"]), (f"{field_name}.hint", key["hint"])]
         texts += [(f"{field_name}.accepted[{n}].why", a["why"]) for n, a in enumerate(key.get("accepted", []), start=1)]
         for where, text in texts:
+            if text.startswith(DRAFT_MARK):
+                continue  # a note to the author, refused on its own once the entry is no longer a draft
             for other in FIELDS:
                 if other == field_name and not where.endswith(".hint"):
                     continue
