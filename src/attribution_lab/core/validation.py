@@ -96,8 +96,13 @@ def semantic_problems(data: Mapping[str, Any], article: str, file: str, *, allow
             vocabulary = vocab[FIELD_VOCABULARY[field_name]]
             for message in _label_problems(field_name, key["answer"], vocabulary):
                 report(f"{field_name}.answer", message)
+            if field_name == "chain" and key["answer"] == [] and not entry.get("draft"):
+                # An empty answer reads as "not answered", so no student could ever get it right.
+                report("chain.answer", "is empty, which no student can answer: name at least the outlet that published it")
             for n, alternative in enumerate(key.get("accepted", []), start=1):
                 where = f"{field_name}.accepted[{n}]"
+                if field_name == "chain" and alternative["answer"] == []:
+                    report(where, "is empty, which no student can answer")
                 for message in _label_problems(field_name, alternative["answer"], vocabulary):
                     report(where, message)
                 if _same_answer(field_name, alternative["answer"], key["answer"]):
