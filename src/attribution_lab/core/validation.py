@@ -112,8 +112,9 @@ def semantic_problems(data: Mapping[str, Any], article: str, file: str, *, allow
                     report(where, message)
             elif field_name not in RULED_FIELDS and "rule" in key:
                 report(f"{field_name}.rule", "only the trust questions (reported_right, believable) are decided by rules")
-        for where, message in _give_away_problems(entry, vocab, shared):
-            report(where, message)
+        if not entry.get("draft"):  # a draft's texts are the author's notes; they are checked once it is reviewed
+            for where, message in _give_away_problems(entry, vocab, shared):
+                report(where, message)
         for ref in entry.get("evidence", []):
             if ref not in evidence_ids:
                 report("evidence", f"{ref!r} is not in the case's evidence list")
@@ -285,7 +286,7 @@ def _give_away_problems(entry: Mapping[str, Any], vocab: Mapping[str, Any], shar
         texts += [(f"{field_name}.accepted[{n}].why", a["why"]) for n, a in enumerate(key.get("accepted", []), start=1)]
         for where, text in texts:
             if text.startswith(DRAFT_MARK):
-                continue  # a note to the author, refused on its own once the entry is no longer a draft
+                continue  # refused on its own, as a text still to write
             for other in FIELDS:
                 if other == field_name and not where.endswith(".hint"):
                     continue
