@@ -48,7 +48,7 @@ class UnknownLabelError(AttributionLabError, ValueError):
 
 
 class UnknownFieldError(UnknownLabelError):
-    """A field name that is not one of the fields a student answers (origin, confidence, ...).
+    """A field name that is not one of the fields a student answers (origin, believable, ...).
 
     A kind of :class:`UnknownLabelError`, so code that catches every wrong answer catches this too.
     """

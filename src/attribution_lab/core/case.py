@@ -190,7 +190,7 @@ class Statement:
         return self.key[field_name].hint
 
     def label(self, field: str) -> str:
-        """The key's answer to a one-label field (origin, confidence, claim type, red flag)."""
+        """The key's answer to a one-label field (every field but the chain)."""
         value = self.answers[field]
         if not isinstance(value, str):
             raise TypeError(f"{field} is answered with a list of labels; use .chain")

@@ -59,7 +59,7 @@ def glossary_html(title: str, labels: Iterable[Label]) -> str:
         for label in labels
     )
     return (
-        f"<details style='{BOX_STYLE}'><summary>What the {escape(title.lower())} labels mean</summary>"
+        f"<details style='{BOX_STYLE}'><summary>What each choice means ({escape(title)})</summary>"
         f"<dl style='margin:0.3em 0'>{items}</dl></details>"
     )
 
