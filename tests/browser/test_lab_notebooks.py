@@ -134,7 +134,7 @@ def answer_wrong(panel: harness.PanelView, case: Case) -> tuple[str, dict[str, A
     statement = panel.statement()
     controls = panel.field_controls()
     answers = {name: statement.answers[name] for name in controls}
-    target = next(n for n in ("origin", "confidence", "claim_type", "red_flag", "chain") if n in controls)
+    target = next(n for n in ("origin", "believable", "claim_type", "red_flag", "chain") if n in controls)
     wrong = harness.wrong_answer(case, statement, target)
     answers[target] = (wrong,) if target == "chain" else wrong
     for name, value in answers.items():

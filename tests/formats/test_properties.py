@@ -322,15 +322,17 @@ def _key_only_refuses(data: Any, article: str, name: str) -> None:
 @st.composite
 def targeted_key_mutation(draw: st.DrawFn) -> tuple[Any, str]:
     """The Kursk key with one of the mistakes an author makes: a field dropped, a type changed, an
-    unknown label, a duplicate id, an altered quote or article."""
+    unknown label, a duplicate id, an altered quote or article, a wrong rule or fact, a missing why
+    or hint, a broken accepted answer, or an answer kept under the retired "confidence" field."""
     data = copy.deepcopy(KEY_DATA)
     article = ARTICLE
     statements = data["statements"]
     entry = draw(st.sampled_from(statements))
+    trust_fields = sorted(data["rules"])
     kind = draw(
         st.sampled_from(
             ["drop", "type", "label", "chain_label", "duplicate_id", "duplicate_statement", "quote", "article",
-             "rule", "evidence", "vocabulary", "accepted"]
+             "rule", "fact", "field_text", "evidence", "vocabulary", "accepted", "retired", "rule_list"]
         )
     )
     if kind == "drop":
@@ -338,11 +340,11 @@ def targeted_key_mutation(draw: st.DrawFn) -> tuple[Any, str]:
     elif kind == "type":
         entry[draw(st.sampled_from(sorted(entry)))] = draw(json_trees)
     elif kind == "label":
-        entry[draw(st.sampled_from([f for f in FIELDS if f != "chain"]))] = draw(
+        entry[draw(st.sampled_from([f for f in FIELDS if f != "chain"]))]["answer"] = draw(
             st.text(max_size=20) | st.sampled_from(ALL_LABELS)
         )
     elif kind == "chain_label":
-        entry["chain"] = draw(st.lists(st.text(max_size=12) | st.sampled_from(ALL_LABELS), max_size=6))
+        entry["chain"]["answer"] = draw(st.lists(st.text(max_size=12) | st.sampled_from(ALL_LABELS), max_size=6))
     elif kind == "duplicate_id":
         entry["id"] = draw(st.sampled_from(statements))["id"]
     elif kind == "duplicate_statement":
@@ -360,7 +362,19 @@ def targeted_key_mutation(draw: st.DrawFn) -> tuple[Any, str]:
         at = draw(st.integers(min_value=0, max_value=len(article)))
         article = draw(st.sampled_from([article[:at], article[at:], article[:at] + draw(st.text(max_size=5)) + article[at + 5 :], ""]))
     elif kind == "rule":
-        entry["confidence_rule"] = draw(st.text(max_size=6) | st.sampled_from(["R1", "R9", ""]))
+        rule_ids = [rule["id"] for rules in data["rules"].values() for rule in rules]
+        entry[draw(st.sampled_from(trust_fields))]["rule"] = draw(st.text(max_size=6) | st.sampled_from([*rule_ids, "R9", ""]))
+    elif kind == "fact":
+        facts = entry["facts"]
+        name = draw(st.sampled_from(sorted(facts)))
+        if draw(st.booleans()):
+            facts[name] = draw(json_trees)
+        else:
+            del facts[name]
+    elif kind == "field_text":
+        key = entry[draw(st.sampled_from(FIELDS))]
+        text = draw(st.sampled_from(["why", "hint"]))
+        key[text] = draw(st.none() | st.text(max_size=20) | st.sampled_from(ALL_LABELS))
     elif kind == "evidence":
         entry["evidence"] = draw(st.lists(st.text(max_size=12), max_size=3))
     elif kind == "vocabulary":
@@ -368,7 +382,12 @@ def targeted_key_mutation(draw: st.DrawFn) -> tuple[Any, str]:
         del vocabulary[draw(st.sampled_from(sorted(vocabulary)))]
     elif kind == "accepted":
         field = draw(st.sampled_from(FIELDS))
-        entry.setdefault("accepted", {})[field] = [{"answer": draw(json_trees), "why": draw(st.text(max_size=20))}]
+        entry[field]["accepted"] = [{"answer": draw(json_trees), "why": draw(st.text(max_size=20))}]
+    elif kind == "retired":
+        entry["confidence"] = {"answer": draw(st.sampled_from(["high", "moderate", "low"])), "why": "x", "hint": "y"}
+    elif kind == "rule_list":
+        rules = data["rules"][draw(st.sampled_from(trust_fields))]
+        rules.reverse() if draw(st.booleans()) else rules.pop()
     return data, article
 
 
@@ -550,7 +569,9 @@ def test_every_statement_key_scores_full() -> None:
 
 
 @pytest.mark.parametrize(
-    "field, value", [("origin", ["north_korea"]), ("confidence", {"level": "high"}), ("chain", [["kcna"]])]
+    "field, value",
+    [("origin", ["north_korea"]), ("believable", {"level": "probably_true"}), ("reported_right", ["on_record"]),
+     ("chain", [["kcna"]])],
 )
 def test_unhashable_answers_get_a_clear_error(field: str, value: Any) -> None:
     """A list where one label is expected (a likely slip in check("S01", origin=[...])) gets an

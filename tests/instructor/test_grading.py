@@ -84,13 +84,13 @@ def test_scorer_totals_equal_score_submission():
 
 
 def test_scorer_with_some_fields_counts_only_those():
-    """--fields origin,confidence grades only those two fields, as the engine does with fields=..."""
-    scorer = Scorer(CASE, ("origin", "confidence"))
+    """--fields origin,believable grades only those two fields, as the engine does with fields=..."""
+    scorer = Scorer(CASE, ("origin", "believable"))
     sub = generate_class(CASE, 1, seed=5)[0]
     (points, out_of, by_field), _ = scorer.grade(sub)
-    final, _ = score_submission(CASE, sub, fields=("origin", "confidence"))
+    final, _ = score_submission(CASE, sub, fields=("origin", "believable"))
     assert (points, out_of) == (pytest.approx(final.points), final.out_of)
-    assert set(by_field) == {"origin", "confidence"}
+    assert set(by_field) == {"origin", "believable"}
 
 
 _json_values = st.recursive(
@@ -183,13 +183,14 @@ def test_grade_json_summary_and_lms_option(tmp_path, capsys):
 
 
 def test_fields_option_limits_the_columns_and_the_maximum(tmp_path, capsys):
-    """--fields origin,confidence: the maximum is 4 points per statement and only those columns appear."""
+    """--fields origin,believable: the maximum is 3 points per statement and only those columns appear."""
     _write(tmp_path / "a.json", _submission("a"))
-    code, _, _ = _grade(capsys, tmp_path / "a.json", "--out", tmp_path / "r.csv", "--fields", "confidence,origin")
+    code, _, _ = _grade(capsys, tmp_path / "a.json", "--out", tmp_path / "r.csv", "--fields", "believable,origin")
     row = _rows(tmp_path / "r.csv")[0]
     assert code == 0
-    assert float(row["out_of"]) == 4 * len(CASE.statements)
-    assert "origin_points" in row and "chain_points" not in row
+    assert WEIGHTS["origin"] + WEIGHTS["believable"] == 3
+    assert float(row["out_of"]) == 3 * len(CASE.statements)
+    assert "origin_points" in row and "believable_points" in row and "chain_points" not in row
 
 
 @pytest.mark.parametrize("args", [["--fields", "origin,colour"], ["--case", "no_such_case"]])

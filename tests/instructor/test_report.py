@@ -10,7 +10,7 @@ import pytest
 from attribution_lab.cli import main
 from attribution_lab.core import statistics
 from attribution_lab.core.agreement import count_table, fleiss_kappa, modal_share
-from attribution_lab.core.case import FIELDS
+from attribution_lab.core.case import FIELD_NAMES, FIELDS
 from attribution_lab.core.engine import WEIGHTS
 from attribution_lab.core.submission import new_submission, record_check
 from attribution_lab.instructor import report, report_charts
@@ -71,40 +71,43 @@ def test_modal_share_and_count_table():
 
 
 def _hand_class():
-    """Three students answer origin and confidence of the first two statements at the first try:
+    """Three students answer origin and "Believable?" of the first two statements at the first try:
 
-    A: both origins right, confidence as the key on S1;
-    B: origin right on S1, wrong (w) on S2; confidence one step surer than the key on S1;
-    C: both origins wrong (w); confidence one step less sure than the key on S1.
+    A: both origins right, believable as the key on S1;
+    B: origin right on S1, wrong (w) on S2; believable one step surer than the key on S1;
+    C: both origins wrong (w); believable one step less sure than the key on S1.
     """
     s1, s2 = CASE.statements[:2]
     taken = {s.answers["origin"] for s in (s1, s2)} | {a.answer for s in (s1, s2) for a in s.accepted["origin"]}
     wrong = next(label for label in CASE.labels("origin") if label not in taken)
-    levels = list(CASE.labels("confidence"))
-    key_level = levels.index(s1.answers["confidence"])
+    labels = CASE.labels("believable")
+    levels = [lid for lid in labels if labels[lid].on_scale]
+    key_level = levels.index(s1.answers["believable"])  # the hand computation needs a key on the scale
     surer, less_sure = levels[key_level - 1], levels[key_level + 1]
-    assert key_level >= 1 and not {surer, less_sure} & {a.answer for a in s1.accepted["confidence"]}
+    assert key_level >= 1 and not {surer, less_sure} & {a.answer for a in s1.accepted["believable"]}
     plans = {
-        "A": [(s1, s1.answers["origin"], s1.answers["confidence"]), (s2, s2.answers["origin"], None)],
+        "A": [(s1, s1.answers["origin"], s1.answers["believable"]), (s2, s2.answers["origin"], None)],
         "B": [(s1, s1.answers["origin"], surer), (s2, wrong, None)],
         "C": [(s1, wrong, less_sure), (s2, wrong, None)],
     }
     subs = []
     for sid, plan in plans.items():
         sub = new_submission(CASE, student_id=sid, student_name=f"Student {sid}", now="2025-05-05T10:00:00Z")
-        for statement, origin, confidence in plan:
-            values = {"origin": origin, "confidence": confidence}
+        for statement, origin, believable in plan:
+            values = {"origin": origin, "believable": believable}
             sub = record_check(CASE, sub, statement.id, {k: v for k, v in values.items() if v}, now="2025-05-05T10:00:00Z")
         subs.append(sub)
     return subs, wrong, (s1, s2)
 
 
 def test_difficulty_hand_computed():
-    """First-try right rate = right answers / (students x fields): S1 2/15, S2 1/15, others 0."""
+    """First-try right rate = right answers / (students x fields): S1 3/18, S2 1/18, others 0."""
     subs, _, (s1, s2) = _hand_class()
+    answers = 3 * len(FIELDS)
+    assert answers == 18
     rates = statistics.difficulty(CASE, subs)
-    assert rates[s1.id] == (pytest.approx(3 / 15), pytest.approx(3 / 15))  # 2 origins + 1 confidence
-    assert rates[s2.id] == (pytest.approx(1 / 15), pytest.approx(1 / 15))
+    assert rates[s1.id] == (pytest.approx(3 / answers), pytest.approx(3 / answers))  # 2 origins + 1 believable
+    assert rates[s2.id] == (pytest.approx(1 / answers), pytest.approx(1 / answers))
     assert rates[CASE.statements[2].id] == (0.0, 0.0)
 
 
@@ -120,14 +123,45 @@ def test_origin_confusion_hand_computed():
     assert sum(map(sum, confusion.counts)) == 3 * len(CASE.statements)
 
 
-def test_confidence_calibration_hand_computed():
-    """One matches, one too sure, one too unsure: a third each, over three answered confidences."""
+def test_believable_calibration_hand_computed():
+    """One matches, one too sure, one too unsure: a third each, over three answered "Believable?" fields."""
     subs, _, (s1, _) = _hand_class()
-    cal = statistics.confidence_calibration(CASE, subs)
+    cal = statistics.believable_calibration(CASE, subs)
     assert cal.answered == 3
     assert (cal.too_sure, cal.matched, cal.too_unsure) == (pytest.approx(1 / 3),) * 3
-    key_row = cal.counts[cal.levels.index(s1.answers["confidence"])]
-    assert sorted(key_row) == [1, 1, 1]
+    assert cal.other_kind == 0
+    assert cal.levels == tuple(CASE.labels("believable"))  # every label, the off-scale ones too
+    key_row = cal.counts[cal.levels.index(s1.answers["believable"])]
+    assert sorted(key_row, reverse=True)[:3] == [1, 1, 1] and sum(key_row) == 3
+
+
+def test_believable_calibration_counts_off_scale_mismatches_as_other_kind():
+    """A mismatch where either label is off the scale (such as "not a factual claim") is neither too
+    sure nor too unsure: it counts as other kind. A match on an off-scale label is still a match."""
+    labels = CASE.labels("believable")
+    off_scale = [lid for lid in labels if not labels[lid].on_scale]
+    on_scale = [lid for lid in labels if labels[lid].on_scale]
+    assert off_scale and on_scale
+    keyed_on = next(s for s in CASE.statements if labels[s.label("believable")].on_scale)
+    keyed_off = next(s for s in CASE.statements if not labels[s.label("believable")].on_scale)
+    off_for_on = next(x for x in off_scale if x not in {a.answer for a in keyed_on.accepted["believable"]})
+    on_for_off = next(x for x in on_scale if x not in {a.answer for a in keyed_off.accepted["believable"]})
+    plans = {
+        "A": {keyed_on.id: off_for_on, keyed_off.id: on_for_off},  # two mismatches of another kind
+        "B": {keyed_on.id: keyed_on.label("believable"), keyed_off.id: keyed_off.label("believable")},  # two matches
+    }
+    subs = []
+    for sid, plan in plans.items():
+        sub = new_submission(CASE, student_id=sid, now="2025-05-05T10:00:00Z")
+        for statement_id, value in plan.items():
+            sub = record_check(CASE, sub, statement_id, {"believable": value}, now="2025-05-05T10:00:00Z")
+        subs.append(sub)
+    cal = statistics.believable_calibration(CASE, subs)
+    assert cal.answered == 4
+    assert (cal.other_kind, cal.matched) == (pytest.approx(1 / 2), pytest.approx(1 / 2))
+    assert cal.too_sure == cal.too_unsure == 0
+    row = cal.counts[cal.levels.index(keyed_on.label("believable"))]
+    assert row[cal.levels.index(off_for_on)] == 1
 
 
 def test_kappa_and_statement_agreement_hand_computed():
@@ -142,8 +176,8 @@ def test_kappa_and_statement_agreement_hand_computed():
     origin_s2 = agreement[s2.id].fields[FIELDS.index("origin")]
     assert (origin_s2.modal, origin_s2.share, origin_s2.answered, origin_s2.modal_is_right) == (wrong, pytest.approx(2 / 3), 3, False)
     assert agreement[s2.id].majority_off_key == ("origin",)
-    # Confidence on S1: three different answers -> modal share 1/3 < 1/2: the class splits there.
-    assert agreement[s1.id].splits and agreement[s1.id].split_fields == ("confidence",)
+    # Believable on S1: three different answers -> modal share 1/3 < 1/2: the class splits there.
+    assert agreement[s1.id].splits and agreement[s1.id].split_fields == ("believable",)
     order = [a.statement_id for a in statistics.statement_agreement(CASE, subs)]
     assert order[0] == s1.id and order[1] == s2.id
 
@@ -161,9 +195,9 @@ def test_class_statistics_means_and_synthetic_flag():
     subs, _, _ = _hand_class()
     stats = report.statistics(CASE, subs)
     assert stats.students == 3 and not stats.synthetic
-    # First try: A has two origins and one confidence right, B one origin, C nothing.
-    origin, confidence = WEIGHTS["origin"], WEIGHTS["confidence"]
-    assert stats.mean_first_try == pytest.approx((2 * origin + confidence + origin) / 3)
+    # First try: A has two origins and one believable right, B one origin, C nothing.
+    origin, believable = WEIGHTS["origin"], WEIGHTS["believable"]
+    assert stats.mean_first_try == pytest.approx((2 * origin + believable + origin) / 3)
     assert report.statistics(CASE, generate_class(CASE, 3, seed=1)).synthetic
 
 
@@ -192,8 +226,8 @@ def test_summary_has_the_split_sentence_and_kappa_table():
     page = report.summary_html(CASE, report.statistics(CASE, generate_class(CASE, 30, seed=4)), {})
     assert "the key needs a second look or the lesson needs more time" in page
     assert page.index("Where the class splits") < page.index("Fleiss")
-    for name in ("Origin", "Confidence", "Chain"):
-        assert f"<td>{name}</td>" in page
+    for field in FIELDS:
+        assert f"<td>{html.escape(FIELD_NAMES[field])}</td>" in page
 
 
 def test_figures_have_titles_labels_and_source_note():
@@ -290,4 +324,4 @@ def test_report_draws_dollar_signs_in_label_names_as_dollar_signs(tmp_path, caps
         texts = [t for t in fig.findobj(Text) if t.get_visible() and "$" in t.get_text()]
         assert all(t.get_parse_math() is False for t in texts), name
         drawn_with_dollars.update(text for t in texts for text in DOLLAR_TEXTS if text in t.get_text())
-    assert drawn_with_dollars == set(DOLLAR_TEXTS)  # the origin and confidence names on the axes
+    assert drawn_with_dollars == set(DOLLAR_TEXTS)  # the origin and believable names on the axes

@@ -195,8 +195,8 @@ def test_the_command_line_help_lists_every_command() -> None:
     ipywidgets or matplotlib."""
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    expected = {"validate", "show", "grade", "report", "synthetic", "new-case", "make-exercises", "refresh-solutions",
-                "schemadoc", "lab", "app"}
+    expected = {"validate", "show", "grade", "report", "synthetic", "new-case", "migrate-key", "make-exercises",
+                "refresh-solutions", "schemadoc", "lab", "app"}
     assert set(commands) == expected
     assert {m.__name__.rpartition(".")[2] for m in COMMAND_MODULES} == {"cases", "instructor", "authoring", "server"}
     code = ("import sys, runpy; sys.argv = ['attribution-lab', '--help']\n"

@@ -1,8 +1,9 @@
 """Nothing injects: text from a case or a student never reaches HTML unescaped.
 
 A small case folder is built from the Kursk key with HTML in every text a renderer shows: the case
-title, a quote (and so the article), rationales, uncertainties, rules, and the names and definitions
-of every label. Students' answers files carry HTML in the student name and id, and one rejected file
+title, a quote (and so the article), every field's why and hint, the takeaways, the reasons of accepted
+answers, uncertainties, the notes before the rules and the rules, and the names and definitions of
+every label. Students' answers files carry HTML in the student name and id, and one rejected file
 has HTML in its file name. Every HTML renderer that exists is fed these and must never emit a
 payload unescaped:
 
@@ -58,8 +59,9 @@ def _assert_clean(html_text: str, where: str) -> None:
 
 @pytest.fixture(scope="module")
 def evil_case(tmp_path_factory: pytest.TempPathFactory) -> Case:
-    """The Kursk key with HTML appended to its title, every label's name and definition, every rule,
-    every rationale and uncertainty, and one quote (changed in the article too); it loads cleanly."""
+    """The Kursk key with HTML appended to its title, every label's name and definition, every note
+    before the rules and every rule, every field's why and hint, every takeaway, accepted reason and
+    uncertainty, and one quote (changed in the article too); it loads cleanly."""
     data, article, _ = read_case_files("kursk")
     data = copy.deepcopy(data)
     data["case"]["id"] = "evil"
@@ -68,14 +70,18 @@ def evil_case(tmp_path_factory: pytest.TempPathFactory) -> Case:
         for label in vocabulary.values():
             label["name"] += TAINT
             label["definition"] += TAINT
-    for rule in data["confidence_rules"]:
-        rule["name"] += TAINT
-        rule["text"] += TAINT
+    data["before_the_rules"] = [note + TAINT for note in data["before_the_rules"]]
+    for rules in data["rules"].values():
+        for rule in rules:
+            rule["name"] += TAINT
+            rule["text"] += TAINT
     for entry in data["statements"]:
-        entry["rationale"] += TAINT
+        entry["takeaway"] += TAINT
         entry["uncertain"] = (entry.get("uncertain") or "Unclear.") + TAINT
-        for alternatives in entry.get("accepted", {}).values():
-            for alternative in alternatives:
+        for name in FIELDS:
+            entry[name]["why"] += TAINT
+            entry[name]["hint"] += TAINT
+            for alternative in entry[name].get("accepted", ()):
                 alternative["why"] += TAINT
     first = data["statements"][0]
     new_quote = first["quote"] + TAINT
@@ -89,6 +95,8 @@ def evil_case(tmp_path_factory: pytest.TempPathFactory) -> Case:
     case = load_case(folder)
     assert SCRIPT in case.title and SCRIPT in case.statements[0].quote
     assert all(SCRIPT in label.name for f in FIELDS for label in case.labels(f).values())
+    assert all(SCRIPT in s.why(f) and SCRIPT in s.hint(f) for s in case.statements for f in FIELDS)
+    assert all(SCRIPT in rule.text for rules in case.rules.values() for rule in rules)
     return case
 
 
@@ -161,7 +169,8 @@ def test_panel_escapes_case_and_student_text(evil_case: Case, tmp_path: Path) ->
             panel.choose(name, statement.answers[name])
         panel.check()
         _assert_panel_clean(panel, f"a right check of {statement.id}")
-        assert "&lt;script&gt;" in panel.feedback_html  # the rationale, escaped
+        assert "&lt;script&gt;" in panel.feedback_html  # the whys and the rules, escaped
+        assert "<b>Why (" in panel.feedback_html and "<b>Rule " in panel.feedback_html
     panel.controls.student_name.value = SCRIPT + IMG
     _assert_panel_clean(panel, "typing an HTML name")
     bad = json.dumps({"format": "attribution-lab-submission", "schema_version": 1, "case_id": "evil",

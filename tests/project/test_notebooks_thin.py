@@ -104,11 +104,12 @@ def test_lessons_and_exercises_are_stored_without_outputs(path: Path) -> None:
 
 
 def test_markdown_does_not_retype_the_case(kursk) -> None:
-    """No statement text, rationale or accepted-answer sentence, evidence date or figure of the case is
-    typed into a notebook's Markdown: those are shown by code from the case. (Prose may name ideas,
-    such as the kinds of red flag, in its own words.)"""
+    """No statement text, sentence of a why, hint, takeaway or accepted answer's reason, evidence date
+    or figure of the case is typed into a notebook's Markdown: those are shown by code from the case.
+    (Prose may name ideas, such as the kinds of red flag, in its own words.)"""
     numbers = {f"{e.value:,.0f}" for e in kursk.estimates} | {f"{f.value:,.0f}" for f in kursk.article_figures}
-    reasons = [st.rationale for st in kursk.statements]
+    reasons = [text for st in kursk.statements for field in st.key for text in (st.why(field), st.hint(field))]
+    reasons += [st.takeaway for st in kursk.statements]
     reasons += [a.why for st in kursk.statements for alternatives in st.accepted.values() for a in alternatives]
     sentences = [s.strip() for reason in reasons for s in re.split(r"(?<=[.!?])\s+", reason)]
     long_sentences = [" ".join(s.split()) for s in sentences if len(s) > 40]
@@ -119,7 +120,7 @@ def test_markdown_does_not_retype_the_case(kursk) -> None:
             for quote in quotes:
                 assert quote not in text, f"{rel(path)}: statement text typed in Markdown"
             for sentence in long_sentences:
-                assert sentence not in text, f"{rel(path)}: rationale typed in Markdown: {sentence!r}"
+                assert sentence not in text, f"{rel(path)}: key text typed in Markdown: {sentence!r}"
             assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), f"{rel(path)}: a date typed in Markdown"
             for number in numbers:
                 assert not re.search(rf"(?<![\d,]){re.escape(number)}(?![\d,])", text), f"{rel(path)}: {number} typed"

@@ -40,7 +40,7 @@ CASE: Case = load_case("kursk")
 ANSWERS = "answers-kursk.json"
 ROUNDS = 6
 #: One field per writer: the answers of different writers meet in the same statements' entries.
-WRITER_FIELDS = ("origin", "claim_type", "confidence")
+WRITER_FIELDS = ("origin", "claim_type", "believable")
 
 
 def _value(field: str, writer: int, round_: int, sid: str) -> str:
@@ -137,16 +137,16 @@ import contextlib, io, json, random, time
 from attribution_lab.student.worksheets import Worksheet
 worksheet = Worksheet("kursk", lesson="03")
 rng = random.Random(2)
-labels = sorted(worksheet.case.labels("confidence"))
+labels = sorted(worksheet.case.labels("believable"))
 print("PATH", worksheet.answers_path, flush=True)
 for round_ in range({rounds}):
     for n, sid in enumerate(worksheet.statement_ids):
         value = labels[(round_ + 2 * n) % len(labels)]
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
-            worksheet.check("confidence", {{sid: value}})
+            worksheet.check("believable", {{sid: value}})
         if "Recorded in" in printed.getvalue():
-            print("ACK", json.dumps([sid, "confidence", value]), flush=True)
+            print("ACK", json.dumps([sid, "believable", value]), flush=True)
         time.sleep(rng.uniform(0, 0.05))
 print("DONE", flush=True)
 """

@@ -71,10 +71,10 @@ def test_answers_left_beside_the_lessons_and_worksheets_are_merged_once(module: 
     nothing more to merge, and no answer of the three files is lost."""
     (module / "answers-kursk.json").write_bytes(_answers((S1, "origin", "writer")))
     (module / "notebooks" / "answers-kursk.json").write_bytes(_answers((S2, "origin", "north_korea")))
-    (module / "exercises" / "answers-kursk.json").write_bytes(_answers((S3, "confidence", "low"), (S1, "confidence", "high")))
+    (module / "exercises" / "answers-kursk.json").write_bytes(_answers((S3, "believable", "doubtful"), (S1, "believable", "record_confirms")))
     loaded = AnswersStore(module / "answers-kursk.json", CASE).load()
     current = {sid: entry["current"] for sid, entry in loaded.submission["answers"].items()}
-    assert current == {S1: {"origin": "writer", "confidence": "high"}, S2: {"origin": "north_korea"}, S3: {"confidence": "low"}}
+    assert current == {S1: {"origin": "writer", "believable": "record_confirms"}, S2: {"origin": "north_korea"}, S3: {"believable": "doubtful"}}
     saved = parse_submission((module / "answers-kursk.json").read_bytes(), CASE, "answers-kursk.json")
     assert saved["answers"] == loaded.submission["answers"]
     for name in ("notebooks", "exercises"):

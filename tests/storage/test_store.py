@@ -11,7 +11,7 @@ import pytest
 
 from attribution_lab.core.case import FIELD_NAMES
 from attribution_lab.core.submission import clear_answers, new_submission, record_check, record_choice, restore_position
-from attribution_lab.formats.answers import parse_submission, salvage, submission_problems
+from attribution_lab.formats.answers import RETIRED_FIELDS, parse_submission, salvage, submission_problems
 from attribution_lab.storage import answers_store as store_module
 from attribution_lab.storage import files as files_module
 from attribution_lab.storage.answers_store import AnswersStore, StoreError, now_iso
@@ -37,7 +37,7 @@ def other_label(sid: str, field: str) -> str:
 def sample() -> dict:
     """A submission with a checked statement and a merely chosen one."""
     sub = new_submission(CASE, student_name="Ada", now=now_iso())
-    sub = record_check(CASE, sub, S1, {"origin": other_label(S1, "origin"), "confidence": key(S1, "confidence")}, now=now_iso())
+    sub = record_check(CASE, sub, S1, {"origin": other_label(S1, "origin"), "believable": key(S1, "believable")}, now=now_iso())
     sub = record_choice(CASE, sub, S1, "origin", key(S1, "origin"), now=now_iso())
     sub = record_choice(CASE, sub, S2, "origin", key(S2, "origin"), now=now_iso())
     return sub
@@ -90,15 +90,53 @@ def test_salvage_of_an_older_key_keeps_labels_that_still_exist_and_names_the_dro
     """Older key version: valid answers stay, a retired label is dropped and named, the version is updated."""
     data = sample()
     data["key_version"] = "0.9.0"
-    data["answers"][S2]["current"]["confidence"] = "retired_label"
+    data["answers"][S2]["current"]["believable"] = "retired_label"
     kept, notes = salvage(data, CASE, now=now_iso())
     assert kept["key_version"] == CASE.key_version
     assert kept["answers"][S1] == data["answers"][S1]
     assert kept["answers"][S2]["current"] == {"origin": key(S2, "origin")}
     assert any("version '0.9.0'" in n for n in notes)
     dropped = [n for n in notes if "dropped" in n]
-    assert len(dropped) == 1 and f"{S2} {FIELD_NAMES['confidence']}" in dropped[0] and "retired_label" in dropped[0]
+    assert len(dropped) == 1 and f"{S2} {FIELD_NAMES['believable']}" in dropped[0] and "retired_label" in dropped[0]
     assert submission_problems(kept, CASE) == []
+
+
+def _with_retired_confidence(data: dict) -> dict:
+    """``data`` as a schema-1 key's answers file: "confidence" answers beside the other fields."""
+    data["key_version"] = "1.0.0"
+    for entry in data["answers"].values():
+        for which in ("current", "first"):
+            if entry[which]:
+                entry[which]["confidence"] = "high"
+    return data
+
+
+def test_salvage_of_retired_confidence_answers_keeps_the_rest_and_says_why():
+    """The retired "confidence" field: its answers are dropped with the retired-field note (not listed as
+    "not a field"), every other answer is kept, and the result is valid for the current key."""
+    original = sample()
+    data = _with_retired_confidence(json.loads(json.dumps(original)))
+    kept, notes = salvage(data, CASE, now=now_iso())
+    assert kept["answers"] == original["answers"]
+    assert all("confidence" not in entry[which] for entry in kept["answers"].values() for which in ("current", "first"))
+    assert notes.count(RETIRED_FIELDS["confidence"]) == 1
+    assert not any("not a field" in n for n in notes)
+    assert submission_problems(kept, CASE) == []
+
+
+def test_load_of_a_file_with_confidence_answers_keeps_a_backup_and_the_other_answers(tmp_path):
+    """Loading such a file: the original (with the confidence answers) is copied aside, the other answers
+    are kept and saved, and the notes say why the confidence answers were not carried over."""
+    path = tmp_path / "answers-kursk.json"
+    original = sample()
+    data = _with_retired_confidence(json.loads(json.dumps(original)))
+    path.write_text(json.dumps(data), "utf-8")
+    loaded = AnswersStore(path, CASE).load()
+    assert loaded.submission["answers"] == original["answers"]
+    assert RETIRED_FIELDS["confidence"] in loaded.notes
+    assert loaded.backup is not None
+    assert json.loads(loaded.backup.read_text("utf-8"))["answers"][S1]["current"]["confidence"] == "high"
+    assert json.loads(path.read_text("utf-8"))["answers"] == original["answers"]
 
 
 def test_salvage_drops_unknown_statements_fields_and_broken_entries_and_says_which():
@@ -309,7 +347,7 @@ def test_clear_answers_clears_only_the_given_statements_and_fields():
     """Start over in one lesson leaves other lessons' fields and statements alone."""
     sub = sample()
     sub = record_choice(CASE, sub, S2, "red_flag", key(S2, "red_flag"), now=now_iso())
-    cleared = clear_answers(sub, [S1, S2], ["origin", "confidence"], now=now_iso())
+    cleared = clear_answers(sub, [S1, S2], ["origin", "believable"], now=now_iso())
     assert S1 not in cleared["answers"]
     assert cleared["answers"][S2]["current"] == {"red_flag": key(S2, "red_flag")}
     assert sub["answers"][S1]["current"]  # the original is not changed

@@ -157,7 +157,7 @@ def _dollar_case(tmp_path):
     key = yaml.safe_load((folder / "key.yaml").read_text("utf-8"))
     article = (folder / "article.txt").read_text("utf-8")
     vocabularies = key["vocabularies"]
-    for field, text in zip(("origin", "intermediary", "confidence"), DOLLAR_TEXTS):
+    for field, text in zip(("origin", "intermediary", "believable"), DOLLAR_TEXTS):
         for label in vocabularies[field].values():
             label["name"] = f"{label['name']} {text}"
     for evidence in key["evidence"]:

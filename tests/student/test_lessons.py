@@ -10,7 +10,7 @@ import pytest
 from IPython.display import Markdown
 
 from attribution_lab import load_case
-from attribution_lab.core.case import FIELDS
+from attribution_lab.core.case import FIELD_NAMES, FIELDS
 from attribution_lab.core.submission import new_submission, record_check
 from attribution_lab.storage.answers_store import now_iso
 from attribution_lab.student import lessons
@@ -32,26 +32,52 @@ def test_every_lesson_has_its_notebook_and_every_notebook_its_lesson() -> None:
 @pytest.mark.parametrize("case_id", CASES)
 def test_lesson_statements_follow_the_key(case_id: str) -> None:
     """Lesson 05 takes the figures, 06 the flagged statements, 04 the chains of two or more links,
-    02 and 03 every statement: each computed here from the key's answers, for every shipped case."""
+    02 and 03 every statement: each computed here from the key's answers, for every shipped case.
+    Where the key lists a lesson's statements, the lesson takes that list (in article order), which
+    must still hold every statement the lesson's own choice would take."""
     case = load_case(case_id)
     figures = [s.id for s in case.statements if s.answers["claim_type"] == "figure"]
     flagged = [s.id for s in case.statements if s.answers["red_flag"] != "none"]
     chained = [s.id for s in case.statements if len(s.answers["chain"]) > 1]
+
+    def expected(number: str, chosen: list[str]) -> list[str]:
+        listed = case.lessons.get(number)
+        if listed:
+            assert set(chosen) <= set(listed), f"the key's list for lesson {number} leaves out some of {chosen}"
+            return [sid for sid in case.statement_ids if sid in listed]
+        return chosen
+
     assert set(figures) <= set(lessons.lesson(5).statement_ids(case))
     assert {f.statement for f in case.article_figures} <= set(lessons.lesson(5).statement_ids(case))
-    assert list(lessons.lesson("06").statement_ids(case)) == flagged
-    assert list(lessons.lesson("04").statement_ids(case)) == chained
+    assert list(lessons.lesson("06").statement_ids(case)) == expected("06", flagged)
+    assert list(lessons.lesson("04").statement_ids(case)) == expected("04", chained)
     for number in ("02", "03"):
-        assert lessons.lesson(number).statement_ids(case) == case.statement_ids
+        assert list(lessons.lesson(number).statement_ids(case)) == expected(number, list(case.statement_ids))
+
+
+def test_a_lesson_takes_the_keys_list_in_article_order_when_the_key_has_one(kursk) -> None:
+    """case.lessons[number] replaces the lesson's own choice, in article order; other lessons keep theirs."""
+    first, third, last = kursk.statement_ids[0], kursk.statement_ids[2], kursk.statement_ids[-1]
+    listed = dataclasses.replace(kursk, lessons={"04": (last, first, third)})
+    assert lessons.lesson("04").statement_ids(listed) == (first, third, last)
+    assert lessons.lesson("02").statement_ids(listed) == kursk.statement_ids
+    unlisted = dataclasses.replace(kursk, lessons={})
+    assert lessons.lesson("04").statement_ids(unlisted) == tuple(
+        s.id for s in kursk.statements if len(s.answers["chain"]) > 1)
 
 
 def test_kursk_lessons_pick_the_expected_kinds_of_statement(kursk) -> None:
-    """In the Kursk case every figure lesson statement is a figure and every red-flag lesson statement
-    has a flag other than none, and both lessons are non-empty."""
+    """In the Kursk case every figure lesson statement is a figure, the red-flag lesson holds every
+    flagged statement and mostly flagged ones (an unflagged one only where the key lists it, so that
+    "no red flag" is also a possible answer), and both lessons are non-empty."""
     five, six = lessons.lesson(5).statement_ids(kursk), lessons.lesson(6).statement_ids(kursk)
     assert five and six
     assert all(kursk.statement(sid).answers["claim_type"] == "figure" for sid in five)
-    assert all(kursk.statement(sid).answers["red_flag"] != "none" for sid in six)
+    flagged = {s.id for s in kursk.statements if s.answers["red_flag"] != "none"}
+    assert flagged <= set(six)
+    unflagged = set(six) - flagged
+    assert unflagged <= set(kursk.lessons.get("06", ()))
+    assert len(unflagged) < len(flagged)
 
 
 def test_lesson_fields_are_fields_and_graded_lessons_have_some() -> None:
@@ -61,6 +87,13 @@ def test_lesson_fields_are_fields_and_graded_lessons_have_some() -> None:
     assert [item.number for item in lessons.graded_lessons()] == ["02", "03", "04", "05", "06"]
     covered = {f for item in lessons.graded_lessons() for f in item.fields}
     assert covered == set(FIELDS)
+
+
+def test_the_trust_questions_are_asked_in_lessons_03_and_05() -> None:
+    """Lesson 03 asks the claim type and both trust questions; lesson 05 asks who gave a figure, both
+    trust questions and the red flag."""
+    assert lessons.lesson("03").fields == ("claim_type", "reported_right", "believable")
+    assert lessons.lesson("05").fields == ("origin", "reported_right", "believable", "red_flag")
 
 
 def test_unknown_lesson_names_the_lessons() -> None:
@@ -80,8 +113,13 @@ def test_panel_for_a_lesson_with_no_statements_is_a_note(kursk) -> None:
     """A case with no flagged statement gets a short note instead of a panel, so the notebook runs."""
     calm = dataclasses.replace(
         kursk,
-        statements=tuple(dataclasses.replace(s, answers={**s.answers, "red_flag": "none"}) for s in kursk.statements),
+        statements=tuple(
+            dataclasses.replace(s, key={**s.key, "red_flag": dataclasses.replace(s.key["red_flag"], answer="none", accepted=())})
+            for s in kursk.statements
+        ),
+        lessons={},  # no list of the key's either
     )
+    assert all(s.answers["red_flag"] == "none" for s in calm.statements)
     note = lessons.panel(calm, "06")
     assert isinstance(note, Markdown)
     assert "no statements for lesson 06" in note.data
@@ -112,9 +150,20 @@ def test_check_cues_accepts_the_cue_or_part_of_it_and_none_for_no_cue(kursk) -> 
 
 
 def test_rules_and_sources_texts_come_from_the_case(kursk) -> None:
-    """The rules text lists every rule; the sources text names every outlet of a statement's evidence."""
-    rules = lessons.rules_text(kursk)
-    assert all(f"{rule.id} {rule.name}" in rules for rule in kursk.rules.values())
+    """The rules text gives the notes before the rules, then each trust question's rules in the order
+    they are applied; the sources text names every outlet of a statement's evidence."""
+    rules = " ".join(lessons.rules_text(kursk).split())
+    assert kursk.before_the_rules and set(kursk.rules) == {"reported_right", "believable"}
+    for note in kursk.before_the_rules:
+        assert " ".join(note.split()) in rules
+    positions = []
+    for field, field_rules in kursk.rules.items():
+        heading = rules.index(f"{FIELD_NAMES[field]} The first rule that fits decides:")
+        positions.append(heading)
+        for rule in field_rules:
+            positions.append(rules.index(" ".join(f"{rule.id} {rule.name}: {rule.text}".split()), heading))
+    assert positions == sorted(positions)
+    assert rules.index(" ".join(kursk.before_the_rules[0].split())) < positions[0]
     statement = next(s for s in kursk.statements if len(s.evidence) > 2)
     sources = " ".join(lessons.sources_text(kursk, (statement.id,)).split())
     for evidence_id in statement.evidence:
@@ -151,13 +200,13 @@ def test_results_keep_first_try_apart_and_list_what_was_missed(kursk) -> None:
                  and label not in {a.answer for a in first.accepted["origin"]})
     sub = record_check(kursk, new_submission(kursk, now=now_iso()), first.id, {"origin": wrong}, now=now_iso())
     sub = record_check(kursk, sub, first.id, {"origin": first.answers["origin"]}, now=now_iso())
-    sub = record_check(kursk, sub, second.id, {"confidence": next(
-        label for label in kursk.labels("confidence") if label != second.answers["confidence"]
-        and label not in {a.answer for a in second.accepted["confidence"]})}, now=now_iso())
+    sub = record_check(kursk, sub, second.id, {"believable": next(
+        label for label in kursk.labels("believable") if label != second.answers["believable"]
+        and label not in {a.answer for a in second.accepted["believable"]})}, now=now_iso())
     now, at_first = lessons.lesson_scores(kursk, sub, "current"), lessons.lesson_scores(kursk, sub, "first")
     assert now["02"].points > at_first["02"].points == 0
     report = lessons.results_text(kursk, sub)
-    assert f"{second.id} confidence" in report
+    assert f"{second.id} {FIELD_NAMES['believable'].lower()}" in report
     assert f"{first.id} origin" not in report
 
 

@@ -80,25 +80,26 @@ def upload(panel, raw: bytes, name: str = "my-answers.json") -> None:
 
 def test_right_and_wrong_answers_get_symbols_and_words():
     """Check shows ✓ for the key's answer and ✗ with a hint for a wrong one, per field."""
-    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    panel = Panel(case=CASE, fields=("origin", "believable"))
     sid = panel.current
     panel.choose("origin", key(sid, "origin"))
-    panel.choose("confidence", wrong(sid, "confidence"))
+    panel.choose("believable", wrong(sid, "believable"))
     result = panel.check()
     assert result is not None and not result.all_right
     feedback = panel.feedback_html
     assert f"✓</span> {FIELD_NAMES['origin']}: right" in feedback
-    assert f"✗</span> {FIELD_NAMES['confidence']}: not yet." in feedback
+    assert f"✗</span> {FIELD_NAMES['believable']}: not yet." in feedback
+    assert html.escape(CASE.statement(sid).hint("believable")) in feedback  # the key's hint for this statement
 
 
 def test_an_accepted_answer_says_also_accepted_and_why():
     """An accepted alternative is ✓ "also accepted" with the key's reason, escaped."""
-    sid, alternative = with_accepted("confidence")
-    panel = Panel(case=CASE, fields=("confidence",))
+    sid, alternative = with_accepted("believable")
+    panel = Panel(case=CASE, fields=("believable",))
     panel.select(sid)
-    panel.choose("confidence", alternative.answer)
+    panel.choose("believable", alternative.answer)
     panel.check()
-    assert f"✓</span> {FIELD_NAMES['confidence']}: also accepted" in panel.feedback_html
+    assert f"✓</span> {FIELD_NAMES['believable']}: also accepted" in panel.feedback_html
     assert html.escape(alternative.why) in panel.feedback_html
 
 
@@ -113,24 +114,75 @@ def test_a_partly_right_chain_gets_the_half_symbol():
     assert panel.submission["answers"][sid]["current"]["chain"] == [key(sid, "chain")[0]]
 
 
-def test_rationale_is_hidden_before_the_first_check_and_shown_after():
-    """Why, the rule and what is still uncertain appear only once the statement was checked."""
+def why_html(name: str, text: str) -> str:
+    """How the panel shows the why of one field."""
+    return f"<b>Why ({html.escape(FIELD_NAMES[name])}):</b> {html.escape(text)}"
+
+
+def rule_html(rule) -> str:
+    """How the panel cites the rule that decides a trust question."""
+    return f"<b>Rule {html.escape(f'{rule.id}, {rule.name}')}:</b> {html.escape(rule.text)}"
+
+
+def test_the_why_is_hidden_before_the_first_check_and_shown_after():
+    """No field's why, no rule and nothing still uncertain appear before the statement was checked;
+    after the check, the why of each field asked, the deciding rule and what is uncertain do."""
     statement = next(s for s in CASE.statements if s.uncertain)
-    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    panel = Panel(case=CASE, fields=("origin", "believable"))
     panel.select(statement.id)
-    rationale = html.escape(statement.rationale)
-    assert rationale not in panel.feedback_html and "Still uncertain" not in panel.feedback_html
+    whys = [html.escape(statement.why(name)) for name in statement.key]
+    rule = CASE.deciding_rule(statement, "believable")
+
+    def nothing_explained() -> bool:
+        shown = panel.feedback_html
+        return (not any(why in shown for why in whys) and "Why (" not in shown and "<b>Rule " not in shown
+                and "Still uncertain" not in shown)
+
+    assert nothing_explained()
     panel.choose("origin", wrong(statement.id, "origin"))
-    assert rationale not in panel.feedback_html
-    assert panel.check() is None  # confidence is still unanswered: nothing is recorded
-    assert f"Choose {FIELD_NAMES['confidence']} first" in panel.feedback_html
-    assert rationale not in panel.feedback_html
+    assert nothing_explained()
+    assert panel.check() is None  # believable is still unanswered: nothing is recorded
+    assert f"Choose {FIELD_NAMES['believable']} first" in panel.feedback_html
+    assert nothing_explained()
     assert panel.submission["answers"][statement.id]["attempts"] == 0
-    panel.choose("confidence", key(statement.id, "confidence"))
+    panel.choose("believable", key(statement.id, "believable"))
     panel.controls.check.click()
-    assert rationale in panel.feedback_html
+    assert why_html("origin", statement.why("origin")) in panel.feedback_html
+    assert why_html("believable", statement.why("believable")) in panel.feedback_html
     assert html.escape(statement.uncertain) in panel.feedback_html
-    assert f"Confidence rule {statement.confidence_rule}" in panel.feedback_html
+    assert rule_html(rule) in panel.feedback_html
+
+
+@pytest.mark.parametrize("fields", [("origin",), ("origin", "chain"), ("reported_right",), ("claim_type", "believable")])
+def test_feedback_shows_the_why_of_the_fields_asked_and_never_of_the_others(fields):
+    """After a check the panel shows the why of each field it asks and never that of a field it does
+    not ask; it cites a rule only for a trust question it asks (a panel asking only origin shows no
+    rule text at all)."""
+    all_rules = [rule for rules in CASE.rules.values() for rule in rules]
+    for statement in CASE.statements[:4]:
+        panel = Panel(case=CASE, fields=fields)
+        panel.select(statement.id)
+        for name in fields:  # a wrong first try reveals just as a right one
+            panel.choose(name, key(statement.id, name) if name == "chain" else wrong(statement.id, name))
+        panel.check()
+        shown = panel.feedback_html
+        asked = {html.escape(statement.why(name)) for name in fields}
+        for name in fields:
+            assert why_html(name, statement.why(name)) in shown
+        for name in statement.key:
+            if name not in fields:
+                assert f"Why ({html.escape(FIELD_NAMES[name])})" not in shown
+                if not any(html.escape(statement.why(name)) in why for why in asked):
+                    assert html.escape(statement.why(name)) not in shown, (statement.id, name)
+        deciding = {CASE.deciding_rule(statement, name).id for name in fields if name in CASE.rules}
+        for rule in all_rules:
+            if rule.id in deciding:
+                assert rule_html(rule) in shown
+            else:
+                assert f"<b>Rule {html.escape(rule.id)}, " not in shown, (statement.id, rule.id)
+        if not deciding:
+            assert "<b>Rule " not in shown
+            assert not any(html.escape(rule.text) in shown for rule in all_rules)
 
 
 def test_attempts_are_counted_and_the_first_try_is_kept_apart():
@@ -162,16 +214,16 @@ def test_a_changed_answer_shows_no_verdict_until_checked_again():
 
 def test_progress_counts_answered_and_right_first_time():
     """Progress: answered means every asked field has a value; right first time comes from first tries."""
-    panel = Panel(case=CASE, fields=("origin", "confidence"), statements=IDS[:3])
+    panel = Panel(case=CASE, fields=("origin", "believable"), statements=IDS[:3])
     assert panel.progress_text == "0 of 3 answered, 0 right first time"
     a, b = IDS[0], IDS[1]
     panel.choose("origin", key(a, "origin"))
     assert panel.progress_text == "0 of 3 answered, 0 right first time"
-    panel.choose("confidence", key(a, "confidence"))
+    panel.choose("believable", key(a, "believable"))
     panel.check()
     panel.select(b)
     panel.choose("origin", key(b, "origin"))
-    panel.choose("confidence", wrong(b, "confidence"))
+    panel.choose("believable", wrong(b, "believable"))
     panel.check()
     assert panel.progress_text == "2 of 3 answered, 1 right first time"
     assert panel.progress_text in panel.controls.progress.value
@@ -183,7 +235,7 @@ def test_unknown_labels_and_fields_are_refused_and_nothing_is_saved(answers_fold
     with pytest.raises(UnknownLabelError):
         panel.choose("origin", "martians")
     with pytest.raises(UnknownLabelError):
-        panel.choose("confidence", key(panel.current, "confidence"))
+        panel.choose("believable", key(panel.current, "believable"))
     assert panel.submission["answers"] == {}
 
 
@@ -222,7 +274,7 @@ def test_controls_show_each_statements_own_answers():
 
 def test_every_control_has_a_readable_name():
     """Buttons have visible text and a tooltip; other controls a description or tooltip."""
-    panel = Panel(case=CASE, fields=("origin", "confidence", "chain"))
+    panel = Panel(case=CASE, fields=("origin", "believable", "chain"))
     stack = [panel.widget]
     controls = []
     while stack:
@@ -243,25 +295,26 @@ def test_every_control_has_a_readable_name():
 
 def test_answers_and_position_survive_a_restart(answers_folder):
     """A new panel on the same file restores every answer, the position and the verdicts shown."""
-    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    panel = Panel(case=CASE, fields=("origin", "believable"))
     a, b = IDS[2], IDS[5]
     panel.select(a)
     panel.choose("origin", key(a, "origin"))
-    panel.choose("confidence", key(a, "confidence"))
+    panel.choose("believable", key(a, "believable"))
     panel.check()
     panel.select(b)
     panel.choose("origin", wrong(b, "origin"))
     saved = panel.submission
     del panel
 
-    again = Panel(case="kursk", fields=("origin", "confidence"))
+    again = Panel(case="kursk", fields=("origin", "believable"))
     assert again.submission == saved
     assert again.current == b and again.value("origin") == wrong(b, "origin")
     assert again.progress_text == panel_progress(1, 1)
     again.select(a)
-    assert again.value("confidence") == key(a, "confidence")
+    assert again.value("believable") == key(a, "believable")
     assert f"{FIELD_NAMES['origin']}: right" in again.feedback_html
-    assert html.escape(CASE.statement(a).rationale) in again.feedback_html
+    assert why_html("origin", CASE.statement(a).why("origin")) in again.feedback_html
+    assert why_html("believable", CASE.statement(a).why("believable")) in again.feedback_html
 
 
 def panel_progress(answered, right):
@@ -270,13 +323,13 @@ def panel_progress(answered, right):
 
 def test_every_change_is_saved_at_once_and_atomically(answers_folder):
     """Each choice and check is in the file immediately; the folder never holds temporary files."""
-    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    panel = Panel(case=CASE, fields=("origin", "believable"))
     path = answers_file(answers_folder)
     for sid in IDS[:4]:
         panel.select(sid)
         panel.choose("origin", key(sid, "origin"))
         assert json.loads(path.read_text("utf-8"))["answers"][sid]["current"]["origin"] == key(sid, "origin")
-        panel.choose("confidence", key(sid, "confidence"))
+        panel.choose("believable", key(sid, "believable"))
         panel.check()
         data = json.loads(path.read_text("utf-8"))
         assert data == panel.submission and data["answers"][sid]["attempts"] == 1
@@ -366,7 +419,7 @@ def test_start_over_asks_first_and_keeps_a_backup(answers_folder):
     assert len(backups) == 1 and IDS[0] in json.loads(backups[0].read_text("utf-8"))["answers"]
     assert backups[0].name in panel.notice_html
     assert panel.value("origin") is None and panel.progress_text == "0 of 2 answered, 0 right first time"
-    assert html.escape(CASE.statement(IDS[0]).rationale) not in panel.feedback_html
+    assert html.escape(CASE.statement(IDS[0]).why("origin")) not in panel.feedback_html
 
 
 # -- bad answers files at start ------------------------------------------------------------------
@@ -417,15 +470,20 @@ def test_an_older_key_versions_answers_are_salvaged_and_the_dropped_ones_named(a
 
 
 def hostile_case():
-    """A two-statement case whose title, article, labels, rationale and uncertainty carry markup."""
+    """A two-statement case whose title, article, labels, whys, hints, rules and uncertainty carry markup."""
     data, _article, _folder = read_case_files("kursk")
     data = copy.deepcopy(data)
     first, second = data["statements"][:2]
     first.update(quote="<script>alert('quote')</script> & the agency said so.", cue=None,
-                 rationale="Because <img src=x onerror=alert(1)> said so.", uncertain="<script>x</script> is open.")
+                 uncertain="<script>x</script> is open.")
+    first["origin"]["why"] = "Because <img src=x onerror=alert(1)> said so."
+    first["origin"]["hint"] = "Look at <u onclick=hint()>the cue</u>."
     second.update(quote="Then <b>bold</b> claims followed.", cue=None)
     data["statements"] = [first, second]
     data["article_figures"] = []
+    data.pop("lessons", None)  # the key's lesson lists name statements this case no longer has
+    for rule in data["rules"]["reported_right"]:
+        rule["text"] += " <script>rule()</script>"
     data["case"]["title"] = "<script>title()</script> case"
     origin = next(iter(data["vocabularies"]["origin"]))
     data["vocabularies"]["origin"][origin]["definition"] = "<script>def()</script> definition"
@@ -436,13 +494,19 @@ def hostile_case():
 def test_text_from_the_case_and_the_student_is_escaped(answers_folder):
     """No markup from a case, an answer file or a student reaches the page unescaped."""
     case = hostile_case()
-    panel = Panel(case=case, fields=("origin",))
+    panel = Panel(case=case, fields=("origin", "reported_right"))
     panel.controls.student_name.value = "<script>name()</script>"
-    origin = next(iter(case.labels("origin")))
-    panel.choose("origin", origin)
+    statement = case.statements[0]
+    origin = next(label for label in case.labels("origin") if label != statement.answers["origin"]
+                  and label not in {a.answer for a in statement.accepted["origin"]})
+    panel.choose("origin", origin)  # wrong, so the hint is shown too
+    panel.choose("reported_right", statement.answers["reported_right"])
     panel.check()
     shown = "\n".join(html_values(panel.widget))
     assert "<script" not in shown and "<img" not in shown and "<b>bold</b>" not in shown and "<i>line" not in shown
+    assert "<u " not in shown
+    assert "&lt;u onclick=hint()&gt;the cue&lt;/u&gt;" in panel.feedback_html
+    assert "&lt;script&gt;rule()&lt;/script&gt;" in panel.feedback_html
     assert "&lt;script&gt;alert(&#x27;quote&#x27;)&lt;/script&gt; &amp; the agency said so." in panel.statement_html
     assert "<mark>&lt;script&gt;" in panel.statement_html
     assert "&lt;img src=x onerror=alert(1)&gt;" in panel.feedback_html
@@ -452,10 +516,10 @@ def test_text_from_the_case_and_the_student_is_escaped(answers_folder):
 
 def test_the_panel_displays_itself_with_a_stable_text_form():
     """In a notebook the panel shows its widget; the plain-text form is stable for nbval."""
-    panel = Panel(case=CASE, fields=("origin", "confidence"))
+    panel = Panel(case=CASE, fields=("origin", "believable"))
     bundle = panel._repr_mimebundle_()
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == panel.widget.model_id
-    assert bundle["text/plain"] == f"<Attribution Lab panel: case {CASE.id}, {len(IDS)} statements, Origin, Confidence>"
+    assert bundle["text/plain"] == f"<Attribution Lab panel: case {CASE.id}, {len(IDS)} statements, {FIELD_NAMES['origin']}, {FIELD_NAMES['believable']}>"
     assert isinstance(panel.widget, widgets.VBox)
 
 
@@ -465,14 +529,14 @@ def test_download_is_built_when_pressed_from_the_file_and_memory(answers_folder)
     panel = Panel(case=CASE, fields=("origin",))
     panel.choose("origin", key(IDS[0], "origin"))
     assert "<a " not in panel.download_html and f"Saved in answers-{CASE.id}.json" in panel.download_html
-    later = Panel(case=CASE, fields=("confidence",), statements=IDS[5:7])  # a lesson opened later
-    later.choose("confidence", key(IDS[5], "confidence"))
+    later = Panel(case=CASE, fields=("believable",), statements=IDS[5:7])  # a lesson opened later
+    later.choose("believable", key(IDS[5], "believable"))
     panel.controls.download_button.click()
     link = panel.download_html
     assert f"Save answers-{CASE.id}.json: 2 answers, prepared just now" in link
     data = json.loads(base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)'", link).group(1)))
     assert data["answers"][IDS[0]]["current"] == {"origin": key(IDS[0], "origin")}
-    assert data["answers"][IDS[5]]["current"] == {"confidence": key(IDS[5], "confidence")}
+    assert data["answers"][IDS[5]]["current"] == {"believable": key(IDS[5], "believable")}
     panel.choose("origin", wrong(IDS[0], "origin"))
     assert "<a " not in panel.download_html  # a link never offers an older state than the panel's
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from attribution_lab.core.case import FIELD_NAMES, FIELDS
 from attribution_lab.core.engine import check_field
 from attribution_lab.core.submission import Submission, merge_submissions, new_submission, record_check, record_choice
 from attribution_lab.errors import UnknownFieldError, UnknownStatementError
@@ -35,7 +36,7 @@ def right(sid: str, field: str) -> object:
 
 @pytest.fixture
 def model(tmp_path: Path) -> PanelModel:
-    return PanelModel.open(CASE, ("origin", "confidence"), IDS[:4], tmp_path / "answers-kursk.json")
+    return PanelModel.open(CASE, ("origin", "believable"), IDS[:4], tmp_path / "answers-kursk.json")
 
 
 def test_the_model_imports_no_widgets() -> None:
@@ -50,18 +51,18 @@ def test_the_model_imports_no_widgets() -> None:
 def test_a_new_model_starts_at_the_first_statement_with_nothing_revealed(model: PanelModel) -> None:
     """A fresh answers file: the first statement, nothing chosen, no verdict lines and no why."""
     assert model.current == IDS[0] and model.position == 0
-    assert model.value("origin") is None and model.value("confidence") is None
+    assert model.value("origin") is None and model.value("believable") is None
     feedback = model.feedback()
     assert feedback.lines == () and not feedback.revealed
     assert model.progress_text == "0 of 4 answered, 0 right first time"
 
 
 def test_check_with_a_field_missing_records_nothing_and_reveals_nothing(model: PanelModel) -> None:
-    """Check with only the origin chosen asks for the confidence; no attempt is recorded, no why."""
+    """Check with only the origin chosen asks for "Believable?"; no attempt is recorded, no why, no rule."""
     model.choose("origin", right(IDS[0], "origin"))
     feedback = model.check()
-    assert feedback.prompt == "… Choose Confidence first, then press Check."
-    assert not feedback.revealed
+    assert feedback.prompt == f"… Choose {FIELD_NAMES['believable']} first, then press Check."
+    assert not feedback.revealed and feedback.why == () and feedback.rules == ()
     assert model.submission["answers"][IDS[0]]["attempts"] == 0
     assert model.submission["answers"][IDS[0]]["first"] == {}
 
@@ -71,24 +72,52 @@ def test_check_gives_a_verdict_per_field_then_the_why_and_keeps_the_first_try(mo
     the first try is kept when the student then corrects an answer."""
     sid = IDS[0]
     model.choose("origin", right(sid, "origin"))
-    model.choose("confidence", wrong(sid, "confidence"))
+    model.choose("believable", wrong(sid, "believable"))
     feedback = model.check()
     assert [line.verdict for line in feedback.lines] == ["correct", "wrong"]
-    assert feedback.revealed and feedback.why == CASE.statement(sid).rationale
-    assert feedback.rule is not None and feedback.rule[0].startswith(CASE.statement(sid).confidence_rule)
-    assert feedback.first_try == (("correct", "Origin"), ("wrong", "Confidence")) and feedback.attempts == 1
-    model.choose("confidence", right(sid, "confidence"))
+    statement = CASE.statement(sid)
+    assert feedback.revealed
+    assert feedback.why == (
+        (FIELD_NAMES["origin"], statement.why("origin")),
+        (FIELD_NAMES["believable"], statement.why("believable")),
+    )
+    rule = CASE.deciding_rule(statement, "believable")
+    assert feedback.rules == ((f"{rule.id}, {rule.name}", rule.text),)  # origin has no rule
+    assert feedback.first_try == (("correct", FIELD_NAMES["origin"]), ("wrong", FIELD_NAMES["believable"]))
+    assert feedback.attempts == 1
+    model.choose("believable", right(sid, "believable"))
     again = model.check()
     assert [line.verdict for line in again.lines] == ["correct", "correct"] and again.attempts == 2
-    assert model.submission["answers"][sid]["first"]["confidence"] == wrong(sid, "confidence")
+    assert model.submission["answers"][sid]["first"]["believable"] == wrong(sid, "believable")
     assert model.progress_text == "1 of 4 answered, 0 right first time"
+
+
+@pytest.mark.parametrize("fields", [("origin",), ("claim_type", "reported_right"), ("believable", "red_flag")])
+def test_the_why_and_rules_are_those_of_the_fields_the_model_asks_only(tmp_path: Path, fields) -> None:
+    """After a full check the feedback holds the why of each field the model asks and no other, and
+    a rule only for each trust question it asks (none at all for a model without one)."""
+    model = PanelModel.open(CASE, fields, IDS[:2], tmp_path / "answers-kursk.json")
+    sid = IDS[0]
+    statement = CASE.statement(sid)
+    for name in fields:
+        model.choose(name, right(sid, name))
+    feedback = model.check()
+    assert feedback.why == tuple((FIELD_NAMES[name], statement.why(name)) for name in fields)
+    asked_rules = [CASE.deciding_rule(statement, name) for name in fields if name in CASE.rules]
+    assert feedback.rules == tuple((f"{r.id}, {r.name}", r.text) for r in asked_rules)
+    shown = " ".join(text for pair in (*feedback.why, *feedback.rules) for text in pair)
+    for name in FIELDS:
+        if name not in fields and statement.why(name) not in {statement.why(f) for f in fields}:
+            assert statement.why(name) not in shown, name
+    if not asked_rules:
+        assert all(rule.text not in shown for rules in CASE.rules.values() for rule in rules)
 
 
 def test_a_changed_answer_loses_its_verdict_until_checked_again(model: PanelModel) -> None:
     """A verdict belongs to the answer that was checked: change it, and the line says so."""
     sid = IDS[0]
     model.choose("origin", right(sid, "origin"))
-    model.choose("confidence", right(sid, "confidence"))
+    model.choose("believable", right(sid, "believable"))
     model.check()
     model.choose("origin", wrong(sid, "origin"))
     lines = model.feedback().lines
@@ -122,9 +151,9 @@ def test_a_reopened_model_comes_back_where_the_student_stopped(model: PanelModel
     """Opening the same answers file again shows the statement worked on last, with its verdicts."""
     model.select(IDS[2])
     model.choose("origin", right(IDS[2], "origin"))
-    model.choose("confidence", right(IDS[2], "confidence"))
+    model.choose("believable", right(IDS[2], "believable"))
     model.check()
-    again = PanelModel.open(CASE, ("origin", "confidence"), IDS[:4], tmp_path / "answers-kursk.json")
+    again = PanelModel.open(CASE, ("origin", "believable"), IDS[:4], tmp_path / "answers-kursk.json")
     assert again.current == IDS[2]
     assert [line.verdict for line in again.feedback().lines] == ["correct", "correct"]
 
@@ -194,7 +223,7 @@ def test_a_failed_save_keeps_every_answer_in_memory_until_saving_works_again(
     offered = parse_submission(model.download_bytes(), CASE)
     assert all(offered["answers"][sid]["current"]["origin"] == right(sid, "origin") for sid in IDS[:3])
     failing.failing = False
-    model.choose("confidence", right(IDS[2], "confidence"))
+    model.choose("believable", right(IDS[2], "believable"))
     assert not model.save_failed and model.saved_again and model.notes == ()
     saved = parse_submission((tmp_path / "answers-kursk.json").read_bytes(), CASE)
     assert all(saved["answers"][sid]["current"]["origin"] == right(sid, "origin") for sid in IDS[:3])

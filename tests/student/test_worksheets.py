@@ -21,6 +21,7 @@ from attribution_lab.authoring.exercises import (
     solution_bytes,
     strip_source,
 )
+from attribution_lab.core.case import FIELD_NAMES
 from attribution_lab.core.engine import WEIGHTS
 from attribution_lab.storage.answers_store import AnswersStore
 from attribution_lab.student.worksheets import Worksheet, WorksheetError
@@ -67,12 +68,13 @@ def test_exercises_are_exactly_what_the_generator_makes_from_the_solutions(tmp_p
         )
 
 
-def test_no_exercise_gives_away_a_rationale_or_an_accepted_reason(kursk) -> None:
-    """No rationale, accepted alternative's reason or 'still uncertain' note of the key appears in any
-    exercise, whole or as its first sixty characters."""
+def test_no_exercise_gives_away_a_why_or_an_accepted_reason(kursk) -> None:
+    """No field's why, takeaway, accepted alternative's reason or 'still uncertain' note of the key
+    appears in any exercise, whole or as its first sixty characters."""
     secrets = []
     for statement in kursk.statements:
-        secrets.append(statement.rationale)
+        secrets.extend(statement.why(field) for field in statement.key)
+        secrets.append(statement.takeaway)
         secrets.extend(a.why for alternatives in statement.accepted.values() for a in alternatives)
         if statement.uncertain:
             secrets.append(statement.uncertain)
@@ -238,8 +240,8 @@ def test_make_exercises_command_writes_and_reports_stale_exercises(tmp_path: Pat
 
 
 def test_check_prints_feedback_and_score_and_records_first_tries(kursk, tmp_path: Path, capsys) -> None:
-    """A right answer prints ✓ and the reasoning; a wrong one a hint but not the reasoning; the score
-    line counts both; the answers file records the first try apart from the later answer."""
+    """A right answer prints ✓ and the origin's why; a wrong one the key's hint but not the why; the
+    score line counts both; the answers file records the first try apart from the later answer."""
     path = tmp_path / "answers-kursk.json"
     first, second = kursk.statements[0], kursk.statements[1]
     bad = wrong_label(kursk, second, "origin")
@@ -247,8 +249,11 @@ def test_check_prints_feedback_and_score_and_records_first_tries(kursk, tmp_path
     result = worksheet.check("origin", {first.id: first.answers["origin"], second.id: bad})
     printed = capsys.readouterr().out
     assert "✓ Origin: right" in printed and "✗ Origin: not yet" in printed
-    assert " ".join(first.rationale.split())[:50] in " ".join(printed.split())
-    assert " ".join(second.rationale.split())[:50] not in " ".join(printed.split())
+    flat = " ".join(printed.split())
+    assert f"Why ({FIELD_NAMES['origin']}): " + " ".join(first.why("origin").split())[:50] in flat
+    assert " ".join(second.why("origin").split())[:50] not in flat
+    assert " ".join(second.hint("origin").split())[:50] in flat
+    assert "Rule " not in flat  # origin has no rule
     assert f"Origin: 1 of {len(kursk.statements)} statements right" in printed
     assert result.points == WEIGHTS["origin"] and result.out_of == WEIGHTS["origin"] * len(kursk.statements)
     assert "Recorded in answers-kursk.json." in printed
@@ -257,6 +262,23 @@ def test_check_prints_feedback_and_score_and_records_first_tries(kursk, tmp_path
     assert saved["answers"][second.id]["first"] == {"origin": bad}
     assert saved["answers"][second.id]["current"] == {"origin": second.answers["origin"]}
     assert saved["answers"][second.id]["attempts"] == 2
+
+
+def test_a_trust_question_prints_its_own_why_and_rule_only(kursk, tmp_path: Path, capsys) -> None:
+    """Checking "Believable?" right prints that field's why and the rule that decides it, and neither
+    the why of another field nor a rule of the other trust question."""
+    statement = kursk.statements[0]
+    worksheet = Worksheet(kursk, lesson="03", answers_path=tmp_path / "answers-kursk.json")
+    worksheet.check("believable", {statement.id: statement.answers["believable"]})
+    flat = " ".join(capsys.readouterr().out.split())
+    rule = kursk.deciding_rule(statement, "believable")
+    assert f"Why ({FIELD_NAMES['believable']}): " + " ".join(statement.why("believable").split()) in flat
+    assert "Rule " + " ".join(f"{rule.id}, {rule.name}: {rule.text}".split()) in flat
+    other_rule = kursk.deciding_rule(statement, "reported_right")
+    assert f"Rule {other_rule.id}, " not in flat
+    for field in statement.key:
+        if field != "believable":
+            assert f"Why ({FIELD_NAMES[field]})" not in flat
 
 
 def test_check_skips_placeholders_and_unknown_labels_but_keeps_the_rest(kursk, tmp_path: Path, capsys) -> None:
@@ -278,7 +300,7 @@ def test_check_refuses_a_field_the_worksheet_does_not_ask(kursk) -> None:
     """Checking a field outside the worksheet, or answers that are not a dictionary, raises a clear error."""
     worksheet = Worksheet(kursk, lesson="02", record=False)
     with pytest.raises(WorksheetError, match="asks about origin"):
-        worksheet.check("confidence", {})
+        worksheet.check("believable", {})
     with pytest.raises(WorksheetError, match="dictionary"):
         worksheet.check("origin", ["north_korea"])
 
