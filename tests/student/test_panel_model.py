@@ -296,3 +296,26 @@ def test_restoring_an_older_download_merges_and_never_removes_newer_answers(tmp_
     replaced = model.restore(encode(older_download((IDS[0],))), "old.json", how="replace")
     assert replaced.ok and "kept as answers-kursk.json.replaced-" in replaced.notes[0]
     assert set(answered(parse_submission(path.read_bytes(), CASE))) == {IDS[0]}
+
+
+def test_restoring_a_download_from_the_earlier_key_keeps_every_answer_it_still_can(tmp_path: Path) -> None:
+    """A file downloaded under key 1 holds answers to its one "confidence" question, which this key
+    no longer asks. Restore does not refuse the whole file: it plans to add its other answers, says
+    in plain words why the confidence answers are left out, and Merge then saves them."""
+    path = tmp_path / "answers-kursk.json"
+    model = PanelModel.open(CASE, ("origin",), IDS[:6], path)
+    old = older_download((IDS[0], IDS[1]))
+    old["key_version"] = "1.1.0"
+    for sid in (IDS[0], IDS[1]):
+        for which in ("current", "first"):
+            old["answers"][sid][which]["confidence"] = "high"
+    plan = model.plan_restore(encode(old), "before-the-update.json")
+    assert isinstance(plan, RestorePlan), plan
+    assert plan.added == (IDS[0], IDS[1])
+    assert any('"Confidence" is now two' in note for note in plan.notes), plan.notes
+    result = model.restore_merge()
+    assert result.ok
+    saved = parse_submission(path.read_bytes(), CASE)
+    assert {sid: saved["answers"][sid]["current"] for sid in (IDS[0], IDS[1])} == {
+        sid: {"origin": wrong(sid, "origin")} for sid in (IDS[0], IDS[1])
+    }

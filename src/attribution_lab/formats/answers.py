@@ -106,12 +106,8 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in an answers file")
 
 
-def parse_submission(raw: bytes, case: Case, file: str = "submission") -> Submission:
-    """Parse and check an answers file's bytes. Raises :class:`SubmissionError` with every problem.
-
-    Data only: JSON is parsed with a size cap, NaN and Infinity are refused, and nothing is executed.
-    A UTF-8 byte-order mark is tolerated (editors add it).
-    """
+def _decode(raw: bytes, file: str) -> Any:
+    """The parsed JSON of an answers file, or :class:`SubmissionError` saying why it cannot be read."""
     if len(raw) > MAX_SUBMISSION_BYTES:
         raise SubmissionError([Problem(file, None, None, f"is {len(raw):,} bytes; the limit is {MAX_SUBMISSION_BYTES:,}")])
     try:
@@ -126,10 +122,55 @@ def parse_submission(raw: bytes, case: Case, file: str = "submission") -> Submis
         raise SubmissionError([Problem(file, None, None, f"is not valid JSON: {error}")]) from None
     if nesting_depth(data) > MAX_SUBMISSION_DEPTH:
         raise SubmissionError([Problem(file, None, None, "is nested too deeply to be an answers file")])
+    return data
+
+
+def parse_submission(raw: bytes, case: Case, file: str = "submission") -> Submission:
+    """Parse and check an answers file's bytes. Raises :class:`SubmissionError` with every problem.
+
+    Data only: JSON is parsed with a size cap, NaN and Infinity are refused, and nothing is executed.
+    A UTF-8 byte-order mark is tolerated (editors add it).
+    """
+    data = _decode(raw, file)
     problems = submission_problems(data, case, file)
     if problems:
         raise SubmissionError(problems)
     return data
+
+
+def without_retired_fields(data: Any) -> tuple[Any, list[str]]:
+    """A copy of parsed answers without the answers to fields earlier keys asked and this one does
+    not (:data:`RETIRED_FIELDS`), and a note for each such field found; ``data`` itself is unchanged.
+    Anything that is not shaped like answers is returned as it is, for the full check to word.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return data, []
+    found: set[str] = set()
+    answers: dict[str, Any] = {}
+    for sid, entry in data["answers"].items():
+        if isinstance(entry, dict):
+            entry = dict(entry)
+            for which in ("current", "first"):
+                values = entry.get(which)
+                if isinstance(values, dict) and RETIRED_FIELDS.keys() & values.keys():
+                    found |= RETIRED_FIELDS.keys() & values.keys()
+                    entry[which] = {k: v for k, v in values.items() if k not in RETIRED_FIELDS}
+        answers[sid] = entry
+    if not found:
+        return data, []
+    return {**data, "answers": answers}, [RETIRED_FIELDS[name] for name in sorted(found)]
+
+
+def parse_earlier_submission(raw: bytes, case: Case, file: str = "submission") -> tuple[Submission, list[str]]:
+    """:func:`parse_submission` for a file the student brings back (Restore from file): answers to a
+    field that earlier keys asked and this one does not are left out with a note, instead of making
+    the whole file unreadable. Every other problem still raises :class:`SubmissionError`.
+    """
+    data, notes = without_retired_fields(_decode(raw, file))
+    problems = submission_problems(data, case, file)
+    if problems:
+        raise SubmissionError(problems)
+    return data, notes
 
 
 # --------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from ..core.submission import (
     with_student,
 )
 from ..errors import SubmissionError, UnknownFieldError, UnknownStatementError
-from ..formats.answers import encode, parse_submission
+from ..formats.answers import encode, parse_earlier_submission
 from ..formats.limits import MAX_STUDENT_TEXT
 from ..storage.answers_store import AnswersStore, now_iso
 
@@ -336,12 +336,12 @@ class PanelModel:
         """
         self.pending_restore = None
         try:
-            data = parse_submission(raw, self.case, name)
+            data, retired = parse_earlier_submission(raw, self.case, name)
         except SubmissionError as error:
             shown = [str(problem) for problem in error.problems[:8]]
             more = [f"... and {len(error.problems) - 8} more problems."] if len(error.problems) > 8 else []
             return FileResult(False, (f"Could not restore from {name}; your answers were not changed.", *shown, *more))
-        notes = []
+        notes = list(retired)
         note = key_version_note(data, self.case)
         if note:
             notes.append(note)
