@@ -14,7 +14,7 @@ from attribution_lab import CaseError, load_case
 from attribution_lab.core.case import FIELDS, RULED_FIELDS, uncovered_text
 from attribution_lab.core.rules import decide
 from attribution_lab.formats.key import decode_key, validate_key
-from attribution_lab.storage.cases import case_problems, read_case_files
+from attribution_lab.storage.cases import builtin_cases, case_problems, read_case_files
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_9693dd59c90b81c9.txt"
@@ -71,7 +71,7 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text) if s]
 
 
-@pytest.mark.parametrize("case_id", ["kursk", "alder_river"])
+@pytest.mark.parametrize("case_id", builtin_cases())
 def test_key_texts_are_complete_and_short(case_id: str) -> None:
     """Every field of every statement has a why of one to four sentences and a hint of one to
     three; the takeaway is one to three sentences; accepted alternatives carry a reason."""
@@ -85,7 +85,7 @@ def test_key_texts_are_complete_and_short(case_id: str) -> None:
             assert all(a.why.strip() for a in alternatives)
 
 
-@pytest.mark.parametrize("case_id", ["kursk", "alder_river"])
+@pytest.mark.parametrize("case_id", builtin_cases())
 def test_each_trust_answer_follows_from_its_rule_and_recorded_facts(case_id: str) -> None:
     """For both trust questions, each statement names the first rule, in order, whose conditions its
     recorded facts meet, and its answer is that rule's answer: recomputed here from the facts."""
@@ -98,7 +98,7 @@ def test_each_trust_answer_follows_from_its_rule_and_recorded_facts(case_id: str
             assert decided.answer == statement.answers[field], (statement.id, field)
 
 
-@pytest.mark.parametrize("case_id", ["kursk", "alder_river"])
+@pytest.mark.parametrize("case_id", builtin_cases())
 def test_no_why_or_hint_names_another_fields_answer(case_id: str) -> None:
     """No why (of a field or an accepted answer) or hint names the answer of another field of the same
     statement by its label's name, and no hint names its own field's answer. Checked here apart from
