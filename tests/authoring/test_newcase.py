@@ -260,7 +260,7 @@ def test_the_id_of_a_built_in_case_is_refused_with_exit_2(tmp_path, invented_art
     code, out, err = _new_case(argv, capsys)
     assert code == 2 and out == ""
     assert err == (
-        f"{builtin_id!r} is the id of a built-in case (built-in cases: alder_river, kursk); "
+        f"{builtin_id!r} is the id of a built-in case (built-in cases: alder_river, kursk, kursk_prisoners); "
         "choose another --id; nothing was written\n"
     )
     assert not (tmp_path / "cases").exists()
