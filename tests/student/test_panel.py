@@ -124,19 +124,22 @@ def rule_html(rule) -> str:
     return f"<b>Rule {html.escape(f'{rule.id}, {rule.name}')}:</b> {html.escape(rule.text)}"
 
 
-def test_the_why_is_hidden_before_the_first_check_and_shown_after():
-    """No field's why, no rule and nothing still uncertain appear before the statement was checked;
-    after the check, the why of each field asked, the deciding rule and what is uncertain do."""
+def test_feedback_teaches_before_it_tells():
+    """The learning loop, in the panel: nothing is explained before a real check; a first try that
+    is not right gets the statement's hint and neither the why nor the key's answer; a field that is
+    right gets its why (and a trust question its rule); a second try that is not right gets the why
+    and names the key's answer; what is uncertain appears once every field is explained."""
     statement = next(s for s in CASE.statements if s.uncertain)
     panel = Panel(case=CASE, fields=("origin", "believable"))
     panel.select(statement.id)
     whys = [html.escape(statement.why(name)) for name in statement.key]
     rule = CASE.deciding_rule(statement, "believable")
+    origin_answer = html.escape(CASE.labels("origin")[statement.answers["origin"]].name)
 
     def nothing_explained() -> bool:
         shown = panel.feedback_html
         return (not any(why in shown for why in whys) and "Why (" not in shown and "<b>Rule " not in shown
-                and "Still uncertain" not in shown)
+                and "Still uncertain" not in shown and "The key&#x27;s answer" not in shown)
 
     assert nothing_explained()
     panel.choose("origin", wrong(statement.id, "origin"))
@@ -147,23 +150,54 @@ def test_the_why_is_hidden_before_the_first_check_and_shown_after():
     assert panel.submission["answers"][statement.id]["attempts"] == 0
     panel.choose("believable", key(statement.id, "believable"))
     panel.controls.check.click()
-    assert why_html("origin", statement.why("origin")) in panel.feedback_html
-    assert why_html("believable", statement.why("believable")) in panel.feedback_html
-    assert html.escape(statement.uncertain) in panel.feedback_html
-    assert rule_html(rule) in panel.feedback_html
+    shown = panel.feedback_html
+    assert html.escape(statement.hint("origin")) in shown  # the wrong field: its hint ...
+    assert why_html("origin", statement.why("origin")) not in shown and f"({origin_answer})" not in shown  # ... only
+    assert "The key&#x27;s answer" not in shown
+    assert why_html("believable", statement.why("believable")) in shown and rule_html(rule) in shown  # the right one
+    assert "Still uncertain" not in shown
+    panel.choose("origin", wrong(statement.id, "origin"))
+    panel.controls.check.click()  # the second try that is not right
+    shown = panel.feedback_html
+    assert why_html("origin", statement.why("origin")) in shown
+    assert f"The key&#x27;s answer is {origin_answer}." in shown
+    assert html.escape(statement.uncertain) in shown
+
+
+def test_show_the_answer_tells_and_is_never_a_first_try():
+    """"Show the answer" before any check names the key's answers and shows the whys of the fields
+    not yet right; it is recorded, so answering right afterwards is not counted right first time."""
+    statement = CASE.statements[2]
+    panel = Panel(case=CASE, fields=("origin", "claim_type"))
+    panel.select(statement.id)
+    assert not panel.controls.reveal.disabled
+    panel.controls.reveal.click()
+    shown = panel.feedback_html
+    for name in ("origin", "claim_type"):
+        assert why_html(name, statement.why(name)) in shown
+        assert html.escape(CASE.labels(name)[statement.answers[name]].name) in shown
+    assert panel.controls.reveal.disabled, "nothing is left to show"
+    entry = panel.submission["answers"][statement.id]
+    assert entry["revealed"] == ["origin", "claim_type"] and entry["first"] == {}
+    for name in ("origin", "claim_type"):
+        panel.choose(name, key(statement.id, name))
+    panel.controls.check.click()
+    entry = panel.submission["answers"][statement.id]
+    assert entry["first"] == {} and entry["attempts"] == 1
+    assert "0 right first time" in panel.progress_text
 
 
 @pytest.mark.parametrize("fields", [("origin",), ("origin", "chain"), ("reported_right",), ("claim_type", "believable")])
 def test_feedback_shows_the_why_of_the_fields_asked_and_never_of_the_others(fields):
-    """After a check the panel shows the why of each field it asks and never that of a field it does
+    """After a right check the panel shows the why of each field it asks and never that of a field it does
     not ask; it cites a rule only for a trust question it asks (a panel asking only origin shows no
     rule text at all)."""
     all_rules = [rule for rules in CASE.rules.values() for rule in rules]
     for statement in CASE.statements[:4]:
         panel = Panel(case=CASE, fields=fields)
         panel.select(statement.id)
-        for name in fields:  # a wrong first try reveals just as a right one
-            panel.choose(name, key(statement.id, name) if name == "chain" else wrong(statement.id, name))
+        for name in fields:  # right answers: each asked field's why may be shown
+            panel.choose(name, key(statement.id, name))
         panel.check()
         shown = panel.feedback_html
         asked = {html.escape(statement.why(name)) for name in fields}
@@ -499,9 +533,10 @@ def test_text_from_the_case_and_the_student_is_escaped(answers_folder):
     statement = case.statements[0]
     origin = next(label for label in case.labels("origin") if label != statement.answers["origin"]
                   and label not in {a.answer for a in statement.accepted["origin"]})
-    panel.choose("origin", origin)  # wrong, so the hint is shown too
+    panel.choose("origin", origin)  # wrong, so the hint is shown too ...
     panel.choose("reported_right", statement.answers["reported_right"])
     panel.check()
+    panel.check()  # ... and after the second try, its why and the key's answer
     shown = "\n".join(html_values(panel.widget))
     assert "<script" not in shown and "<img" not in shown and "<b>bold</b>" not in shown and "<i>line" not in shown
     assert "<u " not in shown

@@ -67,29 +67,75 @@ def test_check_with_a_field_missing_records_nothing_and_reveals_nothing(model: P
     assert model.submission["answers"][IDS[0]]["first"] == {}
 
 
-def test_check_gives_a_verdict_per_field_then_the_why_and_keeps_the_first_try(model: PanelModel) -> None:
-    """After a full Check every field has a verdict line, the why and the rule are revealed, and
-    the first try is kept when the student then corrects an answer."""
+def test_check_gives_a_verdict_per_field_the_why_of_the_right_ones_and_keeps_the_first_try(model: PanelModel) -> None:
+    """After a full Check every field has a verdict line; the right field's why is shown, the wrong
+    one gets its hint only (no why, no rule, no answer); the first try is kept when the student
+    then corrects an answer, which brings its why and rule."""
     sid = IDS[0]
+    statement = CASE.statement(sid)
     model.choose("origin", right(sid, "origin"))
     model.choose("believable", wrong(sid, "believable"))
     feedback = model.check()
     assert [line.verdict for line in feedback.lines] == ["correct", "wrong"]
-    statement = CASE.statement(sid)
-    assert feedback.revealed
-    assert feedback.why == (
-        (FIELD_NAMES["origin"], statement.why("origin")),
-        (FIELD_NAMES["believable"], statement.why("believable")),
-    )
-    rule = CASE.deciding_rule(statement, "believable")
-    assert feedback.rules == ((f"{rule.id}, {rule.name}", rule.text),)  # origin has no rule
+    assert statement.hint("believable") in feedback.lines[1].text and "The key's answer" not in feedback.lines[1].text
+    assert feedback.why == ((FIELD_NAMES["origin"], statement.why("origin")),)
+    assert feedback.rules == () and feedback.uncertain is None  # origin has no rule; believable is not right yet
     assert feedback.first_try == (("correct", FIELD_NAMES["origin"]), ("wrong", FIELD_NAMES["believable"]))
-    assert feedback.attempts == 1
+    assert feedback.attempts == 1 and feedback.can_reveal
     model.choose("believable", right(sid, "believable"))
     again = model.check()
     assert [line.verdict for line in again.lines] == ["correct", "correct"] and again.attempts == 2
+    rule = CASE.deciding_rule(statement, "believable")
+    assert again.why == (
+        (FIELD_NAMES["origin"], statement.why("origin")),
+        (FIELD_NAMES["believable"], statement.why("believable")),
+    )
+    assert again.rules == ((f"{rule.id}, {rule.name}", rule.text),) and not again.can_reveal
     assert model.submission["answers"][sid]["first"]["believable"] == wrong(sid, "believable")
+    assert model.submission["answers"][sid]["missed"] == {"believable": 1}
     assert model.progress_text == "1 of 4 answered, 0 right first time"
+
+
+def test_the_second_try_that_is_not_right_tells_and_the_count_survives_a_restart(model: PanelModel, tmp_path: Path) -> None:
+    """Two tries that are not right bring the field's why and the key's answer; the count of missed
+    tries is saved, so a restarted panel tells after a single further try, and not before it."""
+    sid = IDS[1]
+    statement = CASE.statement(sid)
+    model.select(sid)
+    model.choose("origin", wrong(sid, "origin"))
+    model.choose("believable", right(sid, "believable"))
+    first = model.check()
+    assert all(name != FIELD_NAMES["origin"] for name, _ in first.why)
+    again = PanelModel.open(CASE, ("origin", "believable"), IDS[:4], tmp_path / "answers-kursk.json")
+    again.select(sid)
+    answer = CASE.labels("origin")[statement.answers["origin"]].name
+    before = again.feedback()  # the last check is shown again: the right field's why, the wrong one's hint
+    assert all(name != FIELD_NAMES["origin"] for name, _ in before.why)
+    assert not any(answer in line.text for line in before.lines)
+    told = again.check()
+    assert f"The key's answer is {answer}." in told.lines[0].text
+    assert (FIELD_NAMES["origin"], statement.why("origin")) in told.why
+    assert statement.uncertain is None or told.uncertain == statement.uncertain
+
+
+def test_show_the_answer_is_recorded_and_merges(model: PanelModel, tmp_path: Path) -> None:
+    """"Show the answer" records the fields shown; they keep no first try; a merge with an older
+    copy of the file keeps the record (union) and the larger count of missed tries."""
+    sid = IDS[2]
+    model.select(sid)
+    model.choose("origin", wrong(sid, "origin"))
+    model.choose("believable", right(sid, "believable"))
+    model.check()  # believable right: only origin is left to show
+    shown = model.reveal()
+    entry = model.submission["answers"][sid]
+    assert entry["revealed"] == ["origin"] and entry["first"]["origin"] == wrong(sid, "origin")
+    assert (FIELD_NAMES["origin"], CASE.statement(sid).why("origin")) in shown.why and not shown.can_reveal
+    older = new_submission(CASE, now="2020-01-01T00:00:00Z")
+    older = record_check(CASE, older, sid, {"origin": wrong(sid, "origin")}, now="2020-01-01T00:00:00Z")
+    older = record_check(CASE, older, sid, {"origin": wrong(sid, "origin")}, now="2020-01-01T00:00:01Z")
+    merged = merge_submissions(older, model.submission)["answers"][sid]
+    assert merged["revealed"] == ["origin"] and merged["missed"]["origin"] == 2
+    assert parse_submission(encode(merge_submissions(older, model.submission)), CASE)  # still a valid file
 
 
 @pytest.mark.parametrize("fields", [("origin",), ("claim_type", "reported_right"), ("believable", "red_flag")])

@@ -88,8 +88,29 @@ def hint(case: Case, result: FieldResult) -> str:
     return case.statement(result.statement_id).hint(result.field)
 
 
-def field_feedback(case: Case, result: FieldResult) -> str:
-    """The one line of feedback on one field, starting with its verdict mark (plain text)."""
+def chain_gaps(case: Case, result: FieldResult) -> tuple[int, tuple[str, ...]]:
+    """For a chain not yet right: how many links are missing, and which links named do not belong,
+    against the key's chain or the accepted chain it is nearest to.
+    """
+    statement = case.statement(result.statement_id)
+    given = set(result.answer or ())
+    candidates = [statement.answers["chain"], *(a.answer for a in statement.accepted["chain"])]
+    nearest = max(candidates, key=lambda c: (len(given & set(c)) / len(given | set(c)) if given | set(c) else 1.0))
+    extra = tuple(link for link in (result.answer or ()) if link not in set(nearest))
+    return len(set(nearest) - given), extra
+
+
+def key_answer_text(case: Case, statement_id: str, field: str) -> str:
+    """"The key's answer is …", for a field whose answer may be named (after the tries, or asked)."""
+    return f"The key's answer is {answer_name(case, field, case.statement(statement_id).answers[field])}."
+
+
+def field_feedback(case: Case, result: FieldResult, *, tell: bool = False) -> str:
+    """The one line of feedback on one field, starting with its verdict mark (plain text).
+
+    A try that is not right gets the statement's hint for the field; the key's answer is named only
+    when ``tell`` (see :mod:`attribution_lab.core.reveal`: after the tries, or on request).
+    """
     title = FIELD_NAMES[result.field]
     symbol = mark(result.verdict)
     if result.verdict == "unanswered" or result.answer is None:
@@ -102,9 +123,20 @@ def field_feedback(case: Case, result: FieldResult) -> str:
             f"{symbol} {title}: also accepted ({answer_name(case, result.field, result.answer)}). {result.why} "
             f"The key's first answer is {answer_name(case, result.field, key)}."
         )
-    if result.verdict == "partly":
-        return f"{symbol} {title}: partly right. Some links are missing or do not belong. {hint(case, result)}"
-    return f"{symbol} {title}: not yet. {hint(case, result)}"
+    told = f" {key_answer_text(case, result.statement_id, result.field)}" if tell else ""
+    if result.field == "chain":
+        missing, extra = chain_gaps(case, result)
+        parts = []
+        if extra:
+            names = [case.labels("chain")[link].name for link in extra]
+            parts.append(f"{join_names(names)} {'does' if len(names) == 1 else 'do'} not belong")
+        if missing:
+            parts.append(f"{missing} link{'s are' if missing != 1 else ' is'} missing")
+        joined = join_names(parts)
+        gaps = f"{joined[0].upper()}{joined[1:]}." if parts else ""
+        verdict = "partly right" if result.verdict == "partly" else "not yet"
+        return f"{symbol} {title}: {verdict}. {gaps} {hint(case, result)}{told}".replace("  ", " ")
+    return f"{symbol} {title}: not yet. {hint(case, result)}{told}"
 
 
 def rule_citation(case: Case, statement_id: str, field: str) -> tuple[str, str] | None:
@@ -128,10 +160,12 @@ __all__ = [
     "HINTS",
     "VERDICT_MARKS",
     "answer_name",
+    "chain_gaps",
     "field_feedback",
     "hint",
     "join_chain",
     "join_names",
+    "key_answer_text",
     "mark",
     "rule_citation",
     "rule_text",

@@ -16,12 +16,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .case import FIELDS, Case
-from .engine import Score, normalise, score
+from .engine import Score, check_field, normalise, score
 
 FORMAT = "attribution-lab-submission"
 SCHEMA_VERSION = 1
 #: The two sets of answers a statement keeps: the latest answer, and the first try.
 CURRENT, FIRST = "current", "first"
+#: Per statement: field -> how many checks found it not yet right; and the fields whose answer the
+#: student asked to see. Both only grow, and decide what feedback may show (:mod:`.reveal`).
+MISSED, REVEALED = "missed", "revealed"
 
 Submission = dict[str, Any]
 
@@ -60,24 +63,47 @@ def record_choice(case: Case, submission: Submission, statement_id: str, field: 
 
 
 def record_check(case: Case, submission: Submission, statement_id: str, values: Mapping[str, Any], *, now: str) -> Submission:
-    """Return a copy recording a press of Check: current choices set, attempts counted, and the
-    first-try answer kept for every field checked for the first time.
+    """Return a copy recording a press of Check: current choices set, attempts counted, the
+    first-try answer kept for every field checked for the first time, and for every field not yet
+    right a missed try counted (``missed``, which decides when its why may be shown).
+
+    A field whose answer was shown on request (``revealed``) gets no first try: an answer copied
+    from the key is never counted as right first time.
     """
-    case.statement(statement_id)
+    statement = case.statement(statement_id)
     answers = {f: normalise(case, f, v, statement_id) for f, v in values.items()}
     result = copy.deepcopy(submission)
     entry = result["answers"].setdefault(statement_id, {"current": {}, "first": {}, "attempts": 0})
+    revealed = set(entry.get(REVEALED, []))
     for field, answer in answers.items():
         if answer is None:
             entry["current"].pop(field, None)
             continue
         entry["current"][field] = _stored(answer)
-        entry["first"].setdefault(field, _stored(answer))
+        if field not in revealed:
+            entry["first"].setdefault(field, _stored(answer))
+        if not check_field(case, statement, field, answer).is_right:
+            missed = entry.setdefault(MISSED, {})
+            missed[field] = missed.get(field, 0) + 1
     entry["attempts"] += 1
     entry.setdefault("first_checked", None)
     if entry["first_checked"] is None:
         entry["first_checked"] = now
     entry["last_checked"] = now
+    entry["updated"] = now
+    result["updated"] = now
+    return result
+
+
+def record_reveal(case: Case, submission: Submission, statement_id: str, fields: Iterable[str], *, now: str) -> Submission:
+    """Return a copy recording that the student asked to see the key's answer to ``fields`` of a
+    statement. A field without a first try keeps none from then on (see :func:`record_check`).
+    """
+    case.statement(statement_id)
+    names = [f for f in FIELDS if f in set(fields)]
+    result = copy.deepcopy(submission)
+    entry = result["answers"].setdefault(statement_id, {"current": {}, "first": {}, "attempts": 0})
+    entry[REVEALED] = [f for f in FIELDS if f in set(entry.get(REVEALED, [])) | set(names)]
     entry["updated"] = now
     result["updated"] = now
     return result
@@ -94,7 +120,8 @@ def clear_answers(submission: Submission, statement_ids: Iterable[str], fields: 
     """A copy with the given fields of the given statements cleared (current and first-try answers).
 
     Answers to other statements and other fields (from other lessons) are kept. A statement left
-    with no answer at all is removed, attempts and all.
+    with no answer at all is removed, attempts and all, unless an answer of it was shown on request:
+    that stays recorded (with the missed tries), so starting over never makes a shown answer a first try.
     """
     ids, names = set(statement_ids), set(fields)
     result = copy.deepcopy(submission)
@@ -104,7 +131,8 @@ def clear_answers(submission: Submission, statement_ids: Iterable[str], fields: 
         entry = result["answers"][sid]
         for which in (CURRENT, FIRST):
             entry[which] = {f: v for f, v in entry.get(which, {}).items() if f not in names}
-        if not entry["current"] and not entry["first"]:
+        if not entry["current"] and not entry["first"] and not entry.get(REVEALED):
+            # an answer once shown stays recorded, so starting over cannot turn it into a first try
             del result["answers"][sid]
     result["updated"] = now
     return result
@@ -184,7 +212,8 @@ def merge_submissions(older: Submission, newer: Submission) -> Submission:
 
     Per statement and field, the current answer of the entry changed later wins (ties go to
     ``newer``); a first try, once given, is never replaced (``older``'s stays when both have one);
-    attempts are the larger count, first_checked the earlier and last_checked the later time. The
+    attempts and missed tries are the larger counts, revealed fields the union, first_checked the
+    earlier and last_checked the later time. The
     student's id and name come from ``newer`` unless it has none. Pure: neither input is changed.
     """
     result = copy.deepcopy(older)
@@ -208,6 +237,13 @@ def merge_submissions(older: Submission, newer: Submission) -> Submission:
             first.setdefault(field_name, copy.deepcopy(value))
         mine[FIRST] = first
         mine["attempts"] = max(mine.get("attempts", 0), theirs.get("attempts", 0))
+        missed = {f: max(n, theirs.get(MISSED, {}).get(f, 0)) for f, n in mine.get(MISSED, {}).items()}
+        missed |= {f: n for f, n in theirs.get(MISSED, {}).items() if f not in missed}
+        if missed:
+            mine[MISSED] = missed
+        shown = set(mine.get(REVEALED, [])) | set(theirs.get(REVEALED, []))
+        if shown:
+            mine[REVEALED] = [f for f in FIELDS if f in shown]
         checked = [t for t in (mine.get("first_checked"), theirs.get("first_checked")) if isinstance(t, str)]
         if checked:
             mine["first_checked"] = min(checked, key=_moment)

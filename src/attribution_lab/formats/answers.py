@@ -86,6 +86,9 @@ def submission_problems(data: Any, case: Case, file: str = "submission") -> list
                     normalise(case, field, value, sid)
                 except (UnknownLabelError, UnknownStatementError) as error:
                     problems.append(Problem(file, sid, f"{which}.{field}", str(error)))
+        for name in [*entry.get("missed", {}), *entry.get("revealed", [])]:
+            if name not in FIELDS:
+                problems.append(Problem(file, sid, "missed/revealed", f"{name!r} is not a field ({', '.join(FIELDS)})"))
     return problems
 
 
@@ -192,6 +195,11 @@ class AllowedValues:
     statement_ids: frozenset[str]
     labels: Mapping[str, frozenset[str]]
 
+    @property
+    def fields(self) -> frozenset[str]:
+        """The field names an answers file may use (for missed tries and revealed fields)."""
+        return frozenset(self.labels)
+
 
 _allowed_cache: dict[int, AllowedValues] = {}
 
@@ -268,6 +276,14 @@ def frame_ok(data: Any, allowed: AllowedValues) -> bool:
                     return False
             elif name == "attempts":
                 if type(value) is not int or not 0 <= value <= MAX_ATTEMPTS:
+                    return False
+            elif name == "missed":
+                if type(value) is not dict or not value.keys() <= allowed.fields:
+                    return False
+                if any(type(n) is not int or not 0 <= n <= MAX_ATTEMPTS for n in value.values()):
+                    return False
+            elif name == "revealed":
+                if type(value) is not list or not all(type(f) is str and f in allowed.fields for f in value):
                     return False
             elif name == "first_checked" or name == "last_checked" or name == "updated":
                 if type(value) is str:
@@ -418,13 +434,23 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
         attempts = entry.get("attempts", 0)
         if isinstance(attempts, int) and not isinstance(attempts, bool) and 0 <= attempts <= MAX_ATTEMPTS:
             kept["attempts"] = attempts
+        missed = entry.get("missed")
+        if isinstance(missed, dict):
+            counts = {f: n for f, n in missed.items() if f in FIELDS and type(n) is int and 0 <= n <= MAX_ATTEMPTS}
+            if counts:
+                kept["missed"] = counts
+        revealed = entry.get("revealed")
+        if isinstance(revealed, list):
+            shown = [f for f in FIELDS if f in revealed]
+            if shown:
+                kept["revealed"] = shown
         # A first-try answer exists only because Check was pressed at least once.
         if kept["first"] and kept["attempts"] == 0:
             kept["attempts"] = 1
         for stamp in ("first_checked", "last_checked", "updated"):
             if _is_time(entry.get(stamp)):
                 kept[stamp] = entry[stamp]
-        if kept["current"] or kept["first"] or kept["attempts"]:
+        if kept["current"] or kept["first"] or kept["attempts"] or kept.get("revealed"):
             result["answers"][sid] = kept
     if unknown_ids:
         notes.append(

@@ -105,6 +105,9 @@ class Panel:
 
         self.controls.check = button("Check", "Check your answers to this statement against the key", lambda: self.check(),
                                      icon="check", button_style="primary", min_width="8em", align_self="flex-start")
+        # Asking is a choice the student makes; what it shows is recorded as shown, never as a first try.
+        self.controls.reveal = button("Show the answer", "Show the key's answer and why for the fields not yet right",
+                                      lambda: self.reveal(), icon="eye", align_self="flex-start")
         self.controls.feedback = widgets.HTML("")
 
         self.controls.student_name = widgets.Text(description="Your name", placeholder="optional", continuous_update=False,
@@ -147,9 +150,10 @@ class Panel:
         self.controls.restore = question_box(self.controls.restore_text, self.controls.restore_merge,
                                              self.controls.restore_replace, self.controls.restore_cancel)
 
+        checking = widgets.HBox([self.controls.check, self.controls.reveal])
         self.widget: widgets.VBox = widgets.VBox(
             [self.controls.title, self.controls.notice, self.controls.save_notice, nav, self.controls.statement, fields_box,
-             self.controls.check, self.controls.feedback, student, files, self.controls.restore, self.controls.confirm,
+             checking, self.controls.feedback, student, files, self.controls.restore, self.controls.confirm,
              self.controls.file_notice],
             layout=widgets.Layout(max_width="64em"),
         )
@@ -294,6 +298,16 @@ class Panel:
             return None
         return check_statement(self.case, self.current, {name: self.model.value(name) for name in self.fields})
 
+    def reveal(self) -> Feedback:
+        """Press "Show the answer": the key's answer and why for each field not yet right, recorded
+        as shown (such a field keeps no first try).
+        """
+        feedback = self.model.reveal()
+        self._show_feedback(feedback)
+        self._show_progress()
+        self._show_notes()
+        return feedback
+
     def prepare_download(self) -> None:
         """Download my answers: build the copy now, from the answers file and the answers in memory,
         and show the link that saves it.
@@ -429,6 +443,7 @@ class Panel:
 
     def _show_feedback(self, feedback: Feedback) -> None:
         self.controls.feedback.value = feedback_html(feedback)
+        self.controls.reveal.disabled = not feedback.can_reveal
 
     def _show_progress(self) -> None:
         self.controls.progress.value = f"<span role='status'>{escape(self.progress_text)}</span>"

@@ -30,6 +30,7 @@ class PanelControls:
     chain_boxes: dict[str, list[widgets.Checkbox]]  # the chain's check boxes, in vocabulary order
     chosen: dict[str, widgets.HTML]  # the definition of what was chosen, per field
     check: widgets.Button
+    reveal: widgets.Button  # "Show the answer"
     feedback: widgets.HTML
     student_name: widgets.Text
     student_id: widgets.Text

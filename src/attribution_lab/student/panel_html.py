@@ -72,30 +72,33 @@ def _verdict_html(verdict: str, text: str) -> str:
 
 
 def feedback_html(feedback: Feedback) -> str:
-    """The feedback area: the prompt, a line per field, then (once revealed) why, rule and first try."""
+    """The feedback area: the prompt, a line per field, then the whys and rules the reveal rule allows, what
+    is uncertain, and the first-try summary.
+    """
     parts: list[str] = []
     if feedback.prompt:
         parts.append(f"<p>{escape(feedback.prompt)}</p>")
     if feedback.lines:
         items = "".join(f"<li style='margin:0.15em 0'>{_verdict_html(line.verdict, line.text)}</li>" for line in feedback.lines)
         parts.append(f"<ul style='list-style:none;padding-left:0;margin:0.3em 0'>{items}</ul>")
-    if feedback.revealed:
-        for name, why in feedback.why:
-            parts.append(f"<p style='margin:0.3em 0'><b>Why ({escape(name)}):</b> {escape(why)}</p>")
-        for heading, text in feedback.rules:
-            parts.append(f"<p style='margin:0.3em 0'><b>Rule {escape(heading)}:</b> {escape(text)}</p>")
-        if feedback.uncertain:
-            parts.append(f"<p style='margin:0.3em 0'><b>Still uncertain:</b> {escape(feedback.uncertain)}</p>")
+    for name, why in feedback.why:
+        parts.append(f"<p style='margin:0.3em 0'><b>Why ({escape(name)}):</b> {escape(why)}</p>")
+    for heading, text in feedback.rules:
+        parts.append(f"<p style='margin:0.3em 0'><b>Rule {escape(heading)}:</b> {escape(text)}</p>")
+    if feedback.uncertain:
+        parts.append(f"<p style='margin:0.3em 0'><b>Still uncertain:</b> {escape(feedback.uncertain)}</p>")
+    if feedback.first_try:
         summary = ", ".join(f"{mark(verdict)} {name}" for verdict, name in feedback.first_try)
         attempts = feedback.attempts
         parts.append(
             f"<p style='margin:0.3em 0;color:#444'>Checked {attempts} time{'s' if attempts != 1 else ''}. "
             f"Your first try, which is kept: {escape(summary)}.</p>"
         )
-    elif not feedback.prompt:
+    if not feedback.lines and not feedback.prompt:
         parts.append(
-            "<p style='margin:0.3em 0;color:#444'>Choose your answers, then press Check. "
-            "Why the key says what it says appears after your first check.</p>"
+            "<p style='margin:0.3em 0;color:#444'>Choose your answers, then press Check. A try that is not "
+            "right gets a hint; why the key says what it says comes when you are right, after a second try, "
+            "or when you press Show the answer.</p>"
         )
     return f"<div role='status' style='{BOX_STYLE}'>{''.join(parts)}</div>"
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.case import FIELD_NAMES, FIELDS, Answer, Case, require_fields
-from ..core.engine import Verdict, check_statement, is_unanswered, normalise
-from ..core.feedback import field_feedback, join_names, rule_citation
+from ..core.engine import check_field, check_statement, is_unanswered, normalise
+from ..core.feedback import join_names
+from ..core.reveal import answer_may_show
 from ..core.submission import (
     Submission,
     clear_answers,
@@ -22,6 +23,7 @@ from ..core.submission import (
     merge_submissions,
     record_check,
     record_choice,
+    record_reveal,
     restore_position,
     with_student,
 )
@@ -29,35 +31,7 @@ from ..errors import SubmissionError, UnknownFieldError, UnknownStatementError
 from ..formats.answers import encode, parse_earlier_submission
 from ..formats.limits import MAX_STUDENT_TEXT
 from ..storage.answers_store import AnswersStore, now_iso
-
-
-@dataclass(frozen=True)
-class FeedbackLine:
-    """One field's line of feedback: its verdict (for the mark and colour) and the words."""
-
-    verdict: Verdict
-    text: str
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """Everything the feedback area shows for the statement on screen, as plain data."""
-
-    prompt: str | None = None
-    lines: tuple[FeedbackLine, ...] = ()
-    #: Shown only once every field of the panel has a first try: (field name, why) for each field
-    #: the panel asks, and only those, so one lesson never explains another lesson's field.
-    why: tuple[tuple[str, str], ...] = ()
-    #: Heading and text of the rule that decides each trust question the panel asks.
-    rules: tuple[tuple[str, str], ...] = ()
-    uncertain: str | None = None
-    attempts: int = 0
-    first_try: tuple[tuple[Verdict, str], ...] = ()  # (verdict, field name) of the kept first try
-
-    @property
-    def revealed(self) -> bool:
-        """True when the why is shown."""
-        return bool(self.why)
+from .panel_feedback import Feedback, FeedbackLine, statement_feedback
 
 
 @dataclass(frozen=True)
@@ -226,49 +200,45 @@ class PanelModel:
         return self.download().data
 
     def feedback(self, prompt: str | None = None) -> Feedback:
-        """The feedback for the statement shown.
+        """The feedback for the statement shown (see :func:`~.panel_feedback.statement_feedback`)."""
+        sid = self.current
+        return statement_feedback(
+            self.case,
+            self.fields,
+            sid,
+            self.submission["answers"].get(sid, {}),
+            values=self._values,
+            checked=self._checked.get(sid, {}),
+            prompt=prompt,
+            can_reveal=self.can_reveal(),
+        )
 
-        A field's verdict is shown only while its answer is the one last checked; the why, the rule
-        and the first-try summary only once every field of the panel has been checked at least once.
+    def can_reveal(self) -> bool:
+        """True when "Show the answer" would show something: a field of the statement shown that is
+        neither right as last checked nor already shown.
         """
+        return bool(self._to_reveal())
+
+    def _to_reveal(self) -> list[str]:
         sid = self.current
         entry = self.submission["answers"].get(sid, {})
-        first = entry.get("first", {})
         checked = self._checked.get(sid, {})
-        pending: dict[str, str] = {}
-        to_check: dict[str, Answer | None] = {}
-        for name in self.fields:
-            now = self.value(name)
-            title = FIELD_NAMES[name]
-            if name in checked and now == checked[name]:
-                to_check[name] = now
-            elif now is None:
-                pending[name] = f"… {title}: not answered yet."
-            elif name in checked:
-                pending[name] = f"… {title}: changed since your last check. Press Check to see if it is right."
-            else:
-                pending[name] = f"… {title}: not checked yet. Press Check to see if it is right."
-        lines: tuple[FeedbackLine, ...] = ()
-        if to_check or checked:
-            results = {r.field: r for r in check_statement(self.case, sid, to_check).fields} if to_check else {}
-            lines = tuple(
-                FeedbackLine(results[name].verdict, field_feedback(self.case, results[name]))
-                if name in results else FeedbackLine("unanswered", pending[name])
-                for name in self.fields
-            )
-        if not all(name in first for name in self.fields):
-            return Feedback(prompt=prompt, lines=lines)
         statement = self.case.statement(sid)
-        first_marks = check_statement(self.case, sid, {name: first[name] for name in self.fields})
-        return Feedback(
-            prompt=prompt,
-            lines=lines,
-            why=tuple((FIELD_NAMES[name], statement.why(name)) for name in self.fields),
-            rules=tuple(c for name in self.fields if (c := rule_citation(self.case, sid, name)) is not None),
-            uncertain=statement.uncertain,
-            attempts=entry.get("attempts", 0),
-            first_try=tuple((r.verdict, FIELD_NAMES[r.field]) for r in first_marks.fields),
-        )
+        return [
+            name for name in self.fields
+            if not answer_may_show(entry, name)
+            and not (name in checked and check_field(self.case, statement, name, checked[name]).is_right)
+        ]
+
+    def reveal(self) -> Feedback:
+        """Press "Show the answer": the key's answer and why for every field of the statement shown
+        that is not yet right. Recorded as shown, so none of them can count as right first time.
+        """
+        names = self._to_reveal()
+        if names:
+            sid = self.current
+            self._apply(lambda sub: record_reveal(self.case, sub, sid, names, now=now_iso()))
+        return self.feedback()
 
     # -- moving ------------------------------------------------------------------------------
 

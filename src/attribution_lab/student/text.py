@@ -5,35 +5,39 @@ viewers, a terminal). The same verdicts and feedback the panel shows, as lines o
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 from typing import Any
 
 from ..core.case import DEFAULT_CASE, FIELD_NAMES, Case
 from ..core.engine import StatementResult, check_statement
 from ..core.feedback import field_feedback, rule_text
+from ..core.reveal import why_may_show
 from ..storage.cases import load_case
 
 
-def format_result(case: Case, result: StatementResult, *, width: int = 88) -> str:
-    """The feedback on one statement as plain text: a line per field, then why (only once at least
-    one field is answered).
+def format_result(case: Case, result: StatementResult, *, width: int = 88, tell: Iterable[str] = ()) -> str:
+    """The feedback on one statement as plain text: a line per field, then the why (and rule) of each
+    field that is right. A field not yet right gets its hint; its answer and why are shown only for
+    the fields in ``tell`` (after two tries, or asked: :mod:`attribution_lab.core.reveal`).
     """
+    told = set(tell)
     statement = case.statement(result.statement_id)
     lines = [f"{result.statement_id}:"]
     for field in result.fields:
-        lines.extend(textwrap.wrap(field_feedback(case, field), width, initial_indent="  ", subsequent_indent="    "))
+        text = field_feedback(case, field, tell=field.field in told)
+        lines.extend(textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="    "))
     if not result.attempted:
-        # A why gives its field's answer away: as in the panel, it comes only after a real try.
-        lines.append("  Answer at least one field to see the feedback and why.")
+        lines.append("  Answer at least one field to see the feedback.")
         return "\n".join(lines)
-    for field in result.fields:  # only the fields checked: one lesson never explains another's field
-        if field.verdict == "unanswered":
-            continue
+    shown = [f for f in result.fields if (f.verdict != "unanswered" and why_may_show(None, f.field, right_now=f.is_right))
+             or f.field in told]
+    for field in shown:  # only the fields checked: one lesson never explains another's field
         why = f"Why ({FIELD_NAMES[field.field]}): {statement.why(field.field)}"
         lines.extend(textwrap.wrap(why, width, initial_indent="  ", subsequent_indent="    "))
         rule = rule_text(case, statement.id, field.field)
         if rule:
             lines.extend(textwrap.wrap(f"Rule {rule}", width, initial_indent="  ", subsequent_indent="    "))
-    if statement.uncertain:
+    if statement.uncertain and shown and len(shown) == len(result.fields):
         lines.extend(textwrap.wrap(f"Still uncertain: {statement.uncertain}", width, initial_indent="  ", subsequent_indent="    "))
     return "\n".join(lines)
 
@@ -53,9 +57,14 @@ def format_choices(case: Case, field: str, *, width: int = 88) -> str:
     return "\n".join(lines)
 
 
-def check(statement_id: str, *, case: Case | str = DEFAULT_CASE, **answers: Any) -> None:
+def check(statement_id: str, *, case: Case | str = DEFAULT_CASE, show_answers: bool = False, **answers: Any) -> None:
     """Check answers for one statement and print the feedback, e.g.
     ``check("S05", origin="north_korea", believable="probably_true")``.
+
+    A field not yet right gets a hint; ``show_answers=True`` also names the key's answer and shows the
+    why for those fields (this check saves nothing, so it cannot count the tries as a panel does).
     """
     loaded = case if isinstance(case, Case) else load_case(case)
-    print(format_result(loaded, check_statement(loaded, statement_id, answers)))
+    result = check_statement(loaded, statement_id, answers)
+    told = [f.field for f in result.fields if f.verdict != "unanswered"] if show_answers else []
+    print(format_result(loaded, result, tell=told))

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.case import DEFAULT_CASE, FIELD_NAMES, FIELDS, Case, require_fields
 from ..core.engine import Score, check_statement, is_unanswered, score
-from ..core.feedback import field_feedback
+from ..core.reveal import answer_may_show
 from ..core.submission import Submission, record_check
 from ..errors import AttributionLabError, UnknownLabelError, UnknownStatementError
 from ..storage.answers_store import AnswersStore, StoreError, now_iso
@@ -93,6 +93,7 @@ class Worksheet:
         valid: dict[str, Any] = {}
         unanswered: list[str] = []
         lines: list[str] = []
+        results: dict[str, Any] = {}
         for sid, value in answers.items():
             if sid not in self.statement_ids:
                 try:
@@ -106,16 +107,17 @@ class Worksheet:
                 unanswered.append(sid)
                 continue
             try:
-                result = check_statement(self.case, sid, {field: value})
+                results[sid] = check_statement(self.case, sid, {field: value})
             except UnknownLabelError as error:
                 lines.append(f"{sid}: {error}. Not checked.")
                 continue
             valid[sid] = value
-            if result.all_right:
-                lines.append(format_result(self.case, result))
-            else:
-                lines.append(f"{sid}:\n" + textwrap.fill(field_feedback(self.case, result.fields[0]), 88, initial_indent="  ",
-                                                         subsequent_indent="    "))
+        # Recorded first, so that a second try that is not right shows the answer and why at once.
+        notes = self._record(field, valid) if valid and self._store is not None else []
+        entries = (self._submission or {}).get("answers", {})
+        for sid, result in results.items():
+            told = [field] if answer_may_show(entries.get(sid), field) else []
+            lines.append(format_result(self.case, result, tell=told))
         missing = [sid for sid in self.statement_ids if sid not in answers]
         if unanswered or missing:
             lines.append(textwrap.fill(f"Not answered yet: {', '.join(unanswered + missing)}.", 88))
@@ -126,8 +128,7 @@ class Worksheet:
             f"{FIELD_NAMES[field]}: {right} of {len(self.statement_ids)} statements right; "
             f"{result_score.points:g} of {result_score.out_of:g} points ({round(100 * result_score.fraction)}%)."
         )
-        if valid and self._store is not None:
-            lines.extend(self._record(field, valid))
+        lines.extend(notes)
         print("\n".join(lines))
         return result_score
 
