@@ -76,3 +76,20 @@ def test_shorten_cuts_at_a_word_where_it_can(text: str, limit: int, expected: st
     is too long; a comma left at the cut goes too."""
     assert shorten(text, limit) == expected
     assert len(shorten(text, limit)) <= limit
+
+
+def test_a_chain_not_yet_right_names_the_links_that_do_not_belong_and_counts_the_missing(kursk) -> None:
+    """A partly right chain says which named links do not belong and how many are missing, without
+    naming the missing ones; the key's chain is named only when telling."""
+    from attribution_lab.core.engine import check_field
+    from attribution_lab.core.feedback import field_feedback
+
+    statement = next(s for s in kursk.statements if len(s.chain) == 4 and not s.accepted["chain"])
+    extra = next(link for link in kursk.labels("chain") if link not in statement.chain)
+    result = check_field(kursk, statement, "chain", [statement.chain[0], extra])
+    text = field_feedback(kursk, result)
+    assert result.verdict == "partly"
+    assert f"{kursk.labels('chain')[extra].name} does not belong" in text and "3 links are missing" in text
+    assert not any(kursk.labels("chain")[link].name in text for link in statement.chain[1:])
+    told = field_feedback(kursk, result, tell=True)
+    assert "The key's answer is " + " → ".join(kursk.labels("chain")[link].name for link in statement.chain) in told

@@ -106,3 +106,24 @@ def test_an_older_key_version_is_noted(kursk) -> None:
     assert key_version_note(sub, kursk) is None
     sub["key_version"] = "0.9.0"
     assert "0.9.0" in key_version_note(sub, kursk)
+
+
+def test_a_field_shown_on_request_keeps_no_first_try_and_missed_tries_are_counted(kursk) -> None:
+    """record_check counts each check where a field is not right; after record_reveal a field that
+    had no first try gets none, so an answer copied from the key never counts as right first time;
+    a field that already had a first try keeps it."""
+    from attribution_lab.core.submission import record_reveal
+
+    statement = kursk.statement("S02")
+    wrong = next(label for label in kursk.labels("origin") if label != statement.answers["origin"]
+                 and label not in {a.answer for a in statement.accepted["origin"]})
+    sub = new_submission(kursk, now=now_iso())
+    sub = record_check(kursk, sub, "S02", {"origin": wrong}, now=now_iso())
+    sub = record_check(kursk, sub, "S02", {"origin": wrong}, now=now_iso())
+    assert sub["answers"]["S02"]["missed"] == {"origin": 2}
+    sub = record_reveal(kursk, sub, "S02", ["claim_type", "origin"], now=now_iso())
+    assert sub["answers"]["S02"]["revealed"] == ["origin", "claim_type"]
+    sub = record_check(kursk, sub, "S02", {"origin": statement.answers["origin"], "claim_type": statement.answers["claim_type"]}, now=now_iso())
+    entry = sub["answers"]["S02"]
+    assert entry["first"] == {"origin": wrong}, "origin keeps its first try; claim_type, shown first, gets none"
+    assert entry["missed"] == {"origin": 2}

@@ -413,3 +413,38 @@ def test_every_worked_answer_is_for_a_statement_of_its_worksheet(kursk) -> None:
             named = re.findall(r'^\s*"(S\d+)":', cell, re.M)
             assert sorted(named) == sorted(worksheet.statement_ids), (
                 f"{path.name}: answers for {sorted(set(named) ^ set(worksheet.statement_ids))}")
+
+
+def test_a_worksheet_hints_first_and_tells_after_the_second_try(kursk, tmp_path: Path, capsys) -> None:
+    """A worksheet check that is not right prints the statement's hint and neither the why nor the
+    key's answer; checked again (the tries are counted in the answers file), it names the answer and
+    gives the why. A right answer gets its why at once."""
+    worksheet = Worksheet(kursk, lesson="02", answers_path=tmp_path / "answers-kursk.json")
+    statement = kursk.statement("S05")
+    wrong = wrong_label(kursk, statement, "origin")
+    answer = kursk.labels("origin")[statement.answers["origin"]].name
+    flat = lambda text: " ".join(text.split())  # noqa: E731 - a one-line helper for wrapped output
+    worksheet.check("origin", {"S05": wrong, "S06": kursk.statement("S06").answers["origin"]})
+    first = flat(capsys.readouterr().out)
+    assert flat(statement.hint("origin")) in first
+    assert "The key's answer" not in first and flat(statement.why("origin"))[:50] not in first
+    assert flat(kursk.statement("S06").why("origin"))[:50] in first  # the right one's why
+    worksheet.check("origin", {"S05": wrong})
+    second = flat(capsys.readouterr().out)
+    assert f"The key's answer is {answer}." in second and flat(statement.why("origin"))[:50] in second
+
+
+def test_the_text_check_shows_answers_only_when_asked(kursk, capsys) -> None:
+    """check() saves nothing and so cannot count tries: a wrong field gets its hint; with
+    show_answers=True it also gets the key's answer and its why."""
+    from attribution_lab import check
+
+    statement = kursk.statement("S05")
+    wrong = wrong_label(kursk, statement, "origin")
+    answer = kursk.labels("origin")[statement.answers["origin"]].name
+    check("S05", origin=wrong)
+    out = " ".join(capsys.readouterr().out.split())
+    assert " ".join(statement.hint("origin").split()) in out and answer not in out and "Why" not in out
+    check("S05", origin=wrong, show_answers=True)
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"The key's answer is {answer}." in out and "Why (Origin)" in out
