@@ -228,3 +228,18 @@ def test_overview_gives_every_lesson_with_its_minutes() -> None:
     for item in lessons.LESSONS:
         assert re.search(rf"^{item.number}  {re.escape(item.title)} \({item.minutes} min\)$", text, re.M)
     assert f"about {sum(i.minutes for i in lessons.LESSONS)} minutes" in text
+
+
+def test_typos_in_the_text_check_and_the_cue_check_get_one_line_not_a_traceback(kursk, capsys) -> None:
+    """A mistyped label in check() prints one line naming the choices; a lower-case statement id is
+    read as the id; in the cue self-check a lower-case id works and an unknown id gets one line."""
+    from attribution_lab import check
+    from attribution_lab.student.lessons import check_cues
+
+    check("S01", case=kursk, origin="aliens")
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "'aliens' is not one of the origin labels" in out[0] and "north_korea" in out[0]
+    check("s01", case=kursk, origin=kursk.statement("S01").answers["origin"])
+    assert capsys.readouterr().out.startswith("S01:")
+    text = check_cues(kursk, {"s01": kursk.statement("S01").cue, "S99": "said"})
+    assert "✓ S01" in text and "'S99' is not a statement id" in text

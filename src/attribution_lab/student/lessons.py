@@ -269,7 +269,12 @@ def check_cues(case: Case, cues: Mapping[str, Any], *, width: int = 88) -> str:
     if not cues:
         return "No cues given yet: fill in the dictionary above with a statement id and the words you found."
     lines, right = [], 0
-    for sid, given in cues.items():
+    for typed, given in cues.items():
+        sid = typed.strip().upper() if isinstance(typed, str) else str(typed)
+        if sid not in case.statement_ids:
+            lines.extend(_wrap(f"{mark('wrong')} {typed!r} is not a statement id: use {case.statement_ids[0]} to "
+                               f"{case.statement_ids[-1]}.", width))
+            continue
         key = case.statement(sid).cue
         wrote = "" if given is None or given is Ellipsis else _normal(str(given))
         if key is None:

@@ -10,8 +10,9 @@ from typing import Any
 
 from ..core.case import DEFAULT_CASE, FIELD_NAMES, Case
 from ..core.engine import StatementResult, check_statement
-from ..core.feedback import field_feedback, rule_text
+from ..core.feedback import field_feedback, mark, rule_text
 from ..core.reveal import why_may_show
+from ..errors import UnknownLabelError, UnknownStatementError
 from ..storage.cases import load_case
 
 
@@ -62,9 +63,15 @@ def check(statement_id: str, *, case: Case | str = DEFAULT_CASE, show_answers: b
     ``check("S05", origin="north_korea", believable="probably_true")``.
 
     A field not yet right gets a hint; ``show_answers=True`` also names the key's answer and shows the
-    why for those fields (this check saves nothing, so it cannot count the tries as a panel does).
+    why for those fields (this check saves nothing, so it cannot count the tries as a panel does). A
+    statement id may be typed in lower case; an unknown id or label prints one line saying what the
+    choices are.
     """
     loaded = case if isinstance(case, Case) else load_case(case)
-    result = check_statement(loaded, statement_id, answers)
+    try:
+        result = check_statement(loaded, statement_id.strip().upper() if isinstance(statement_id, str) else statement_id, answers)
+    except (UnknownLabelError, UnknownStatementError) as error:  # a typo: one line that says what to choose
+        print(f"{mark('wrong')} {error}")
+        return
     told = [f.field for f in result.fields if f.verdict != "unanswered"] if show_answers else []
     print(format_result(loaded, result, tell=told))
