@@ -328,7 +328,8 @@ def test_every_control_has_a_readable_name():
 
 
 def test_answers_and_position_survive_a_restart(answers_folder):
-    """A new panel on the same file restores every answer, the position and the verdicts shown."""
+    """A new panel on the same file restores every answer and the verdicts shown, and opens at its
+    first statement not answered yet."""
     panel = Panel(case=CASE, fields=("origin", "believable"))
     a, b = IDS[2], IDS[5]
     panel.select(a)
@@ -342,7 +343,9 @@ def test_answers_and_position_survive_a_restart(answers_folder):
 
     again = Panel(case="kursk", fields=("origin", "believable"))
     assert again.submission == saved
-    assert again.current == b and again.value("origin") == wrong(b, "origin")
+    assert again.current == IDS[0], "it opens at its first statement not answered yet"
+    again.select(b)
+    assert again.value("origin") == wrong(b, "origin")
     assert again.progress_text == panel_progress(1, 1)
     again.select(a)
     assert again.value("believable") == key(a, "believable")
@@ -406,7 +409,7 @@ def test_restore_from_an_uploaded_file_replaces_the_answers_and_keeps_a_backup(a
     assert json.loads(answers_file(answers_folder).read_text("utf-8"))["answers"] == other["answers"]
     assert "Restored 1 answer from my-answers.json" in panel.notice_html
     assert "Restored 1 answer" in panel.controls.file_notice.value  # shown next to the button that was used
-    assert panel.current == IDS[3] and panel.controls.student_name.value == "Ada"
+    assert panel.current == IDS[0] and panel.controls.student_name.value == "Ada"  # the first unanswered
     backups = list(answers_folder.glob(f"answers-{CASE.id}.json.replaced-*"))
     assert len(backups) == 1 and json.loads(backups[0].read_text("utf-8"))["answers"] == before["answers"]
     assert panel.controls.upload.value == ()

@@ -193,15 +193,31 @@ def test_unknown_fields_and_statements_are_refused_by_name(model: PanelModel) ->
         model.select(IDS[10])
 
 
-def test_a_reopened_model_comes_back_where_the_student_stopped(model: PanelModel, tmp_path: Path) -> None:
-    """Opening the same answers file again shows the statement worked on last, with its verdicts."""
-    model.select(IDS[2])
-    model.choose("origin", right(IDS[2], "origin"))
-    model.choose("believable", right(IDS[2], "believable"))
-    model.check()
+def test_a_reopened_model_opens_at_its_first_unanswered_statement(model: PanelModel, tmp_path: Path) -> None:
+    """Opening the same answers file again shows this panel's first statement not fully answered,
+    counting only its own fields (answers given in another lesson do not count); with everything
+    answered it shows the statement worked on last, with its verdicts."""
+    for sid in IDS[:2]:
+        model.select(sid)
+        model.choose("origin", right(sid, "origin"))
+        model.choose("believable", right(sid, "believable"))
+    other = PanelModel.open(CASE, ("claim_type",), IDS[:4], tmp_path / "answers-kursk.json")
+    other.select(IDS[2])
+    other.choose("claim_type", right(IDS[2], "claim_type"))  # another lesson's field: not this panel's
     again = PanelModel.open(CASE, ("origin", "believable"), IDS[:4], tmp_path / "answers-kursk.json")
     assert again.current == IDS[2]
-    assert [line.verdict for line in again.feedback().lines] == ["correct", "correct"]
+    assert again.next_unanswered() == IDS[3]
+    assert [again.done_mark(sid) for sid in IDS[:4]] == ["✓", "✓", "—", "—"]
+    again.choose("origin", right(IDS[2], "origin"))
+    assert again.done_mark(IDS[2]) == "◐"
+    for sid in IDS[2:4]:
+        again.select(sid)
+        again.choose("origin", right(sid, "origin"))
+        again.choose("believable", right(sid, "believable"))
+    again.check()
+    last = PanelModel.open(CASE, ("origin", "believable"), IDS[:4], tmp_path / "answers-kursk.json")
+    assert last.current == IDS[3] and last.next_unanswered() is None
+    assert [line.verdict for line in last.feedback().lines] == ["correct", "correct"]
 
 
 def test_restore_replaces_after_a_backup_and_a_bad_file_changes_nothing(model: PanelModel, tmp_path: Path) -> None:

@@ -25,6 +25,10 @@ VERDICT_MARKS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
+#: Marks of how far a statement is answered in a lesson (all its fields, some, none), for lists of
+#: statements. They say what was answered, never whether it is right.
+PROGRESS_MARKS: Mapping[str, str] = MappingProxyType({"all": "✓", "some": "◐", "none": "—"})
+
 #: What to look at for each field, generic to every case: the starting hint of a drafted key entry
 #: (a finished key has a hint of its own for every statement and field).
 HINTS: Mapping[str, str] = MappingProxyType(
@@ -158,6 +162,7 @@ def rule_text(case: Case, statement_id: str, field: str) -> str | None:
 __all__ = [
     "CHAIN_ARROW",
     "HINTS",
+    "PROGRESS_MARKS",
     "VERDICT_MARKS",
     "answer_name",
     "chain_gaps",

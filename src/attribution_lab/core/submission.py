@@ -166,6 +166,25 @@ def restore_position(submission: Submission, statement_ids: Iterable[str]) -> st
     return chosen
 
 
+def answered_fields(submission: Submission, statement_id: str, fields: Iterable[str]) -> tuple[str, ...]:
+    """The fields among ``fields`` that have a current answer, or were shown on request, for a statement."""
+    entry: Mapping[str, Any] = submission.get("answers", {}).get(statement_id, {})
+    current, shown = entry.get(CURRENT, {}), set(entry.get(REVEALED, []))
+    return tuple(f for f in fields if f in current or f in shown)
+
+
+def first_unanswered(submission: Submission, statement_ids: Iterable[str], fields: Iterable[str], *, after: str | None = None) -> str | None:
+    """The first statement (after ``after``, going round to the start) with a field among ``fields``
+    not yet answered; None when every statement is answered.
+    """
+    ids, names = list(statement_ids), tuple(fields)
+    start = ids.index(after) + 1 if after in ids else 0
+    for sid in ids[start:] + ids[:start]:
+        if len(answered_fields(submission, sid, names)) < len(names):
+            return sid
+    return None
+
+
 def key_version_note(submission: Submission, case: Case) -> str | None:
     """A plain sentence when the answers were given against another version of the key, else None."""
     if submission.get("key_version") != case.key_version:

@@ -80,6 +80,8 @@ class Panel:
         self.controls.file_notice = widgets.HTML("")  # results of Restore and Start over, next to those buttons
         self.controls.previous = button("◀ Previous", "Go to the previous statement", lambda: self.previous())
         self.controls.next = button("Next ▶", "Go to the next statement", lambda: self.next())
+        self.controls.next_unanswered = button("Next unanswered", "Go to the next statement you have not answered yet",
+                                               lambda: self.next_unanswered())
         self.controls.jump = widgets.Dropdown(
             options=[(self._jump_label(sid), sid) for sid in self.statement_ids],
             value=self.statement_ids[0],
@@ -90,7 +92,8 @@ class Panel:
         )
         self.controls.progress = widgets.HTML("", layout=widgets.Layout(margin="0 0 0 1em"))
         self.controls.jump.observe(self._on_jump, names="value")
-        nav = widgets.HBox([self.controls.previous, self.controls.jump, self.controls.next, self.controls.progress],
+        nav = widgets.HBox([self.controls.previous, self.controls.jump, self.controls.next, self.controls.next_unanswered,
+                            self.controls.progress],
                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
 
         self.controls.statement = widgets.HTML("")
@@ -160,7 +163,22 @@ class Panel:
 
     def _jump_label(self, sid: str) -> str:
         # Option text is set as plain text by the browser, so it needs no escaping.
-        return f"{sid}: {shorten(self.case.statement(sid).quote, 48)}"
+        return f"{self.model.done_mark(sid)} {sid}: {shorten(self.case.statement(sid).quote, 48)}"
+
+    def _show_jump(self) -> None:
+        """Refresh the jump list's marks (what is answered), keeping the statement shown."""
+        self._loading = True
+        try:
+            self.controls.jump.options = [(self._jump_label(sid), sid) for sid in self.statement_ids]
+            self.controls.jump.value = self.current
+        finally:
+            self._loading = False
+
+    def next_unanswered(self) -> None:
+        """Go to the next statement with a field of this panel not answered yet (going round)."""
+        target = self.model.next_unanswered()
+        if target is not None:
+            self.select(target)
 
     def _field_column(self, name: str) -> widgets.VBox:
         labels = self.case.labels(name)
@@ -303,6 +321,7 @@ class Panel:
         as shown (such a field keeps no first try).
         """
         feedback = self.model.reveal()
+        self._show_jump()
         self._show_feedback(feedback)
         self._show_progress()
         self._show_notes()
@@ -382,6 +401,7 @@ class Panel:
         if self._loading:
             return
         self.model.choose(field, self.value(field))
+        self._show_jump()
         self._show_notes()
         self._show_definition(field)
         self._show_feedback(self.model.feedback())
@@ -422,6 +442,7 @@ class Panel:
     def _show_all(self) -> None:
         self._loading = True
         try:
+            self.controls.jump.options = [(self._jump_label(sid), sid) for sid in self.statement_ids]
             self.controls.jump.value = self.current
             for name in self.fields:
                 self._set_control(name, self.model.value(name))

@@ -23,6 +23,7 @@ class PanelControls:
     file_notice: widgets.HTML  # what Restore and Start over did, next to their buttons
     previous: widgets.Button
     next: widgets.Button
+    next_unanswered: widgets.Button
     jump: widgets.Dropdown
     progress: widgets.HTML
     statement: widgets.HTML

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from ..core.case import FIELD_NAMES, FIELDS, Answer, Case, require_fields
 from ..core.engine import check_field, check_statement, is_unanswered, normalise
-from ..core.feedback import join_names
+from ..core.feedback import PROGRESS_MARKS, join_names
 from ..core.reveal import answer_may_show
 from ..core.submission import (
     Submission,
+    answered_fields,
     clear_answers,
+    first_unanswered,
     key_version_note,
     merge_submissions,
     record_check,
@@ -151,10 +153,28 @@ class PanelModel:
         model.submission = loaded.submission
         model.load_notes = tuple(loaded.notes)
         model._sync_checked()
-        model.select(restore_position(model.submission, ids) or ids[0])
+        model.select(model.opening_statement())
         return model
 
     # -- reading -----------------------------------------------------------------------------
+
+    def opening_statement(self) -> str:
+        """Where the panel opens: its first statement with one of its own fields unanswered (answers
+        given in other lessons do not count), else the one last worked on, else the first.
+        """
+        ids = self.statement_ids
+        return first_unanswered(self.submission, ids, self.fields) or restore_position(self.submission, ids) or ids[0]
+
+    def next_unanswered(self) -> str | None:
+        """The next statement after the one shown with a field of this panel unanswered (going round)."""
+        return first_unanswered(self.submission, self.statement_ids, self.fields, after=self.current)
+
+    def done_mark(self, statement_id: str) -> str:
+        """The statement's mark for the jump list: every field of this panel answered, some, or none.
+        It says what was answered, never whether it is right.
+        """
+        given = len(answered_fields(self.submission, statement_id, self.fields))
+        return PROGRESS_MARKS["all" if given == len(self.fields) else "some" if given else "none"]
 
     @property
     def current(self) -> str:
@@ -440,7 +460,7 @@ class PanelModel:
 
     def _after_restore(self) -> None:
         self._sync_checked()
-        self.select(restore_position(self.submission, self.statement_ids) or self.statement_ids[0])
+        self.select(self.opening_statement())
 
     def _sync_checked(self) -> None:
         """After loading or restoring: a statement whose answers have not changed since its last Check
