@@ -80,10 +80,9 @@ class Panel:
         self.controls.file_notice = widgets.HTML("")  # results of Restore and Start over, next to those buttons
         self.controls.previous = button("◀ Previous", "Go to the previous statement", lambda: self.previous())
         self.controls.next = button("Next ▶", "Go to the next statement", lambda: self.next())
-        self.controls.next_unanswered = button("Next unanswered", "Go to the next statement you have not answered yet",
-                                               lambda: self.next_unanswered())
+        self.controls.next_unanswered = button("Next unanswered", "Go to the next statement not answered yet", self.next_unanswered)
         self.controls.jump = widgets.Dropdown(
-            options=[(self._jump_label(sid), sid) for sid in self.statement_ids],
+            options=self._jump_options(),
             value=self.statement_ids[0],
             description="Statement",
             tooltip="Jump to a statement",
@@ -161,24 +160,22 @@ class Panel:
             layout=widgets.Layout(max_width="64em"),
         )
 
-    def _jump_label(self, sid: str) -> str:
+    def _jump_options(self) -> list[tuple[str, str]]:
         # Option text is set as plain text by the browser, so it needs no escaping.
-        return f"{self.model.done_mark(sid)} {sid}: {shorten(self.case.statement(sid).quote, 48)}"
+        return [(f"{self.model.done_mark(sid)} {sid}: {shorten(self.case.statement(sid).quote, 48)}", sid)
+                for sid in self.statement_ids]
 
     def _show_jump(self) -> None:
         """Refresh the jump list's marks (what is answered), keeping the statement shown."""
         self._loading = True
         try:
-            self.controls.jump.options = [(self._jump_label(sid), sid) for sid in self.statement_ids]
-            self.controls.jump.value = self.current
+            self.controls.jump.options, self.controls.jump.value = self._jump_options(), self.current
         finally:
             self._loading = False
 
     def next_unanswered(self) -> None:
         """Go to the next statement with a field of this panel not answered yet (going round)."""
-        target = self.model.next_unanswered()
-        if target is not None:
-            self.select(target)
+        self.select(self.model.next_unanswered() or self.current)
 
     def _field_column(self, name: str) -> widgets.VBox:
         labels = self.case.labels(name)
@@ -308,10 +305,7 @@ class Panel:
         Returns the engine's result, or None when some field is still unanswered (then nothing is
         recorded, so no why can be seen before a real first try).
         """
-        feedback = self.model.check()
-        self._show_feedback(feedback)
-        self._show_progress()
-        self._show_notes()
+        feedback = self._after_press(self.model.check())
         if feedback.prompt:
             return None
         return check_statement(self.case, self.current, {name: self.model.value(name) for name in self.fields})
@@ -320,8 +314,10 @@ class Panel:
         """Press "Show the answer": the key's answer and why for each field not yet right, recorded
         as shown (such a field keeps no first try).
         """
-        feedback = self.model.reveal()
-        self._show_jump()
+        return self._after_press(self.model.reveal())
+
+    def _after_press(self, feedback: Feedback) -> Feedback:
+        self._show_jump()  # a shown answer counts as answered in the jump list's marks
         self._show_feedback(feedback)
         self._show_progress()
         self._show_notes()
@@ -440,10 +436,9 @@ class Panel:
     # Model to widgets
 
     def _show_all(self) -> None:
+        self._show_jump()
         self._loading = True
         try:
-            self.controls.jump.options = [(self._jump_label(sid), sid) for sid in self.statement_ids]
-            self.controls.jump.value = self.current
             for name in self.fields:
                 self._set_control(name, self.model.value(name))
         finally:
