@@ -20,6 +20,16 @@ from ..core.feedback import HINTS
 from ..core.rules import decide_entry
 from ..core.validation import DRAFT_MARK
 
+#: What a statement of each claim type asserts, as a first guess for the fact ``content_kind``.
+CONTENT_KIND_OF_CLAIM = {"figure": "estimate", "judgement": "forecast"}
+
+
+def content_kind(claim_type: str) -> str:
+    """A first guess at what a statement asserts, from its claim type: a figure is an estimate, a
+    judgement a forecast, anything else a fact (rhetoric is for the author to say).
+    """
+    return CONTENT_KIND_OF_CLAIM.get(claim_type, "fact")
+
 
 def cautious_value(fact: Mapping[str, Any]) -> bool | int | str:
     """The value a fact takes when nothing is known: no, none, or the first choice."""
@@ -70,4 +80,4 @@ def trust_parts(like: Mapping[str, Any]) -> dict[str, Any]:
     return parts
 
 
-__all__ = ["cautious_value", "draft_facts", "draft_field", "draft_trust_fields", "trust_parts"]
+__all__ = ["CONTENT_KIND_OF_CLAIM", "cautious_value", "content_kind", "draft_facts", "draft_field", "draft_trust_fields", "trust_parts"]

@@ -25,7 +25,7 @@ from ..core.case import FIELDS, RULED_FIELDS
 from ..formats.key import SCHEMA_VERSION
 from ..formats.limits import KEY_FILE
 from .cues import label_for_class
-from .drafting import draft_facts, draft_field, draft_trust_fields, trust_parts
+from .drafting import content_kind, draft_facts, draft_field, draft_trust_fields, trust_parts
 
 #: The schema-1 fields carried over as they were.
 KEPT_FIELDS = tuple(f for f in FIELDS if f not in RULED_FIELDS)
@@ -46,7 +46,7 @@ def guessed_facts(entry: Mapping[str, Any], origins: Mapping[str, Any], facts: M
     unnamed = label_for_class(origins, "unnamed")
     sources = SOURCES_FOR_CONFIDENCE.get(entry.get("confidence", ""), 0)
     named = entry["origin"] != unnamed
-    kind = {"figure": "estimate", "judgement": "forecast"}.get(entry["claim_type"], "fact")
+    kind = content_kind(entry["claim_type"])
     flag = entry["red_flag"]
     known = {
         "credits_source": entry["cue"] is not None or entry["origin"] != writer,

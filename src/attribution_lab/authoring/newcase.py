@@ -27,7 +27,7 @@ from ..formats.key import SCHEMA_VERSION, validate_key
 from ..formats.limits import KEY_FILE, MAX_ARTICLE_BYTES
 from ..storage.cases import builtin_cases, read_case_files
 from .cues import Detection, detect, label_for_class
-from .drafting import draft_facts, draft_field, draft_trust_fields, trust_parts
+from .drafting import content_kind, draft_facts, draft_field, draft_trust_fields, trust_parts
 
 #: Articles larger than this are refused: a teaching case is one news item, a few kilobytes long.
 #: The case whose vocabularies, facts and rules a new case starts from.
@@ -158,7 +158,7 @@ def draft_entry(detection: Detection, statement_id: str, like: Mapping[str, Any]
     publisher = label_for_class(vocabularies["intermediary"], "publisher")
     if publisher and publisher not in chain:
         chain.append(publisher)
-    kind = {"figure": "estimate", "judgement": "forecast"}.get(claim_type, "fact")
+    kind = content_kind(claim_type)
     facts = draft_facts(
         like["facts"],
         {"credits_source": detection.cue is not None or origin != writer, "source_named": origin != unnamed, "content_kind": kind,

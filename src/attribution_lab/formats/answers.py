@@ -393,6 +393,7 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
     if _is_time(data.get("updated")):
         result["updated"] = data["updated"]
 
+    data, retired = without_retired_fields(data)
     answers = data.get("answers")
     if answers is None:
         answers = {}
@@ -402,7 +403,6 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
     known = set(case.statement_ids)
     unknown_ids: list[str] = []
     dropped: list[str] = []
-    retired: set[str] = set()
     for sid, entry in answers.items():
         if sid not in known:
             unknown_ids.append(str(sid)[:20])
@@ -417,9 +417,6 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
                 dropped.append(f"{sid} {which} answers (not a set of answers)")
                 continue
             for name, value in values.items():
-                if name in RETIRED_FIELDS:
-                    retired.add(name)
-                    continue
                 if name not in FIELDS:
                     dropped.append(f"{sid} {_shown(name)} (not a field)")
                     continue
@@ -461,8 +458,7 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
         notes.append(
             "These answers were dropped because they are not labels of the current key: " + "; ".join(dropped) + "."
         )
-    for name in sorted(retired):
-        notes.append(RETIRED_FIELDS[name])
+    notes.extend(retired)
     if submission_problems(result, case):  # cannot happen by construction; never hand on an invalid file
         return new_submission(case, now=now), [*notes, "What was left could still not be read, so you start with no answers."]
     return result, notes
