@@ -177,6 +177,7 @@ def test_show_the_answer_tells_and_is_never_a_first_try():
         assert why_html(name, statement.why(name)) in shown
         assert html.escape(CASE.labels(name)[statement.answers[name]].name) in shown
     assert panel.controls.reveal.disabled, "nothing is left to show"
+    assert panel.progress_text.startswith("1 of ") and panel.controls.jump.label.startswith("✓ "), "shown counts as answered, in both"
     entry = panel.submission["answers"][statement.id]
     assert entry["revealed"] == ["origin", "claim_type"] and entry["first"] == {}
     for name in ("origin", "claim_type"):

@@ -192,12 +192,13 @@ class PanelModel:
 
     @property
     def progress_text(self) -> str:
-        """``"N of M answered, K right first time"`` over this panel's statements and fields."""
+        """``"N of M answered, K right first time"`` over this panel's statements and fields. A field
+        shown on request counts as answered, as in the jump list's marks (:meth:`done_mark`).
+        """
         answered = right = 0
         for sid in self.statement_ids:
-            entry = self.submission["answers"].get(sid, {})
-            current, first = entry.get("current", {}), entry.get("first", {})
-            if all(f in current for f in self.fields):
+            first = self.submission["answers"].get(sid, {}).get("first", {})
+            if len(answered_fields(self.submission, sid, self.fields)) == len(self.fields):
                 answered += 1
             if all(f in first for f in self.fields) and check_statement(self.case, sid, {f: first[f] for f in self.fields}).all_right:
                 right += 1
