@@ -11,7 +11,6 @@ from typing import Any
 from ..core.case import DEFAULT_CASE, FIELD_NAMES, Case
 from ..core.engine import StatementResult, check_statement
 from ..core.feedback import field_feedback, mark, rule_text
-from ..core.reveal import why_may_show
 from ..errors import UnknownLabelError, UnknownStatementError
 from ..storage.cases import load_case
 
@@ -30,8 +29,8 @@ def format_result(case: Case, result: StatementResult, *, width: int = 88, tell:
     if not result.attempted:
         lines.append("  Answer at least one field to see the feedback.")
         return "\n".join(lines)
-    shown = [f for f in result.fields if (f.verdict != "unanswered" and why_may_show(None, f.field, right_now=f.is_right))
-             or f.field in told]
+    # A text check keeps no record of tries, so a why shows for a right field or one the caller tells.
+    shown = [f for f in result.fields if f.is_right or f.field in told]
     for field in shown:  # only the fields checked: one lesson never explains another's field
         why = f"Why ({FIELD_NAMES[field.field]}): {statement.why(field.field)}"
         lines.extend(textwrap.wrap(why, width, initial_indent="  ", subsequent_indent="    "))
