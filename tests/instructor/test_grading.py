@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from attribution_lab.cli import main
 from attribution_lab.core.case import FIELDS
 from attribution_lab.core.engine import WEIGHTS
+from attribution_lab.core.plan import asked
 from attribution_lab.core.submission import new_submission, record_check, score_submission
 from attribution_lab.errors import SubmissionError
 from attribution_lab.formats.answers import encode, quick_accepts, submission_problems
@@ -179,7 +180,9 @@ def test_grade_json_summary_and_lms_option(tmp_path, capsys):
     summary = json.loads(out)
     assert code == 0 and summary["students"] == 1 and summary["files_rejected"] == 0
     assert summary["lms"] == str(tmp_path / "lms" / "x.csv") and (tmp_path / "lms" / "x.csv").exists()
-    assert summary["mean_points"] == pytest.approx(2 * sum(WEIGHTS.values()))  # two statements, every field right
+    # two statements, every field right: the fields the module asks of them
+    pairs = asked(CASE)
+    assert summary["mean_points"] == pytest.approx(sum(WEIGHTS[f] for s in CASE.statements[:2] for f in pairs[s.id]))
 
 
 def test_fields_option_limits_the_columns_and_the_maximum(tmp_path, capsys):

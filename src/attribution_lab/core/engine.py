@@ -172,10 +172,13 @@ def score(
     fields: Iterable[str] = FIELDS,
     statement_ids: Iterable[str] | None = None,
     weights: Mapping[str, float] = WEIGHTS,
+    asked: Mapping[str, Iterable[str]] | None = None,
 ) -> Score:
     """Score answers (statement id -> field -> value) over the given statements and fields.
 
     Statements and fields that were not answered count towards the maximum and earn nothing.
+    ``asked`` (statement id -> fields, :func:`attribution_lab.core.plan.asked`) narrows each
+    statement to the fields the module asks of it; a statement it leaves out is not scored.
     Answers for statements outside ``statement_ids`` are still checked for unknown ids and labels.
     """
     fields = require_fields(fields)
@@ -188,7 +191,10 @@ def score(
         statement = case.statement(sid)
         given = answers.get(sid, {})
         earned = possible = 0.0
-        for f in fields:
+        these = fields if asked is None else tuple(f for f in fields if f in set(asked.get(sid, ())))
+        if not these:
+            continue
+        for f in these:
             result = check_field(case, statement, f, given.get(f))
             points = result.credit * weights[f]
             by_field[f][0] += points

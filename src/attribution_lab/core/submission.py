@@ -17,6 +17,7 @@ from typing import Any
 
 from .case import FIELDS, Case
 from .engine import Score, check_field, normalise, score
+from .plan import asked
 
 FORMAT = "attribution-lab-submission"
 SCHEMA_VERSION = 1
@@ -146,8 +147,12 @@ def answers_of(submission: Submission, which: str = CURRENT) -> dict[str, dict[s
 
 
 def score_submission(case: Case, submission: Submission, *, fields: tuple[str, ...] = FIELDS) -> tuple[Score, Score]:
-    """The current score and the first-try score of a submission, recomputed from its answers."""
-    return score(case, answers_of(submission, CURRENT), fields=fields), score(case, answers_of(submission, FIRST), fields=fields)
+    """The current score and the first-try score of a submission, recomputed from its answers,
+    over what the module asks (:func:`~attribution_lab.core.plan.asked`).
+    """
+    pairs = asked(case)
+    return (score(case, answers_of(submission, CURRENT), fields=fields, asked=pairs),
+            score(case, answers_of(submission, FIRST), fields=fields, asked=pairs))
 
 
 def restore_position(submission: Submission, statement_ids: Iterable[str]) -> str | None:

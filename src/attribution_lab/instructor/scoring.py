@@ -34,6 +34,8 @@ class Scorer:
         self.fields = tuple(fields)
         self.weights = {f: (weights[f] if f in self.fields else 0.0) for f in FIELDS}
         self.verdicts = Verdicts(case)
+        # Only what the module asks is scored (core.plan.asked): other answers weigh nothing.
+        scored = self.verdicts.asked
         self._position = {sid: n for n, sid in enumerate(case.statement_ids)}
         self._allowed = allowed_values(case)
         # statement id -> field -> stored answer (a chain as a tuple) -> points earned. Filled with
@@ -43,9 +45,10 @@ class Scorer:
             self._points[sid] = {f: {} for f in FIELDS}
             for f in FIELDS:
                 if f != "chain":
+                    weight = self.weights[f] if f in scored.get(sid, ()) else 0.0
                     for label in self._allowed.labels[f]:
-                        self._points[sid][f][label] = self.result(sid, f, label).credit * self.weights[f]
-        self.out_of = float(sum(self.weights[f] for f in self.fields) * len(case.statements))
+                        self._points[sid][f][label] = self.result(sid, f, label).credit * weight
+        self.out_of = float(sum(self.weights[f] for fields in scored.values() for f in fields))
 
     def result(self, statement_id: str, field_name: str, value: Any) -> FieldResult:
         """The engine's verdict on one stored answer (``None`` when unanswered)."""
@@ -56,7 +59,8 @@ class Scorer:
         labels = self._allowed.labels["chain"]
         if len(value) > 20 or any(type(item) is not str or item not in labels for item in value):
             return None
-        points = self._points[sid]["chain"][tuple(value)] = self.result(sid, "chain", value).credit * self.weights["chain"]
+        weight = self.weights["chain"] if "chain" in self.verdicts.asked.get(sid, ()) else 0.0
+        points = self._points[sid]["chain"][tuple(value)] = self.result(sid, "chain", value).credit * weight
         return points
 
     def _points_of(self, answers: Mapping[str, Any], which: str, per_field: bool = True) -> Totals | None:

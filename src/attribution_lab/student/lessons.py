@@ -1,19 +1,15 @@
-"""The lessons of the module: which statements and which fields each one uses, derived from the case.
+"""The lessons as students meet them: panels, and the small text views the lessons print.
 
-Nothing here names a statement of a particular case. Each lesson picks its statements with a rule
-that reads the key (lesson 05 takes the statements whose claim type is a figure, lesson 06 the ones
-whose red flag is not ``none``), so a new case works in every notebook without a change of code. A
-case's key may list a lesson's statements itself (``lessons`` in the key), which then win.
-
-The module also holds the small text views the lessons print: the article with statement ids, the
-cue self-check of lesson 01, the trust questions' rules, and the per-lesson summary of a submission.
+Which lesson asks which fields of which statements is the module's plan
+(:mod:`attribution_lab.core.plan`, re-exported here). This module holds the panels and the text
+views the lessons print: the article with statement ids, the cue self-check of lesson 01, the
+trust questions' rules, and the per-lesson summary of a submission.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,97 +18,21 @@ from IPython.display import Markdown
 from ..core.case import FIELD_NAMES, Case
 from ..core.engine import Score, check_field, score
 from ..core.feedback import mark
+from ..core.plan import (
+    LESSONS,
+    Lesson,
+    every_statement,
+    flagged,
+    giving_figures,
+    graded_lessons,
+    lesson,
+    passed_on,
+    with_cue,
+)
 from ..core.submission import Submission, answers_of
 from ..storage.answers_store import AnswersStore
 from ..storage.location import default_answers_path
 from .text import format_statement
-
-Selector = Callable[[Case], tuple[str, ...]]
-
-
-def every_statement(case: Case) -> tuple[str, ...]:
-    """Every statement, in article order."""
-    return case.statement_ids
-
-
-def passed_on(case: Case) -> tuple[str, ...]:
-    """Statements whose key chain has at least two links: claims that were passed on, not just written."""
-    return tuple(s.id for s in case.statements if len(s.answers["chain"]) >= 2)
-
-
-def giving_figures(case: Case) -> tuple[str, ...]:
-    """Statements whose key claim type is ``figure``, and any statement the case lists as giving a figure."""
-    listed = {f.statement for f in case.article_figures}
-    return tuple(s.id for s in case.statements if s.answers["claim_type"] == "figure" or s.id in listed)
-
-
-def flagged(case: Case) -> tuple[str, ...]:
-    """Statements whose key red flag is anything but ``none``."""
-    return tuple(s.id for s in case.statements if s.answers["red_flag"] != "none")
-
-
-def with_cue(case: Case) -> tuple[str, ...]:
-    """Statements that carry an attribution cue ("said", "according to", ...)."""
-    return tuple(s.id for s in case.statements if s.cue)
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """One notebook of the module: what it teaches, how long it takes, what the student answers."""
-
-    number: str
-    notebook: str
-    title: str
-    teaches: str
-    minutes: int
-    fields: tuple[str, ...]
-    select: Selector
-
-    def statement_ids(self, case: Case) -> tuple[str, ...]:
-        """The statements this lesson asks about, for this case: the key's list for this lesson if
-        it has one (in article order), else the lesson's own choice.
-        """
-        listed = case.lessons.get(self.number)
-        if listed:
-            return tuple(sid for sid in case.statement_ids if sid in listed)
-        return self.select(case)
-
-    @property
-    def path(self) -> str:
-        """Where the notebook lives, relative to the project folder."""
-        return f"notebooks/{self.notebook}.ipynb"
-
-
-LESSONS: tuple[Lesson, ...] = (
-    Lesson("00", "00_start_here", "Start here",
-           "what the module teaches, how answers are saved and restored, the text interface", 10, (), every_statement),
-    Lesson("01", "01_reading_the_article", "Reading the article",
-           "source, cue and content of an attribution; finding the cues", 20, (), with_cue),
-    Lesson("02", "02_who_said_it", "Who said it?",
-           "the origin of each claim", 25, ("origin",), every_statement),
-    Lesson("03", "03_how_sure", "How sure can you be?",
-           "claim types, and the two trust questions (reported right? believable?) with their rules in order", 30,
-           ("claim_type", "reported_right", "believable"), every_statement),
-    Lesson("04", "04_following_the_chain", "Following the chain",
-           "who passed each claim on between its origin and you", 25, ("chain",), passed_on),
-    Lesson("05", "05_numbers_and_estimates", "Numbers and estimates",
-           "who gave each figure, when, and how estimates changed", 25, ("origin", "reported_right", "believable", "red_flag"),
-           giving_figures),
-    Lesson("06", "06_red_flags", "Red flags",
-           "misattributions, wrong or outdated figures, contradictions, translation errors; SIFT", 30,
-           ("red_flag",), flagged),
-    Lesson("07", "07_my_results", "My results",
-           "your scores by lesson and by field, first try against current answers, what to revisit", 10, (), every_statement),
-)
-
-
-def lesson(number: str | int) -> Lesson:
-    """The lesson with this number (``2``, ``"02"``). Raises ``KeyError`` naming the lessons."""
-    wanted = f"{int(number):02d}" if str(number).isdigit() else str(number)
-    for item in LESSONS:
-        if item.number == wanted:
-            return item
-    raise KeyError(f"no lesson {number!r}; the lessons are {', '.join(i.number for i in LESSONS)}")
 
 
 def overview() -> str:
@@ -206,11 +126,6 @@ def quantities(case: Case) -> tuple[str, ...]:
         if quantity not in seen:
             seen.append(quantity)
     return tuple(seen)
-
-
-def graded_lessons() -> tuple[Lesson, ...]:
-    """The lessons in which students answer fields (the ones a results dashboard scores)."""
-    return tuple(item for item in LESSONS if item.fields)
 
 
 # --------------------------------------------------------------------------------------------
