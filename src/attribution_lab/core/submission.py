@@ -26,6 +26,11 @@ CURRENT, FIRST = "current", "first"
 #: Per statement: field -> how many checks found it not yet right; and the fields whose answer the
 #: student asked to see. Both only grow, and decide what feedback may show (:mod:`.reveal`).
 MISSED, REVEALED = "missed", "revealed"
+#: Per statement: field -> how many presses of Check included it (a lesson's "Checked N times").
+CHECKS = "checks"
+#: At the top: worksheet number -> when it was first and last handed in, and how often. The first
+#: hand-in's answers are the statements' first tries, which are never overwritten: the graded try.
+HANDED_IN = "handed_in"
 
 Submission = dict[str, Any]
 
@@ -83,6 +88,8 @@ def record_check(case: Case, submission: Submission, statement_id: str, values: 
         entry["current"][field] = _stored(answer)
         if field not in revealed:
             entry["first"].setdefault(field, _stored(answer))
+        checks = entry.setdefault(CHECKS, {})
+        checks[field] = checks.get(field, 0) + 1
         if not check_field(case, statement, field, answer).is_right:
             missed = entry.setdefault(MISSED, {})
             missed[field] = missed.get(field, 0) + 1
@@ -108,6 +115,41 @@ def record_reveal(case: Case, submission: Submission, statement_id: str, fields:
     entry["updated"] = now
     result["updated"] = now
     return result
+
+
+def record_hand_in(
+    case: Case, submission: Submission, worksheet: str, values: Mapping[str, Mapping[str, Any]], *, now: str
+) -> Submission:
+    """Return a copy recording a worksheet handed in: every statement's answers (statement id ->
+    field -> answer) checked at once, as one press of Check each, and the hand-in's times.
+
+    The first hand-in is the graded try: its answers become the first tries, which later hand-ins
+    never replace; a later hand-in only updates the current answers, the last time and the count.
+    """
+    result = submission
+    for sid, answers in values.items():
+        result = record_check(case, result, sid, answers, now=now)
+    if result is submission:
+        result = copy.deepcopy(submission)
+    record = result.setdefault(HANDED_IN, {}).setdefault(worksheet, {"first": now, "last": now, "times": 0})
+    record["last"] = now
+    record["times"] += 1
+    result["updated"] = now
+    return result
+
+
+def hand_in_of(submission: Submission, worksheet: str) -> dict[str, Any] | None:
+    """When a worksheet was first and last handed in and how often (None: not yet)."""
+    record = submission.get(HANDED_IN, {}).get(worksheet)
+    return dict(record) if isinstance(record, dict) else None
+
+
+def checks_of(submission: Submission, statement_id: str, fields: Iterable[str]) -> int:
+    """How many presses of Check included any of ``fields`` of a statement: the larger count of
+    the fields (they are checked together in a panel), so a lesson counts only its own checks.
+    """
+    counts = submission.get("answers", {}).get(statement_id, {}).get(CHECKS, {})
+    return max((counts.get(f, 0) for f in fields), default=0)
 
 
 def with_student(submission: Submission, *, student_id: str, name: str) -> Submission:
@@ -236,8 +278,9 @@ def merge_submissions(older: Submission, newer: Submission) -> Submission:
 
     Per statement and field, the current answer of the entry changed later wins (ties go to
     ``newer``); a first try, once given, is never replaced (``older``'s stays when both have one);
-    attempts and missed tries are the larger counts, revealed fields the union, first_checked the
-    earlier and last_checked the later time. The
+    attempts, checks and missed tries are the larger counts, revealed fields the union, first_checked
+    the earlier and last_checked the later time; a worksheet's hand-in keeps the earlier first and
+    the later last time. The
     student's id and name come from ``newer`` unless it has none. Pure: neither input is changed.
     """
     result = copy.deepcopy(older)
@@ -261,10 +304,11 @@ def merge_submissions(older: Submission, newer: Submission) -> Submission:
             first.setdefault(field_name, copy.deepcopy(value))
         mine[FIRST] = first
         mine["attempts"] = max(mine.get("attempts", 0), theirs.get("attempts", 0))
-        missed = {f: max(n, theirs.get(MISSED, {}).get(f, 0)) for f, n in mine.get(MISSED, {}).items()}
-        missed |= {f: n for f, n in theirs.get(MISSED, {}).items() if f not in missed}
-        if missed:
-            mine[MISSED] = missed
+        for counted in (MISSED, CHECKS):
+            counts = {f: max(n, theirs.get(counted, {}).get(f, 0)) for f, n in mine.get(counted, {}).items()}
+            counts |= {f: n for f, n in theirs.get(counted, {}).items() if f not in counts}
+            if counts:
+                mine[counted] = counts
         shown = set(mine.get(REVEALED, [])) | set(theirs.get(REVEALED, []))
         if shown:
             mine[REVEALED] = [f for f in FIELDS if f in shown]
@@ -277,4 +321,12 @@ def merge_submissions(older: Submission, newer: Submission) -> Submission:
         stamps = [t for t in (mine.get("updated"), theirs.get("updated")) if isinstance(t, str)]
         if stamps:
             mine["updated"] = max(stamps, key=_moment)
+    for worksheet, theirs in newer.get(HANDED_IN, {}).items():
+        mine = result.setdefault(HANDED_IN, {}).get(worksheet)
+        if mine is None:
+            result[HANDED_IN][worksheet] = dict(theirs)
+        else:
+            result[HANDED_IN][worksheet] = {"first": min(mine["first"], theirs["first"], key=_moment),
+                                            "last": max(mine["last"], theirs["last"], key=_moment),
+                                            "times": max(mine["times"], theirs["times"])}
     return result

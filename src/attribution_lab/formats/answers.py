@@ -86,9 +86,9 @@ def submission_problems(data: Any, case: Case, file: str = "submission") -> list
                     normalise(case, field, value, sid)
                 except (UnknownLabelError, UnknownStatementError) as error:
                     problems.append(Problem(file, sid, f"{which}.{field}", str(error)))
-        for name in [*entry.get("missed", {}), *entry.get("revealed", [])]:
+        for name in [*entry.get("missed", {}), *entry.get("checks", {}), *entry.get("revealed", [])]:
             if name not in FIELDS:
-                problems.append(Problem(file, sid, "missed/revealed", f"{name!r} is not a field ({', '.join(FIELDS)})"))
+                problems.append(Problem(file, sid, "missed/checks/revealed", f"{name!r} is not a field ({', '.join(FIELDS)})"))
     return problems
 
 
@@ -243,9 +243,25 @@ def _values_ok(values: Any, labels: Mapping[str, frozenset[str]]) -> bool:
     return True
 
 
+def _handed_in_ok(value: Any) -> bool:
+    """The top-level ``handed_in`` record: worksheet number -> first, last (times) and times (a count)."""
+    if type(value) is not dict or len(value) > 20:
+        return False
+    for number, record in value.items():
+        if type(number) is not str or len(number) != 2 or not number.isdigit() or type(record) is not dict:
+            return False
+        if record.keys() != {"first", "last", "times"} or not (_is_time(record["first"]) and _is_time(record["last"])):
+            return False
+        if type(record["times"]) is not int or not 1 <= record["times"] <= MAX_ATTEMPTS:
+            return False
+    return True
+
+
 def frame_ok(data: Any, allowed: AllowedValues) -> bool:
     """Everything of the quick check but the answers' values (which the scorer checks as it scores)."""
-    if type(data) is not dict or data.keys() != _TOP_KEYS:
+    if type(data) is not dict or not (data.keys() == _TOP_KEYS or data.keys() == _TOP_KEYS | {"handed_in"}):
+        return False
+    if "handed_in" in data and not _handed_in_ok(data["handed_in"]):
         return False
     if data["format"] != FORMAT or type(data["schema_version"]) is not int or data["schema_version"] != SCHEMA_VERSION:
         return False
@@ -277,7 +293,7 @@ def frame_ok(data: Any, allowed: AllowedValues) -> bool:
             elif name == "attempts":
                 if type(value) is not int or not 0 <= value <= MAX_ATTEMPTS:
                     return False
-            elif name == "missed":
+            elif name == "missed" or name == "checks":
                 if type(value) is not dict or not value.keys() <= allowed.fields:
                     return False
                 if any(type(n) is not int or not 0 <= n <= MAX_ATTEMPTS for n in value.values()):
@@ -392,6 +408,13 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
     result = new_submission(case, student_id=kept_student["id"], student_name=kept_student["name"], now=created)
     if _is_time(data.get("updated")):
         result["updated"] = data["updated"]
+    handed = data.get("handed_in")
+    if isinstance(handed, dict):
+        kept_hand_ins = {n: r for n, r in handed.items() if _handed_in_ok({n: r})}
+        if kept_hand_ins:
+            result["handed_in"] = kept_hand_ins
+        if len(kept_hand_ins) < len(handed):
+            notes.append("A record of when a worksheet was handed in could not be read and was left out.")
 
     data, retired = without_retired_fields(data)
     answers = data.get("answers")
@@ -431,11 +454,12 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
         attempts = entry.get("attempts", 0)
         if isinstance(attempts, int) and not isinstance(attempts, bool) and 0 <= attempts <= MAX_ATTEMPTS:
             kept["attempts"] = attempts
-        missed = entry.get("missed")
-        if isinstance(missed, dict):
-            counts = {f: n for f, n in missed.items() if f in FIELDS and type(n) is int and 0 <= n <= MAX_ATTEMPTS}
-            if counts:
-                kept["missed"] = counts
+        for counted in ("missed", "checks"):
+            given = entry.get(counted)
+            if isinstance(given, dict):
+                counts = {f: n for f, n in given.items() if f in FIELDS and type(n) is int and 0 <= n <= MAX_ATTEMPTS}
+                if counts:
+                    kept[counted] = counts
         revealed = entry.get("revealed")
         if isinstance(revealed, list):
             shown = [f for f in FIELDS if f in revealed]

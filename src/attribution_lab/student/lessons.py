@@ -20,7 +20,9 @@ from ..core.engine import Score, check_field, score
 from ..core.feedback import mark
 from ..core.plan import (
     LESSONS,
+    PRACTICE_CASE,
     Lesson,
+    asked,
     every_statement,
     flagged,
     giving_figures,
@@ -31,6 +33,7 @@ from ..core.plan import (
 )
 from ..core.submission import Submission, answers_of
 from ..storage.answers_store import AnswersStore
+from ..storage.cases import load_case
 from ..storage.location import default_answers_path
 from .text import format_statement
 
@@ -233,8 +236,9 @@ def results_text(case: Case, submission: Submission, *, width: int = 88) -> str:
         lines.append(f"  {item.number} {item.title}: {_percent(first[item.number])} / {_percent(current[item.number])}")
     answers = answers_of(submission, "current")
     missed, unanswered = [], 0
-    for statement in case.statements:
-        for field in sorted({f for item in graded_lessons() for f in item.fields}, key=list(FIELD_NAMES).index):
+    for sid, fields in asked(case).items():  # only what some lesson asks
+        statement = case.statement(sid)
+        for field in fields:
             value = answers.get(statement.id, {}).get(field)
             result = check_field(case, statement, field, value)
             if result.verdict == "unanswered":
@@ -244,6 +248,21 @@ def results_text(case: Case, submission: Submission, *, width: int = 88) -> str:
     lines.append("Still to look at again: " + (", ".join(missed) if missed else "nothing"))
     lines.append(f"Fields not answered yet: {unanswered}")
     return "\n".join(line for raw in lines for line in (textwrap.wrap(raw, width, subsequent_indent="    ") or [""]))
+
+
+def worksheets_text(case: Case | None = None, answers_path: str | Path | None = None) -> str:
+    """Each graded worksheet's standing, one line each: its graded score and what was missed, or
+    that it is not handed in yet. Read from the practice case's answers file, never changed.
+    """
+    from .hand_in import summary  # worksheets only: the lessons do not need it
+
+    practice = case if case is not None else load_case(PRACTICE_CASE)
+    submission = my_answers(practice, answers_path)
+    lines = [f"Graded worksheets (case {practice.id!r}):"]
+    for item in graded_lessons():
+        text = summary(practice, item.number, item.fields, item.statement_ids(practice), submission).text
+        lines.extend(textwrap.wrap(text, 88, initial_indent="  ", subsequent_indent="    "))
+    return "\n".join(lines)
 
 
 __all__ = [
@@ -270,4 +289,5 @@ __all__ = [
     "sources_text",
     "statements_text",
     "with_cue",
+    "worksheets_text",
 ]

@@ -49,7 +49,8 @@ class Panel:
     ``fields`` the fields to ask (any of :data:`~attribution_lab.core.case.FIELDS`); ``statements``
     the statement ids to show (None: all, in article order); ``answers_path`` the answers file
     (None: :func:`~attribution_lab.storage.location.default_answers_path`). Answers already in
-    the file are restored, with the position, and every change is saved at once.
+    the file are restored, with the position, and every change is saved at once. ``worksheet``
+    (a number) is assessment mode: see :class:`~attribution_lab.student.worksheet_panel.WorksheetPanel`.
     """
 
     def __init__(
@@ -58,10 +59,11 @@ class Panel:
         fields: Iterable[str] = ("origin", "reported_right", "believable"),
         statements: Iterable[str] | None = None,
         answers_path: str | Path | None = None,
+        worksheet: str | None = None,
     ) -> None:
         self.case: Case = case if isinstance(case, Case) else load_case(case)
         path = answers_path if answers_path is not None else default_answers_path(self.case.id)
-        self.model = PanelModel.open(self.case, fields, statements, path)
+        self.model = PanelModel.open(self.case, fields, statements, path, worksheet=worksheet)
         self.fields: tuple[str, ...] = self.model.fields
         self.statement_ids: tuple[str, ...] = self.model.statement_ids
         self.store = self.model.store
@@ -211,10 +213,8 @@ class Panel:
     # Display
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle: dict[str, Any] = self.widget._repr_mimebundle_(**kwargs)
         # A stable plain-text form, so notebooks checked with nbval compare the same text every run.
-        bundle["text/plain"] = repr(self)
-        return bundle
+        return {**self.widget._repr_mimebundle_(**kwargs), "text/plain": repr(self)}
 
     def __repr__(self) -> str:
         names = ", ".join(FIELD_NAMES[f] for f in self.fields)

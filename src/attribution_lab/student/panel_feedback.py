@@ -15,6 +15,7 @@ from ..core.case import FIELD_NAMES, Answer, Case
 from ..core.engine import Verdict, check_statement
 from ..core.feedback import field_feedback, key_answer_text, rule_citation
 from ..core.reveal import answer_may_show, was_revealed, why_may_show
+from ..core.submission import CHECKS
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class Feedback:
     first_try: tuple[tuple[Verdict, str], ...] = ()  # (verdict, field name) of the kept first try
     #: Whether "Show the answer" has anything left to show for this statement.
     can_reveal: bool = False
+    #: A worksheet's feedback after the hand-in: the first try kept is the graded try.
+    graded: bool = False
 
     @property
     def revealed(self) -> bool:
@@ -110,9 +113,46 @@ def statement_feedback(
         rules=tuple(c for name in shown if (c := rule_citation(case, sid, name)) is not None),
         # what the record leaves open may touch any asked field: only once every why is shown
         uncertain=statement.uncertain if len(shown) == len(fields) else None,
-        attempts=entry.get("attempts", 0) if done else 0,
+        attempts=_checks(entry, fields) if done else 0,
         first_try=_first_try_marks(first_marks, fields, first) if done else (),
         can_reveal=can_reveal,
+    )
+
+
+def _checks(entry: Mapping[str, Any], fields: tuple[str, ...]) -> int:
+    """How many presses of Check included this panel's fields (its own checks, not other lessons');
+    a file from before checks were counted per field gives its statement's count.
+    """
+    counts = entry.get(CHECKS)
+    if not isinstance(counts, Mapping):
+        return int(entry.get("attempts", 0))
+    return max((counts.get(name, 0) for name in fields), default=0)
+
+
+def worksheet_feedback(
+    case: Case, fields: tuple[str, ...], sid: str, entry: Mapping[str, Any], *, values: Mapping[str, Answer | None], handed_in: bool
+) -> Feedback:
+    """A worksheet's feedback for statement ``sid``: before the hand-in only what is still to
+    answer; after it, each field's verdict on the answer chosen now with the key's answer, the
+    why and the deciding rule, and the graded try's marks.
+    """
+    if not handed_in:
+        missing = [FIELD_NAMES[name] for name in fields if values.get(name) is None]
+        return Feedback(prompt=("… Still to answer here: " + ", ".join(missing) + "." if missing else
+                                "✓ Answered. Nothing is checked before you hand in the worksheet."))
+    results = check_statement(case, sid, {name: values.get(name) for name in fields}).fields
+    statement = case.statement(sid)
+    first = entry.get("first", {})
+    tried = [name for name in fields if name in first]
+    marks = check_statement(case, sid, {name: first[name] for name in tried}).fields if tried else ()
+    return Feedback(
+        lines=tuple(FeedbackLine(r.verdict, field_feedback(case, r, tell=True)) for r in results),
+        why=tuple((FIELD_NAMES[name], statement.why(name)) for name in fields),
+        rules=tuple(c for name in fields if (c := rule_citation(case, sid, name)) is not None),
+        uncertain=statement.uncertain,
+        attempts=_checks(entry, fields),
+        first_try=_first_try_marks(marks, fields, first),
+        graded=True,
     )
 
 
@@ -123,4 +163,4 @@ def _first_try_marks(marks: tuple[Any, ...], fields: tuple[str, ...], first: Map
     return kept + asked
 
 
-__all__ = ["Feedback", "FeedbackLine", "statement_feedback"]
+__all__ = ["Feedback", "FeedbackLine", "statement_feedback", "worksheet_feedback"]

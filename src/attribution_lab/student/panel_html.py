@@ -18,6 +18,7 @@ from .panel_model import Download, Feedback
 
 NOTICE_STYLE = "border:1px solid #b58900;background:#fdf6e3;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
 OK_STYLE = "border:1px solid #2e7d32;background:#f1f8f1;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
+PLAIN_STYLE = "border:1px solid #999;background:#f6f6f6;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
 BOX_STYLE = "line-height:1.5;max-width:60em;overflow-wrap:anywhere"
 
 
@@ -90,10 +91,10 @@ def feedback_html(feedback: Feedback) -> str:
     if feedback.first_try:
         summary = ", ".join(f"{mark(verdict)} {name}" for verdict, name in feedback.first_try)
         attempts = feedback.attempts
-        parts.append(
-            f"<p style='margin:0.3em 0;color:#444'>Checked {attempts} time{'s' if attempts != 1 else ''}. "
-            f"Your first try, which is kept: {escape(summary)}.</p>"
-        )
+        times = f"{attempts} time{'s' if attempts != 1 else ''}"
+        said = (f"Handed in {times}. Your graded try (the first): {escape(summary)}." if feedback.graded
+                else f"Checked {times}. Your first try, which is kept: {escape(summary)}.")
+        parts.append(f"<p style='margin:0.3em 0;color:#444'>{said}</p>")
     if not feedback.lines and not feedback.prompt:
         parts.append(
             "<p style='margin:0.3em 0;color:#444'>Choose your answers, then press Check. A try that is not "
@@ -111,6 +112,12 @@ def notice_html(notes: Sequence[str], *, ok: bool) -> str:
     symbol = "✓" if ok else "⚠"
     items = "".join(f"<p style='margin:0.2em 0'>{escape(note)}</p>" for note in notes)
     return f"<div role='status' style='{style};{BOX_STYLE}'><b>{symbol} {'Done' if ok else 'Please note'}:</b>{items}</div>"
+
+
+def hand_in_html(text: str, *, handed_in: bool) -> str:
+    """What Hand in did, or where a worksheet stands: a plain status box (a refusal is no error)."""
+    style = OK_STYLE if handed_in else PLAIN_STYLE
+    return f"<div role='status' style='{style};{BOX_STYLE}'>{escape(text)}</div>"
 
 
 def question_html(text: str, heading: str = "Clear your answers?") -> str:
@@ -142,6 +149,7 @@ __all__ = [
     "escape",
     "feedback_html",
     "glossary_html",
+    "hand_in_html",
     "notice_html",
     "question_html",
     "statement_html",

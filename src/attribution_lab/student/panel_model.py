@@ -21,6 +21,7 @@ from ..core.submission import (
     answered_fields,
     clear_answers,
     first_unanswered,
+    hand_in_of,
     key_version_note,
     merge_submissions,
     record_check,
@@ -33,81 +34,9 @@ from ..errors import SubmissionError, UnknownFieldError, UnknownStatementError
 from ..formats.answers import encode, parse_earlier_submission
 from ..formats.limits import MAX_STUDENT_TEXT
 from ..storage.answers_store import AnswersStore, now_iso
-from .panel_feedback import Feedback, FeedbackLine, statement_feedback
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What Restore or Start over did: whether it worked, and the sentences to tell the student."""
-
-    ok: bool
-    notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Download:
-    """A copy of the answers prepared for Download my answers, at the moment it was asked for."""
-
-    data: bytes
-    name: str  # the file name the browser suggests
-    answers: int  # how many answers (statement and field) it holds
-
-
-@dataclass(frozen=True)
-class RestorePlan:
-    """What restoring an uploaded answers file would do, worked out before anything is written.
-
-    Statement ids by what happens to them: ``added`` (the file answers them, the answers in use do
-    not), ``changed`` (Merge would change their answers: the file's are newer), ``kept`` (answered
-    now and left as they are by Merge) and ``removed`` (answered now, but Replace everything would
-    leave them with no answers, because the file does not answer them).
-    """
-
-    name: str
-    uploaded: Submission
-    added: tuple[str, ...]
-    changed: tuple[str, ...]
-    kept: tuple[str, ...]
-    removed: tuple[str, ...]
-    notes: tuple[str, ...] = ()  # e.g. the file was made against another version of the key
-
-    @property
-    def question(self) -> str:
-        """What the panel asks before restoring, in plain words, with the counts and the statements."""
-        held = len(answered(self.uploaded))
-        does = [text for ids, text in (
-            (self.added, f"adds answers to {_statements(self.added)}"),
-            (self.changed, f"changes your answers to {_statements(self.changed)}, where the file's are newer"),
-            (self.kept, f"keeps your answers to {_statements(self.kept)} as they are"),
-        ) if ids]
-        merge = (f"Merge {join_names(does)}; newer answers are never removed." if does
-                 else "Merge changes nothing: the file holds no answers that yours lack.")
-        replace = ("Replace everything sets your answers to exactly those in the file"
-                   + (f", so {_statements(self.removed)} you answered would lose their answers." if self.removed else "."))
-        return (f"{self.name} holds answers to {held} statement{'s' if held != 1 else ''}. {merge} {replace} "
-                "Either way, a copy of your answers file is kept first.")
-
-
-def answered(submission: Submission) -> dict[str, tuple[dict[str, Answer], dict[str, Answer]]]:
-    """Statement id -> (current answers, first tries), for the statements with any answer at all."""
-    return {
-        sid: (dict(entry.get("current", {})), dict(entry.get("first", {})))
-        for sid, entry in submission.get("answers", {}).items()
-        if entry.get("current") or entry.get("first")
-    }
-
-
-def answer_count(submission: Submission) -> int:
-    """How many answers a submission holds: one per statement and field answered now."""
-    return sum(len(entry.get("current", {})) for entry in submission.get("answers", {}).values())
-
-
-def _statements(ids: tuple[str, ...], shown: int = 8) -> str:
-    """``"3 statements (K01, K02 and K05)"``; long lists end with ``and N more``."""
-    if not ids:
-        return "no statements"
-    listed = list(ids[:shown]) + ([f"{len(ids) - shown} more"] if len(ids) > shown else [])
-    return f"{len(ids)} statement{'s' if len(ids) != 1 else ''} ({join_names(listed)})"
+from .hand_in import HandIn, hand_in, summary
+from .panel_feedback import Feedback, FeedbackLine, statement_feedback, worksheet_feedback
+from .panel_files import Download, FileResult, RestorePlan, answer_count, answered, statement_list
 
 
 @dataclass
@@ -118,6 +47,8 @@ class PanelModel:
     fields: tuple[str, ...]
     statement_ids: tuple[str, ...]
     store: AnswersStore
+    #: The worksheet number in assessment mode (nothing checked until "Hand in"); None in a lesson.
+    worksheet: str | None = None
     submission: Submission = field(init=False)
     #: What the loaded answers file needed saying (damaged, another key version, ...).
     load_notes: tuple[str, ...] = field(init=False, default=())
@@ -135,9 +66,10 @@ class PanelModel:
     _checked: dict[str, dict[str, Answer | None]] = field(init=False, default_factory=dict)  # at the last Check
 
     @classmethod
-    def open(cls, case: Case, fields: Iterable[str], statements: Iterable[str] | None, answers_path: str | Path) -> PanelModel:
+    def open(cls, case: Case, fields: Iterable[str], statements: Iterable[str] | None, answers_path: str | Path,
+             *, worksheet: str | None = None) -> PanelModel:
         """A model over ``fields`` and ``statements`` (None: all), with the answers in ``answers_path``
-        loaded and the statement worked on last shown.
+        loaded and the statement worked on last shown; ``worksheet`` (a number) for assessment mode.
         """
         chosen = require_fields(fields)
         if not chosen:
@@ -148,7 +80,7 @@ class PanelModel:
             ids = tuple(case.statement(sid).id for sid in statements)
             if not ids:
                 raise ValueError("give at least one statement id, or None for all")
-        model = cls(case, chosen, ids, AnswersStore(answers_path, case))
+        model = cls(case, chosen, ids, AnswersStore(answers_path, case), worksheet)
         loaded = model.store.load()
         model.submission = loaded.submission
         model.load_notes = tuple(loaded.notes)
@@ -195,6 +127,8 @@ class PanelModel:
         """``"N of M answered, K right first time"`` over this panel's statements and fields. A field
         shown on request counts as answered, as in the jump list's marks (:meth:`done_mark`).
         """
+        if self.worksheet is not None:
+            return self._worksheet_progress()
         answered = right = 0
         for sid in self.statement_ids:
             first = self.submission["answers"].get(sid, {}).get("first", {})
@@ -220,9 +154,47 @@ class PanelModel:
         """The answers file as the student downloads it (see :meth:`download`)."""
         return self.download().data
 
+    def _worksheet_progress(self) -> str:
+        given = sum(1 for sid in self.statement_ids
+                    if len(answered_fields(self.submission, sid, self.fields)) == len(self.fields))
+        done = self.hand_in_summary()
+        after = f"; handed in, graded {round(100 * done.graded.fraction)}%" if done.graded else "; not handed in yet"
+        return f"{given} of {len(self.statement_ids)} answered{after}"
+
+    def hand_in_summary(self) -> HandIn:
+        """Where the worksheet stands: not handed in yet, or its graded score (assessment mode)."""
+        return summary(self.case, self._worksheet(), self.fields, self.statement_ids, self.submission)
+
+    def hand_in(self) -> HandIn:
+        """Press "Hand in" (assessment mode): refused, naming what is unanswered, until every field of
+        every statement has an answer; then all are checked at once. The first hand-in is graded.
+        """
+        result: list[HandIn] = []
+
+        def change(submission: Submission) -> Submission:
+            handed, outcome = hand_in(self.case, self._worksheet(), self.fields, self.statement_ids, submission, now=now_iso())
+            result.append(outcome)
+            return submission if handed is None else handed
+
+        self._apply(change)
+        self._sync_checked()
+        return result[-1]
+
+    def _worksheet(self) -> str:
+        if self.worksheet is None:
+            raise ValueError("this panel is a lesson's, not a worksheet's: it has no Hand in")
+        return self.worksheet
+
     def feedback(self, prompt: str | None = None) -> Feedback:
-        """The feedback for the statement shown (see :func:`~.panel_feedback.statement_feedback`)."""
+        """The feedback for the statement shown (see :func:`~.panel_feedback.statement_feedback`).
+
+        In assessment mode nothing is said before the hand-in; after it, every field's verdict,
+        the key's answer and why.
+        """
         sid = self.current
+        if self.worksheet is not None:
+            return worksheet_feedback(self.case, self.fields, sid, self.submission["answers"].get(sid, {}),
+                                      values=self._values, handed_in=hand_in_of(self.submission, self.worksheet) is not None)
         return statement_feedback(
             self.case,
             self.fields,
@@ -236,9 +208,9 @@ class PanelModel:
 
     def can_reveal(self) -> bool:
         """True when "Show the answer" would show something: a field of the statement shown that is
-        neither right as last checked nor already shown.
+        neither right as last checked nor already shown. Never in assessment mode.
         """
-        return bool(self._to_reveal())
+        return self.worksheet is None and bool(self._to_reveal())
 
     def _to_reveal(self) -> list[str]:
         sid = self.current
@@ -255,7 +227,7 @@ class PanelModel:
         """Press "Show the answer": the key's answer and why for every field of the statement shown
         that is not yet right. Recorded as shown, so none of them can count as right first time.
         """
-        names = self._to_reveal()
+        names = self._to_reveal() if self.worksheet is None else []
         if names:
             sid = self.current
             self._apply(lambda sub: record_reveal(self.case, sub, sid, names, now=now_iso()))
@@ -307,6 +279,8 @@ class PanelModel:
         With a field still unanswered nothing is recorded, so nothing can be revealed before a
         real first try; the feedback then only asks for the missing fields.
         """
+        if self.worksheet is not None:
+            return self.feedback(prompt="… Nothing is checked before you hand in: press Hand in when every statement is answered.")
         missing = self.missing()
         if missing:
             return self.feedback(prompt=f"… Choose {join_names(missing)} first, then press Check.")
@@ -383,8 +357,8 @@ class PanelModel:
         kept = (f" Your answers before the merge were kept as {backup.name}." if backup
                 else " There was no answers file yet, so there was nothing to copy aside.")
         return FileResult(True, (
-            f"Merged {plan.name} into {self.store.path.name}: {_statements(plan.added)} added, "
-            f"{_statements(plan.changed)} changed, {_statements(plan.kept)} kept as they were.{kept}",
+            f"Merged {plan.name} into {self.store.path.name}: {statement_list(plan.added)} added, "
+            f"{statement_list(plan.changed)} changed, {statement_list(plan.kept)} kept as they were.{kept}",
             *plan.notes, *notes))
 
     def restore_replace(self) -> FileResult:

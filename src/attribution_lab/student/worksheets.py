@@ -1,33 +1,36 @@
-"""Graded worksheets: checking a dictionary of answers.
+"""Graded worksheets: the lesson's questions on the practice case, answered, then handed in once.
 
-In a worksheet the student types answers into a dictionary and checks them in one call::
+A worksheet asks one lesson's fields of the practice case's statements
+(:data:`~attribution_lab.core.plan.PRACTICE_CASE`), which no lesson explains, so its grade measures
+skill rather than recall. Students answer in the worksheet's panel (:meth:`Worksheet.panel`), or,
+for screen readers, in text::
 
-    worksheet = Worksheet(CASE, lesson="02")
-    answers = {"S01": ..., "S02": ...}
-    check_origins = worksheet.check("origin", answers)
+    worksheet = Worksheet(lesson="02")
+    worksheet.answer("origin", {"S01": "...", "S02": ...})
+    result = worksheet.hand_in()
 
-:meth:`Worksheet.check` uses the engine for every verdict, prints the same feedback as the text
-interface, returns the engine's :class:`~attribution_lab.core.engine.Score`, and records the checked
-answers in the same answers file the panels use (first tries kept apart), so lesson 07 counts them.
-Exercises are made from solutions by :mod:`attribution_lab.authoring.exercises`.
+Nothing is checked until the hand-in; the first hand-in is the graded try
+(:mod:`attribution_lab.student.hand_in`, the rule the panel shares). Both ways save to the same
+answers file, so lesson 07 and the grader count them. Exercises are made from solutions by
+:mod:`attribution_lab.authoring.exercises`.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core.case import DEFAULT_CASE, FIELD_NAMES, FIELDS, Case, require_fields
-from ..core.engine import Score, check_statement, is_unanswered, score
-from ..core.reveal import answer_may_show
-from ..core.submission import Submission, record_check
+from ..core.case import FIELD_NAMES, Case, require_fields
+from ..core.engine import check_statement, is_unanswered, normalise
+from ..core.plan import PRACTICE_CASE, Lesson, lesson
+from ..core.submission import Submission, new_submission, record_choice
 from ..errors import AttributionLabError, UnknownLabelError, UnknownStatementError
 from ..storage.answers_store import AnswersStore, StoreError, now_iso
 from ..storage.cases import load_case
 from ..storage.location import default_answers_path
-from .lessons import lesson as find_lesson
+from .hand_in import HandIn, hand_in, summary
 from .text import format_choices, format_result, format_statement
 
 
@@ -35,126 +38,144 @@ class WorksheetError(AttributionLabError):
     """A worksheet used wrongly (a field it does not ask about, answers that are not a dictionary)."""
 
 
-# --------------------------------------------------------------------------------------------
-# Checking answers
-
-
 class Worksheet:
-    """The statements and fields one worksheet asks about, and the answers file it records to.
+    """Worksheet ``lesson`` (its number) over ``case`` (the practice case unless given).
 
-    ``lesson`` picks the statements and fields of a lesson (see :mod:`attribution_lab.lessons`);
-    ``fields`` and ``statements`` narrow or replace them. ``record=False`` checks without saving.
+    ``record=False`` keeps the answers in memory only (instructors and automatic checks of the
+    solutions); otherwise they go to the case's answers file, the same one the panels use.
     """
 
     def __init__(
         self,
-        case: Case | str = DEFAULT_CASE,
+        case: Case | str = PRACTICE_CASE,
         *,
-        lesson: str | int | None = None,
-        fields: Sequence[str] | None = None,
-        statements: Sequence[str] | None = None,
+        lesson: str | int,
         answers_path: str | Path | None = None,
         record: bool = True,
     ) -> None:
         self.case = case if isinstance(case, Case) else load_case(case)
-        chosen = find_lesson(lesson) if lesson is not None else None
-        self.fields = require_fields(fields) if fields is not None else (chosen.fields if chosen else FIELDS)
-        if statements is not None:
-            self.statement_ids = tuple(self.case.statement(sid).id for sid in statements)
-        else:
-            self.statement_ids = chosen.statement_ids(self.case) if chosen else self.case.statement_ids
+        item = _lesson(lesson)
+        self.number = item.number
+        self.fields = require_fields(item.fields)
+        self.statement_ids = item.statement_ids(self.case)
         self.answers_path = Path(answers_path) if answers_path is not None else default_answers_path(self.case.id)
         self._store = AnswersStore(self.answers_path, self.case) if record else None
         self._submission: Submission | None = None
 
     def show(self) -> None:
         """Print the worksheet's statements with their ids, then the choices for each of its fields."""
-        print(f"{len(self.statement_ids)} statements of case {self.case.id!r}:")
+        print(f"Worksheet {self.number}: {len(self.statement_ids)} statements of case {self.case.id!r}.")
         for sid in self.statement_ids:
             print(format_statement(self.case, sid))
         for name in self.fields:
             print()
             print(format_choices(self.case, name))
 
-    def check(self, field: str, answers: Mapping[str, Any]) -> Score:
-        """Check one field for every statement in ``answers`` (statement id -> answer), print the
-        feedback and the score, record the answered statements, and return the score.
+    def panel(self) -> Any:
+        """The worksheet's panel: the same questions with widgets, saved to the same answers file."""
+        from .worksheet_panel import WorksheetPanel  # the widgets load only where a panel is shown
 
-        Placeholders (``...``) count as not answered and earn nothing. A label the case does not
-        know is reported and skipped; the other answers are still checked and recorded.
+        return WorksheetPanel(self.case, self.number, answers_path=self.answers_path)
+
+    def answer(self, field: str, answers: Mapping[str, Any]) -> None:
+        """Save answers to one field (statement id -> label id); nothing is checked before the
+        hand-in. Prints what was saved and what is still to answer.
+
+        Placeholders (``...``) count as not answered. A label or id the case does not know is named
+        in one line and skipped; the other answers are still saved.
         """
         if field not in self.fields:
-            raise WorksheetError(
-                f"this worksheet asks about {', '.join(self.fields)}, not {field!r}; "
-                f"use Worksheet(..., fields=[{field!r}]) for another field"
-            )
+            raise WorksheetError(f"worksheet {self.number} asks about {', '.join(self.fields)}, not {field!r}")
         if not isinstance(answers, Mapping):
             raise WorksheetError(f"answers must be a dictionary of statement id -> {field}, not {type(answers).__name__}")
-        valid: dict[str, Any] = {}
-        unanswered: list[str] = []
         lines: list[str] = []
-        results: dict[str, Any] = {}
-        for sid, value in answers.items():
+        valid: dict[str, Any] = {}
+        for typed, value in answers.items():
+            sid = typed.strip().upper() if isinstance(typed, str) else str(typed)
             if sid not in self.statement_ids:
+                known = sid in self.case.statement_ids
+                lines.append(f"{typed!r} is not {'part of this worksheet' if known else 'a statement id'}: "
+                             f"use {self.statement_ids[0]} to {self.statement_ids[-1]}. Not saved.")
+            elif not is_unanswered(value):
                 try:
-                    self.case.statement(sid)
-                except UnknownStatementError as error:
-                    lines.append(f"{sid}: {error}. Not checked.")
-                else:
-                    lines.append(f"{sid} is not part of this worksheet. Not checked.")
-                continue
-            if is_unanswered(value):
-                unanswered.append(sid)
-                continue
-            try:
-                results[sid] = check_statement(self.case, sid, {field: value})
-            except UnknownLabelError as error:
-                lines.append(f"{sid}: {error}. Not checked.")
-                continue
-            valid[sid] = value
-        # Recorded first, so that a second try that is not right shows the answer and why at once.
-        notes = self._record(field, valid) if valid and self._store is not None else []
-        entries = (self._submission or {}).get("answers", {})
-        for sid, result in results.items():
-            told = [field] if answer_may_show(entries.get(sid), field) else []
-            lines.append(format_result(self.case, result, tell=told))
-        missing = [sid for sid in self.statement_ids if sid not in answers]
-        if unanswered or missing:
-            lines.append(textwrap.fill(f"Not answered yet: {', '.join(unanswered + missing)}.", 88))
-        result_score = score(self.case, {sid: {field: v} for sid, v in valid.items()}, fields=(field,),
-                             statement_ids=self.statement_ids)
-        right = sum(1 for points, out_of in result_score.by_statement.values() if out_of and points == out_of)
-        lines.append(
-            f"{FIELD_NAMES[field]}: {right} of {len(self.statement_ids)} statements right; "
-            f"{result_score.points:g} of {result_score.out_of:g} points ({round(100 * result_score.fraction)}%)."
-        )
-        lines.extend(notes)
-        print("\n".join(lines))
-        return result_score
+                    valid[sid] = normalise(self.case, field, value, sid)
+                except (UnknownLabelError, UnknownStatementError) as error:
+                    lines.append(f"{sid}: {error}. Not saved.")
+        notes = self._change(lambda sub: _choices(self.case, sub, field, valid)) if valid else []
+        missing = [sid for sid in self.statement_ids if sid not in self._answered(field)]
+        lines.append(f"{FIELD_NAMES[field]}: {len(valid)} answers saved." + (
+            textwrap.fill(f" Still to answer: {', '.join(missing)}.", 88) if missing else " Every statement is answered."))
+        print("\n".join([*lines, *notes]))
 
-    def _record(self, field: str, valid: Mapping[str, Any]) -> list[str]:
-        """Record the checked answers as presses of Check, through the answers store."""
-        if self._store is None:  # record=False: nothing to record to
-            return []
-        notes: list[str] = []
-        if self._submission is None:
-            loaded = self._store.load()
-            self._submission, notes = loaded.submission, list(loaded.notes)
+    def hand_in(self) -> HandIn:
+        """Hand the worksheet in: refused, naming what is unanswered, until every statement is
+        answered; then every answer is checked. Prints the score, what was missed (with the key's
+        answers and whys) and returns the result; the first hand-in is the graded try.
+        """
+        outcome: list[HandIn] = []
 
         def change(submission: Submission) -> Submission:
-            now = now_iso()
-            for sid, value in valid.items():
-                submission = record_check(self.case, submission, sid, {field: value}, now=now)
-            return submission
+            handed, result = hand_in(self.case, self.number, self.fields, self.statement_ids, submission, now=now_iso())
+            outcome.append(result)
+            return submission if handed is None else handed
 
+        notes = self._change(change)
+        result = outcome[-1]
+        lines = [textwrap.fill(result.text, 88)]
+        if result.handed_in:
+            current = self._loaded()["answers"]
+            for sid in self.statement_ids:
+                checked = check_statement(self.case, sid, {f: current[sid]["current"].get(f) for f in self.fields})
+                if not checked.all_right:  # the right ones are listed as right above: only what to learn from
+                    lines.append(format_result(self.case, checked, tell=self.fields))
+        print("\n".join([*lines, *notes]))
+        return result
+
+    def standing(self) -> HandIn:
+        """Where the worksheet stands: not handed in yet, or its graded score (nothing is changed)."""
+        return summary(self.case, self.number, self.fields, self.statement_ids, self._loaded())
+
+    # -- inside --------------------------------------------------------------------------------
+
+    def _answered(self, field: str) -> set[str]:
+        return {sid for sid, entry in self._loaded()["answers"].items() if field in entry.get("current", {})}
+
+    def _loaded(self) -> Submission:
+        if self._submission is None:
+            if self._store is None:
+                self._submission = new_submission(self.case, now=now_iso())
+            else:
+                loaded = self._store.load()
+                self._submission = loaded.submission
+                for note in loaded.notes:
+                    print(note)
+        return self._submission
+
+    def _change(self, change: Callable[[Submission], Submission]) -> list[str]:
+        """Apply a change to the answers, saving it through the answers store when recording."""
+        current = self._loaded()
+        if self._store is None:
+            self._submission = change(current)
+            return []
         try:
-            self._submission, more = self._store.update(change, self._submission)
+            self._submission, notes = self._store.update(change, current)
         except (OSError, StoreError) as error:  # update reports most problems as notes already
-            more = [f"Your answers could not be saved ({error})."]
-        notes.extend(more)
-        if not more:
-            notes.append(f"Recorded in {self.answers_path.name}.")
-        return notes
+            return [f"Your answers could not be saved ({error})."]
+        return list(notes)
+
+
+def _choices(case: Case, submission: Submission, field: str, values: Mapping[str, Any]) -> Submission:
+    now = now_iso()
+    for sid, value in values.items():
+        submission = record_choice(case, submission, sid, field, value, now=now)
+    return submission
+
+
+def _lesson(number: str | int) -> Lesson:
+    item = lesson(number)
+    if not item.fields:
+        raise WorksheetError(f"lesson {item.number} asks no fields, so it has no worksheet")
+    return item
 
 
 __all__ = ["Worksheet", "WorksheetError"]
