@@ -21,7 +21,6 @@ from attribution_lab.authoring.exercises import (
     solution_bytes,
     strip_source,
 )
-from attribution_lab.core.case import FIELD_NAMES
 from attribution_lab.core.engine import WEIGHTS
 from attribution_lab.storage.answers_store import AnswersStore
 from attribution_lab.student.worksheets import Worksheet, WorksheetError
@@ -98,22 +97,21 @@ def test_exercises_have_no_outputs_and_no_solution_cells() -> None:
 
 
 def test_an_unanswered_exercise_runs_and_scores_zero(tmp_path: Path) -> None:
-    """Every exercise runs top to bottom as given, every check scores 0, and no answers file appears."""
-    for path in notebooks(EXERCISES):
-        namespace, printed = run_cells(path)
-        scores = [v for k, v in namespace.items() if k.startswith("check_")]
-        assert scores, f"{path.name} has no check"
-        assert all(s.points == 0 and s.out_of > 0 for s in scores)
-        assert "Not answered yet" in printed
-    assert list(tmp_path.glob("answers-*.json")) == []
+    """Every exercise runs top to bottom as given: nothing is answered, so its hand-in cell is
+    refused (naming what is still to answer), nothing is graded, and no answers file appears."""
+    with contextlib.chdir(tmp_path):
+        for path in notebooks(EXERCISES):
+            namespace, printed = run_cells(path)
+            assert namespace["result"].handed_in is False and namespace["result"].graded is None, path.name
+            assert "Not handed in: answer every statement first" in printed and "Still to answer" in printed
+    assert list(tmp_path.glob("**/answers-*.json")) == []
 
 
 def test_every_solution_scores_full_marks_and_ends_by_asserting_it() -> None:
-    """Run as given, each solution's checks score 100%, and its last cell is a solution-only assert."""
+    """Run as given, each solution's hand-in is graded 100%, and its last cell is a solution-only assert."""
     for path in notebooks(SOLUTIONS):
         namespace, _ = run_cells(path)
-        scores = [v for k, v in namespace.items() if k.startswith("check_")]
-        assert scores and all(s.fraction == 1.0 for s in scores), path.name
+        assert namespace["result"].graded is not None and namespace["result"].graded.fraction == 1.0, path.name
         last = code_cells(path)[-1]
         assert "solution" in last["metadata"].get("tags", []) and "assert" in "".join(last["source"])
 
@@ -239,90 +237,163 @@ def test_make_exercises_command_writes_and_reports_stale_exercises(tmp_path: Pat
 # Checking and recording
 
 
-def test_check_prints_feedback_and_score_and_records_first_tries(kursk, tmp_path: Path, capsys) -> None:
-    """A right answer prints ✓ and the origin's why; a wrong one the key's hint but not the why; the
-    score line counts both; the answers file records the first try apart from the later answer."""
-    path = tmp_path / "answers-kursk.json"
-    first, second = kursk.statements[0], kursk.statements[1]
-    bad = wrong_label(kursk, second, "origin")
-    worksheet = Worksheet(kursk, lesson="02", answers_path=path)
-    result = worksheet.check("origin", {first.id: first.answers["origin"], second.id: bad})
+@pytest.fixture(scope="module")
+def practice():
+    from attribution_lab.storage.cases import load_case
+
+    return load_case("kursk_prisoners")
+
+
+def _key(case, worksheet, field, wrong=()):
+    """The key's answers to one field of a worksheet, with a wrong label for the ids in ``wrong``."""
+    return {sid: wrong_label(case, case.statement(sid), field) if sid in wrong else case.statement(sid).answers[field]
+            for sid in worksheet.statement_ids}
+
+
+def test_worksheets_use_the_practice_case_and_ask_what_their_lesson_asks(practice) -> None:
+    """By default a worksheet is on the practice case, with its lesson's fields and statements there."""
+    from attribution_lab.core.plan import lesson
+
+    worksheet = Worksheet(lesson="03", record=False)
+    assert worksheet.case.id == "kursk_prisoners"
+    assert worksheet.fields == lesson("03").fields
+    assert worksheet.statement_ids == lesson("03").statement_ids(practice)
+
+
+def test_answer_saves_without_checking_and_hand_in_waits_for_every_statement(practice, tmp_path: Path, capsys) -> None:
+    """answer() saves the choices and says what is still to answer, with no verdict, hint or why; a
+    hand-in with a statement unanswered is refused, names it, and records no first try."""
+    path = tmp_path / "answers-kursk_prisoners.json"
+    worksheet = Worksheet(practice, lesson="02", answers_path=path)
+    answers = _key(practice, worksheet, "origin")
+    left_out = worksheet.statement_ids[-1]
+    answers[left_out] = ...
+    worksheet.answer("origin", answers)
     printed = capsys.readouterr().out
-    assert "✓ Origin: right" in printed and "✗ Origin: not yet" in printed
-    flat = " ".join(printed.split())
-    assert f"Why ({FIELD_NAMES['origin']}): " + " ".join(first.why("origin").split())[:50] in flat
-    assert " ".join(second.why("origin").split())[:50] not in flat
-    assert " ".join(second.hint("origin").split())[:50] in flat
-    assert "Rule " not in flat  # origin has no rule
-    assert f"Origin: 1 of {len(kursk.statements)} statements right" in printed
-    assert result.points == WEIGHTS["origin"] and result.out_of == WEIGHTS["origin"] * len(kursk.statements)
-    assert "Recorded in answers-kursk.json." in printed
-    worksheet.check("origin", {second.id: second.answers["origin"]})
-    saved = AnswersStore(path, kursk).read_valid()
-    assert saved["answers"][second.id]["first"] == {"origin": bad}
-    assert saved["answers"][second.id]["current"] == {"origin": second.answers["origin"]}
-    assert saved["answers"][second.id]["attempts"] == 2
+    assert f"Origin: {len(answers) - 1} answers saved. Still to answer: {left_out}." in printed
+    assert "✓" not in printed and "✗" not in printed and "Why" not in printed
+    result = worksheet.hand_in()
+    printed = capsys.readouterr().out
+    assert not result.handed_in and result.graded is None
+    assert "Not handed in" in printed and f"{left_out} (Origin)" in printed
+    saved = AnswersStore(path, practice).read_valid()
+    assert all(not entry["first"] for entry in saved["answers"].values()) and "handed_in" not in saved
 
 
-def test_a_trust_question_prints_its_own_why_and_rule_only(kursk, tmp_path: Path, capsys) -> None:
-    """Checking "Believable?" right prints that field's why and the rule that decides it, and neither
-    the why of another field nor a rule of the other trust question."""
-    statement = kursk.statements[0]
-    worksheet = Worksheet(kursk, lesson="03", answers_path=tmp_path / "answers-kursk.json")
-    worksheet.check("believable", {statement.id: statement.answers["believable"]})
+def test_the_first_hand_in_is_graded_and_kept_apart(practice, tmp_path: Path, capsys) -> None:
+    """The first hand-in checks every answer at once and is the graded try; answers changed and
+    handed in again are practice: the current answers change, the graded score and first tries do not."""
+    path = tmp_path / "answers-kursk_prisoners.json"
+    worksheet = Worksheet(practice, lesson="02", answers_path=path)
+    missed = worksheet.statement_ids[1]
+    worksheet.answer("origin", _key(practice, worksheet, "origin", wrong={missed}))
+    first = worksheet.hand_in()
+    assert first.handed_in and first.graded is not None and first.times == 1
+    n = len(worksheet.statement_ids)
+    assert first.graded.points == WEIGHTS["origin"] * (n - 1) and first.graded.out_of == WEIGHTS["origin"] * n
+    assert first.missed == (f"{missed} origin",)
+    worksheet.answer("origin", {missed: practice.statement(missed).answers["origin"]})
+    again = worksheet.hand_in()
+    printed = capsys.readouterr().out
+    assert "Handed in again, for practice" in printed
+    assert again.this_try is not None and again.this_try.fraction == 1.0
+    assert again.graded == first.graded and again.times == 2
+    saved = AnswersStore(path, practice).read_valid()
+    assert saved["answers"][missed]["first"]["origin"] != practice.statement(missed).answers["origin"]
+    assert saved["handed_in"]["02"]["times"] == 2
+    later = Worksheet(practice, lesson="02", answers_path=path).standing()  # read back from the file
+    assert later.graded == first.graded
+
+
+def test_hand_in_feedback_names_the_answer_and_why_of_what_was_missed_only(practice, tmp_path: Path, capsys) -> None:
+    """After the hand-in the printout gives the score and, for each statement not right, the key's
+    answer and why; the statements that were right are not printed one by one."""
+    worksheet = Worksheet(practice, lesson="02", answers_path=tmp_path / "a.json")
+    missed, right = worksheet.statement_ids[2], worksheet.statement_ids[0]
+    worksheet.answer("origin", _key(practice, worksheet, "origin", wrong={missed}))
+    capsys.readouterr()
+    worksheet.hand_in()
     flat = " ".join(capsys.readouterr().out.split())
-    rule = kursk.deciding_rule(statement, "believable")
-    assert f"Why ({FIELD_NAMES['believable']}): " + " ".join(statement.why("believable").split()) in flat
-    assert "Rule " + " ".join(f"{rule.id}, {rule.name}: {rule.text}".split()) in flat
-    other_rule = kursk.deciding_rule(statement, "reported_right")
-    assert f"Rule {other_rule.id}, " not in flat
-    for field in statement.key:
-        if field != "believable":
-            assert f"Why ({FIELD_NAMES[field]})" not in flat
+    statement = practice.statement(missed)
+    answer = practice.labels("origin")[statement.answers["origin"]].name
+    assert "This first hand-in is your graded try" in flat and f"Not right then: {missed} origin" in flat
+    assert f"The key's answer is {answer}." in flat
+    assert " ".join(statement.why("origin").split())[:50] in flat
+    assert f"{right}:" not in flat
 
 
-def test_check_skips_placeholders_and_unknown_labels_but_keeps_the_rest(kursk, tmp_path: Path, capsys) -> None:
-    """`...` counts as not answered; a label the case does not know is reported by statement and
-    skipped; the valid answers are still checked and recorded."""
-    path = tmp_path / "answers-kursk.json"
-    a, b, c = kursk.statements[:3]
-    worksheet = Worksheet(kursk, lesson="02", answers_path=path)
-    result = worksheet.check("origin", {a.id: ..., b.id: "north korea", c.id: c.answers["origin"]})
-    printed = capsys.readouterr().out
-    assert f"{b.id}: 'north korea' is not one of the origin labels" in printed
-    assert f"Not answered yet: {a.id}" in printed
-    assert result.points == WEIGHTS["origin"]
-    saved = AnswersStore(path, kursk).read_valid()
-    assert set(saved["answers"]) == {c.id}
+def test_answer_names_unknown_labels_and_ids_in_one_line_and_keeps_the_rest(practice, tmp_path: Path, capsys) -> None:
+    """A label the case does not know, an id outside the worksheet and an unknown id are each named
+    in one line and not saved; a lower-case id is read as its upper-case form; the rest is saved."""
+    path = tmp_path / "a.json"
+    a, b = Worksheet(practice, lesson="02", record=False).statement_ids[:2]
+    outside = next(sid for sid in practice.statement_ids if sid not in Worksheet(practice, lesson="02", record=False).statement_ids)
+    worksheet = Worksheet(practice, lesson="02", answers_path=path)
+    worksheet.answer("origin", {a.lower(): practice.statement(a).answers["origin"], b: "north korea", outside: "writer", "S99": "writer"})
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith(f"{b}: 'north korea' is not one of the origin labels") for line in lines)
+    assert any(line.startswith(f"'{outside}' is not part of this worksheet") for line in lines)
+    assert any(line.startswith("'S99' is not a statement id") for line in lines)
+    assert not any("Traceback" in line for line in lines)
+    saved = AnswersStore(path, practice).read_valid()
+    assert set(saved["answers"]) == {a}
 
 
-def test_check_refuses_a_field_the_worksheet_does_not_ask(kursk) -> None:
-    """Checking a field outside the worksheet, or answers that are not a dictionary, raises a clear error."""
-    worksheet = Worksheet(kursk, lesson="02", record=False)
+def test_answer_refuses_a_field_the_worksheet_does_not_ask(practice) -> None:
+    """Answering a field outside the worksheet, or answers that are not a dictionary, raises a clear error."""
+    worksheet = Worksheet(practice, lesson="02", record=False)
     with pytest.raises(WorksheetError, match="asks about origin"):
-        worksheet.check("believable", {})
+        worksheet.answer("believable", {})
     with pytest.raises(WorksheetError, match="dictionary"):
-        worksheet.check("origin", ["north_korea"])
+        worksheet.answer("origin", ["north_korea"])
 
 
-def test_record_false_and_empty_answers_write_no_file(kursk, tmp_path: Path, capsys) -> None:
-    """A worksheet made with record=False never writes; an all-placeholder check writes nothing either."""
-    sid = kursk.statement_ids[0]
-    Worksheet(kursk, lesson="02", record=False, answers_path=tmp_path / "a.json").check(
-        "origin", {sid: kursk.statement(sid).answers["origin"]})
-    Worksheet(kursk, lesson="02", answers_path=tmp_path / "b.json").check("origin", {sid: ...})
+def test_record_false_writes_no_file_and_still_grades(practice, tmp_path: Path, capsys) -> None:
+    """A worksheet made with record=False keeps its answers in memory: hand-in grades them, no file is written."""
+    worksheet = Worksheet(practice, lesson="06", record=False, answers_path=tmp_path / "a.json")
+    worksheet.answer("red_flag", _key(practice, worksheet, "red_flag"))
+    assert worksheet.hand_in().graded.fraction == 1.0
     assert list(tmp_path.iterdir()) == []
-    assert "Recorded" not in capsys.readouterr().out
 
 
-def test_statements_outside_the_worksheet_are_named_not_scored(kursk, capsys) -> None:
-    """An id that is not in the worksheet, or not in the case, is named and left out of the score."""
-    outside = next(sid for sid in kursk.statement_ids if sid not in Worksheet(kursk, lesson="05").statement_ids)
-    worksheet = Worksheet(kursk, lesson="05", record=False)
-    result = worksheet.check("origin", {outside: "writer", "S99": "writer"})
-    printed = capsys.readouterr().out
-    assert f"{outside} is not part of this worksheet" in printed and "S99: case 'kursk' has no statement" in printed
-    assert result.points == 0
+def test_the_worksheet_panel_checks_nothing_before_the_hand_in(practice, tmp_path: Path) -> None:
+    """In assessment mode the panel has no Check and no "Show the answer" in view; a choice gets no
+    verdict, hint or why; Hand in is refused until every statement is answered, then the statement
+    shown gets its verdict, the key's answer and why, and the progress line the graded score."""
+    from attribution_lab.student.worksheet_panel import WorksheetPanel
+
+    panel = WorksheetPanel(practice, "02", answers_path=tmp_path / "a.json")
+    assert panel.controls.check.layout.display == "none" and panel.controls.reveal.layout.display == "none"
+    assert "not handed in yet" in panel.progress_text
+    wrong_sid = panel.statement_ids[0]
+    statement = practice.statement(wrong_sid)
+    panel.choose("origin", wrong_label(practice, statement, "origin"))
+    flat = " ".join(panel.feedback_html.split())
+    assert "✗" not in flat and "Why" not in flat and " ".join(statement.hint("origin").split())[:40] not in flat
+    assert not panel.hand_in().handed_in and "Not handed in" in panel.hand_in_html
+    for sid in panel.statement_ids[1:]:
+        panel.select(sid)
+        panel.choose("origin", practice.statement(sid).answers["origin"])
+    outcome = panel.hand_in()
+    assert outcome.handed_in and outcome.missed == (f"{wrong_sid} origin",)
+    assert "handed in, graded" in panel.progress_text
+    panel.select(wrong_sid)
+    flat = " ".join(panel.feedback_html.split())
+    answer = practice.labels("origin")[statement.answers["origin"]].name
+    assert "✗" in flat and f"The key&#x27;s answer is {answer}." in flat and "Why (Origin)" in flat
+    assert "Your graded try (the first): ✗ Origin" in flat
+
+
+def test_the_panel_and_the_text_interface_share_the_worksheet_s_file(practice, tmp_path: Path, capsys) -> None:
+    """Answers saved in text show in the worksheet's panel, and a hand-in in the panel is what the
+    text interface then reports: one file, one graded try."""
+    path = tmp_path / "answers-kursk_prisoners.json"
+    worksheet = Worksheet(practice, lesson="06", answers_path=path)
+    worksheet.answer("red_flag", _key(practice, worksheet, "red_flag"))
+    panel = worksheet.panel()
+    assert panel.model.value("red_flag") == practice.statement(panel.current).answers["red_flag"]
+    assert panel.hand_in().graded.fraction == 1.0
+    assert Worksheet(practice, lesson="06", answers_path=path).standing().graded.fraction == 1.0
 
 
 def test_exercise_does_not_depend_on_how_the_solution_was_saved() -> None:
@@ -392,10 +463,10 @@ def test_a_solution_that_fails_is_named_and_left_as_it_was(tmp_path: Path) -> No
     assert path.read_bytes() == before
 
 
-def test_every_worked_answer_is_for_a_statement_of_its_worksheet(kursk) -> None:
-    """The answers cell of each solution names exactly the worksheet's statements: a key change that
-    moves a statement out of a lesson (S21's chain in key 1.1.0) must not leave it in the worksheet,
-    where a student would read "S21 is not part of this worksheet"."""
+def test_every_worked_answer_is_for_a_statement_of_its_worksheet() -> None:
+    """The answers cell of each solution names exactly the worksheet's statements (on the practice
+    case): a key change that moves a statement out of a lesson must not leave it in the worksheet,
+    where a student would read that it is not part of this worksheet."""
     import ast
     import re
 
@@ -404,8 +475,10 @@ def test_every_worked_answer_is_for_a_statement_of_its_worksheet(kursk) -> None:
         calls = [node for node in ast.walk(ast.parse(code))
                  if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Worksheet"]
         assert calls, f"{path.name}: no Worksheet(...) found"
-        options = {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords if k.arg in ("lesson", "fields", "statements")}
-        worksheet = Worksheet(kursk, record=False, **options)
+        options = {k.arg: ast.literal_eval(k.value) for k in calls[0].keywords if k.arg == "lesson"}
+        case = re.search(r'^CASE = "([a-z_]+)"', code, re.M)
+        assert case and case.group(1) == "kursk_prisoners", f"{path.name}: not on the practice case"
+        worksheet = Worksheet(case.group(1), record=False, **options)
         cells = ["".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"] if c["cell_type"] == "code"]
         answer_cells = [cell for cell in cells if cell.lstrip().startswith("answers = {")]
         assert answer_cells, f"{path.name}: no answers cell"
@@ -413,25 +486,6 @@ def test_every_worked_answer_is_for_a_statement_of_its_worksheet(kursk) -> None:
             named = re.findall(r'^\s*"(S\d+)":', cell, re.M)
             assert sorted(named) == sorted(worksheet.statement_ids), (
                 f"{path.name}: answers for {sorted(set(named) ^ set(worksheet.statement_ids))}")
-
-
-def test_a_worksheet_hints_first_and_tells_after_the_second_try(kursk, tmp_path: Path, capsys) -> None:
-    """A worksheet check that is not right prints the statement's hint and neither the why nor the
-    key's answer; checked again (the tries are counted in the answers file), it names the answer and
-    gives the why. A right answer gets its why at once."""
-    worksheet = Worksheet(kursk, lesson="02", answers_path=tmp_path / "answers-kursk.json")
-    statement = kursk.statement("S05")
-    wrong = wrong_label(kursk, statement, "origin")
-    answer = kursk.labels("origin")[statement.answers["origin"]].name
-    flat = lambda text: " ".join(text.split())  # noqa: E731 - a one-line helper for wrapped output
-    worksheet.check("origin", {"S05": wrong, "S06": kursk.statement("S06").answers["origin"]})
-    first = flat(capsys.readouterr().out)
-    assert flat(statement.hint("origin")) in first
-    assert "The key's answer" not in first and flat(statement.why("origin"))[:50] not in first
-    assert flat(kursk.statement("S06").why("origin"))[:50] in first  # the right one's why
-    worksheet.check("origin", {"S05": wrong})
-    second = flat(capsys.readouterr().out)
-    assert f"The key's answer is {answer}." in second and flat(statement.why("origin"))[:50] in second
 
 
 def test_the_text_check_shows_answers_only_when_asked(kursk, capsys) -> None:

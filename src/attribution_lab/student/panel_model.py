@@ -34,7 +34,7 @@ from ..errors import SubmissionError, UnknownFieldError, UnknownStatementError
 from ..formats.answers import encode, parse_earlier_submission
 from ..formats.limits import MAX_STUDENT_TEXT
 from ..storage.answers_store import AnswersStore, now_iso
-from .hand_in import HandIn, hand_in, summary
+from .hand_in import HandIn, hand_in, summary, unanswered
 from .panel_feedback import Feedback, FeedbackLine, statement_feedback, worksheet_feedback
 from .panel_files import Download, FileResult, RestorePlan, answer_count, answered, statement_list
 
@@ -170,6 +170,9 @@ class PanelModel:
         every statement has an answer; then all are checked at once. The first hand-in is graded.
         """
         result: list[HandIn] = []
+        in_use = self.in_use()
+        if unanswered(self.case, self.fields, self.statement_ids, in_use):
+            return hand_in(self.case, self._worksheet(), self.fields, self.statement_ids, in_use, now=now_iso())[1]
 
         def change(submission: Submission) -> Submission:
             handed, outcome = hand_in(self.case, self._worksheet(), self.fields, self.statement_ids, submission, now=now_iso())

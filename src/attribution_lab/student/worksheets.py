@@ -30,7 +30,7 @@ from ..errors import AttributionLabError, UnknownLabelError, UnknownStatementErr
 from ..storage.answers_store import AnswersStore, StoreError, now_iso
 from ..storage.cases import load_case
 from ..storage.location import default_answers_path
-from .hand_in import HandIn, hand_in, summary
+from .hand_in import HandIn, hand_in, summary, unanswered
 from .text import format_choices, format_result, format_statement
 
 
@@ -113,6 +113,12 @@ class Worksheet:
         answers and whys) and returns the result; the first hand-in is the graded try.
         """
         outcome: list[HandIn] = []
+        if unanswered(self.case, self.fields, self.statement_ids, self._loaded()) and self._store is not None:
+            self._submission = self._store.load().submission  # another notebook may have answered since
+        if unanswered(self.case, self.fields, self.statement_ids, self._loaded()):
+            refused = hand_in(self.case, self.number, self.fields, self.statement_ids, self._loaded(), now=now_iso())[1]
+            print(textwrap.fill(refused.text, 88))
+            return refused  # nothing to save: a refused hand-in changes nothing
 
         def change(submission: Submission) -> Submission:
             handed, result = hand_in(self.case, self.number, self.fields, self.statement_ids, submission, now=now_iso())
