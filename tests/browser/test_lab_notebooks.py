@@ -25,9 +25,10 @@ from conftest import notebook_ids, workspace
 from attribution_lab import Case
 from attribution_lab.core.engine import check_statement
 from attribution_lab.core.feedback import VERDICT_MARKS, field_feedback
+from attribution_lab.core.plan import PRACTICE_CASE
 from attribution_lab.core.submission import answers_of
 from attribution_lab.formats.answers import parse_submission
-from attribution_lab.student.text import format_result
+from attribution_lab.storage.cases import load_case
 
 pytestmark = pytest.mark.browser
 
@@ -46,11 +47,11 @@ def expected_lines(case: Case, statement_id: str, answers: dict[str, Any]) -> li
 
 
 #: A worksheet's check call, e.g. ``worksheet.check("chain", answers)``: the field it grades.
-WORKSHEET_CHECK = re.compile(r"""\.check\(\s*["'](\w+)["']\s*,\s*\w+\s*\)""")
+WORKSHEET_CHECK = re.compile(r"""worksheet\.answer\(\s*["'](\w+)["']\s*,\s*\w+\s*\)""")
 #: An unanswered entry of a worksheet's answers dictionary: ``    "S01": ...,``.
 PLACEHOLDER = re.compile(r"""^(\s*)["'](S\d+)["']\s*:\s*\.\.\.\s*,\s*$""", re.M)
 #: A worksheet's score line, e.g. "Chain: 1 of 17 statements right".
-WORKSHEET_PROGRESS = re.compile(r"(\d+) of (\d+) statements right")
+WORKSHEET_PROGRESS = re.compile(r"(\d+) answers saved")
 
 
 def is_worksheet(notebook: Path) -> bool:
@@ -76,7 +77,8 @@ def assert_recorded(lab: harness.Server, case: Case, field: str, given: dict[str
 
 def answer_worksheet(page: Any, lab: harness.Server, case: Case) -> tuple[int, str, dict[str, Any], int]:
     """Write the key's answer for the first placeholder and a wrong one for the second into the
-    worksheet's answers cell, in the page, and run that cell; check what it prints.
+    worksheet's first answers cell (text interface), in the page, and run that cell: it saves the
+    two and checks nothing (no verdict before the hand-in). ``case`` is the worksheet's case.
 
     Returns the cell's index, the field, the answers given and the worksheet's statement count.
     """
@@ -86,8 +88,7 @@ def answer_worksheet(page: Any, lab: harness.Server, case: Case) -> tuple[int, s
     field = WORKSHEET_CHECK.search(source).group(1)
     placeholders = PLACEHOLDER.findall(source)
     before = WORKSHEET_PROGRESS.search(harness.cell_output(page, index))
-    assert before, f"the unanswered worksheet prints no score line:\n{harness.cell_output(page, index)}"
-    assert (int(before.group(1)), int(before.group(2))) == (0, len(placeholders)), before.group(0)
+    assert before and int(before.group(1)) == 0, f"the unanswered worksheet saved something:\n{harness.cell_output(page, index)}"
 
     right_id, wrong_id = placeholders[0][1], placeholders[1][1]
     right = case.statement(right_id).answers[field]
@@ -99,15 +100,9 @@ def answer_worksheet(page: Any, lab: harness.Server, case: Case) -> tuple[int, s
                         lambda m, s=sid, v=value: f'{m.group(1)}"{s}": {json.dumps(v)},', source, count=1, flags=re.M)
     harness.edit_and_run_cell(page, index, source)
     shown = _norm(harness.cell_output(page, index))
-
-    right_text = format_result(case, check_statement(case, right_id, {field: right}))
-    assert _norm(right_text) in shown, f"{right_id}: the key's answer did not get the engine's feedback:\n{shown}"
-    wrong_feedback = field_feedback(case, check_statement(case, wrong_id, {field: given[wrong_id]}).fields[0])
-    assert wrong_feedback.startswith(WRONG) and _norm(wrong_feedback) in shown, (
-        f"{wrong_id}: the wrong answer did not get the engine's feedback {wrong_feedback!r}:\n{shown}")
     after = WORKSHEET_PROGRESS.search(shown)
-    assert after and (int(after.group(1)), int(after.group(2))) == (1, len(placeholders)), (
-        f"the score line did not count one right answer: {after.group(0) if after else shown}")
+    assert after and int(after.group(1)) == 2, f"the two answers were not saved: {shown}"
+    assert WRONG not in shown and "Why" not in shown, f"the worksheet checked an answer before the hand-in:\n{shown}"
     return index, field, given, len(placeholders)
 
 
@@ -227,9 +222,11 @@ def test_notebook_runs_and_panel_gives_feedback(page: Any, lab: harness.Server, 
             assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), f"{path}: the first figure is empty"
             harness.screenshot(page, path.replace("/", "__") + "-figure")
 
-        if is_worksheet(notebook):
-            _, field, given, _ = answer_worksheet(page, lab, case)
-            assert_recorded(lab, case, field, given, "after the check")
+        if is_worksheet(notebook):  # its panel checks nothing before the hand-in: see test_learning_loop
+            practice = load_case(PRACTICE_CASE)
+            _, field, given, _ = answer_worksheet(page, lab, practice)
+            assert_recorded(lab, practice, field, given, "after saving")
+            return
 
         if not harness.makes_panel(notebook):
             return
@@ -270,18 +267,19 @@ def first_panel_notebook(lab: harness.Server) -> str:
 
 def test_worksheet_answers_survive_a_restart(page: Any, lab: harness.Server, case: Case) -> None:
     """A worksheet answered in the page, saved, then Restart Kernel and Run All: the answers cell
-    still holds the answers, its score line reads the same, and the answers file still records them."""
+    still holds the answers, saves them again, and the answers file still records them."""
     path = next(p for p in harness.discover(lab.root, ("exercises",)) if is_worksheet(lab.root / p))
     open_and_run(page, lab, path)
-    index, field, given, total = answer_worksheet(page, lab, case)
+    practice = load_case(PRACTICE_CASE)
+    index, field, given, total = answer_worksheet(page, lab, practice)
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     harness.restart_and_run_all(page)
     page.wait_for_timeout(500)
     harness.wait_idle(page)
     shown = _norm(harness.cell_output(page, index))
     progress = WORKSHEET_PROGRESS.search(shown)
-    assert progress and (int(progress.group(1)), int(progress.group(2))) == (1, total), shown
-    assert_recorded(lab, case, field, given, "after a restart")
+    assert progress and int(progress.group(1)) == 2, shown
+    assert_recorded(lab, practice, field, given, "after a restart")
     harness.screenshot(page, "restart-worksheet-" + path.replace("/", "__"))
 
 

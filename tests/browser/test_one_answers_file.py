@@ -1,10 +1,11 @@
 """One answers file per student, wherever the notebook is: the path a new student takes.
 
 A fresh clone of the repository, served as ``make lab`` serves it, with no answers folder set: the
-student answers in lesson 02 (JupyterLab), in worksheet 02 (JupyterLab) and in lesson 03 in Voila.
-Every answer lands in one ``answers-kursk.json`` in the module's folder; lesson 07 counts all of
-them; and ``attribution-lab grade`` on the handed-in module folder grades one student with every
-answer. Before, lessons and worksheets saved two files (``notebooks/`` and ``exercises/``), lesson
+student answers in lesson 02 (JupyterLab) and in lesson 03 in Voila, and answers worksheet 02 with
+its panel and hands it in. Every lesson answer lands in one ``answers-kursk.json`` in the module's
+folder, the worksheet's in ``answers-kursk_prisoners.json`` beside it (the practice case); lesson 07
+counts every lesson answer and shows the worksheet's grade; and ``attribution-lab grade`` on the
+handed-in module folder grades one student with every answer. Before, lessons and worksheets saved two files (``notebooks/`` and ``exercises/``), lesson
 07 saw one of them, and the grader silently kept only the newer.
 """
 
@@ -15,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,13 +24,15 @@ from typing import Any
 import harness
 import pytest
 from conftest import workspace
-from test_lab_notebooks import answer_right, answer_worksheet, check_and_expect
+from test_lab_notebooks import answer_right, check_and_expect
 
 from attribution_lab import Case
-from attribution_lab.core.engine import score
+from attribution_lab.core.engine import WEIGHTS, score
+from attribution_lab.core.plan import PRACTICE_CASE, asked, lesson
 from attribution_lab.core.submission import answers_of
 from attribution_lab.formats.answers import parse_submission
-from attribution_lab.student.lessons import graded_lessons
+from attribution_lab.storage.cases import load_case
+from attribution_lab.storage.location import answers_file_name
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +56,10 @@ def clone_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.Serv
     server = harness.start_lab(work / "lab", source=fresh_clone(work / "repository"))
     yield server
     server.stop()
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _given(answers: dict[str, Any], sid: str, out: dict[tuple[str, str], Any]) -> None:
@@ -78,15 +86,40 @@ def test_lessons_worksheets_and_voila_share_one_answers_file(
     _given(answers, sid, given)
     harness.screenshot(page, "one-file-1-lesson-02")
 
-    # Worksheet 02 in JupyterLab: one right and one wrong origin in the answers cell.
+    # Worksheet 02 in JupyterLab, with its panel: every statement answered (one wrong), then Hand in.
+    practice = load_case(PRACTICE_CASE)
     harness.open_in_lab(page, clone_lab, "exercises/02_origins_worksheet.ipynb", workspace())
     harness.run_all(page)
     harness.wait_idle(page)
-    _index, field, worksheet_answers, _count = answer_worksheet(page, clone_lab, case)
-    for wsid, value in worksheet_answers.items():
-        given[(wsid, field)] = value
-    harness.screenshot(page, "one-file-2-worksheet-02")
+    sheet = harness.find_panels(page, practice)[0]
+    sheet.locator.scroll_into_view_if_needed()
+    missed = None
+    for _ in practice.statement_ids:
+        statement = sheet.statement()
+        if missed is None:
+            missed = statement.id
+            sheet.choose("origin", harness.wrong_answer(practice, statement, "origin"))
+        else:
+            sheet.choose("origin", statement.answers["origin"])
+        page.wait_for_timeout(300)
+        assert "✗" not in sheet.feedback() and "Why" not in sheet.text(), "the worksheet checked before the hand-in"
+        if sheet.button("Next").is_disabled():
+            break
+        sheet.button("Next").click()
+        page.wait_for_timeout(300)
+    sheet.button("Hand in").click()
+    deadline = time.monotonic() + 30
+    while "graded try" not in sheet.text() and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    worksheet_ids = lesson("02").statement_ids(practice)
+    points = WEIGHTS["origin"] * (len(worksheet_ids) - 1)
+    assert f"graded try: {points:g} of {WEIGHTS['origin'] * len(worksheet_ids):g} points" in sheet.text(), sheet.text()[-800:]
+    assert f"Not right then: {missed} origin" in _flat(sheet.text())
+    harness.screenshot(page, "one-file-2-worksheet-02-handed-in")
     clone_lab.shutdown_kernels()
+    practice_file = module / answers_file_name(practice.id)
+    handed = parse_submission(practice_file.read_bytes(), practice, practice_file.name)
+    assert handed["handed_in"]["02"]["times"] == 1
 
     # Lesson 03 in Voila (code hidden), on the same folder.
     voila = harness.start_voila(tmp_path / "voila", clone_lab, "notebooks/03_how_sure.ipynb")
@@ -121,11 +154,14 @@ def test_lessons_worksheets_and_voila_share_one_answers_file(
     index = next(i for i, source in enumerate(harness.cell_sources(page)) if "results_text" in source)
     shown = harness.cell_output(page, index)
     harness.screenshot(page, "one-file-4-lesson-07")
-    graded_fields = {f for item in graded_lessons() for f in item.fields}
-    answered = {(s, f) for (s, f) in given if f in graded_fields}
+    pairs = {(sid, f) for sid, fields in asked(case).items() for f in fields}
+    answered = {(s, f) for (s, f) in given if (s, f) in pairs}
     unanswered = re.search(r"Fields not answered yet: (\d+)", shown)
     assert unanswered, shown
-    assert int(unanswered.group(1)) == len(case.statements) * len(graded_fields) - len(answered), shown
+    assert int(unanswered.group(1)) == len(pairs) - len(answered), shown
+    worksheets = harness.cell_output(page, next(i for i, source in enumerate(harness.cell_sources(page))
+                                                 if "worksheets_text" in source))
+    assert f"Worksheet 02, graded try: {points:g} of" in _flat(worksheets), worksheets
     clone_lab.shutdown_kernels()
 
     # The instructor collects the student's folder and grades it: one student, every answer.

@@ -21,6 +21,7 @@ from ..core.submission import Submission, merge_submissions, newest_rank, studen
 from ..errors import Problem, SubmissionError
 from ..formats.answers import decode_quickly, parse_quickly, parse_submission
 from ..formats.limits import MAX_SUBMISSION_BYTES
+from ..storage.location import case_of_answers_file
 from .scoring import Scorer, Totals
 
 EXIT_OK = 0
@@ -248,6 +249,11 @@ def iter_class(
     ``say`` (one line each) as they are met, so nothing stops the rest of the class from being read.
     """
     for path, skip, folder in submission_files(paths):
+        named = case_of_answers_file(path.name)
+        if not skip and named is not None and named != case.id:
+            # A student's folder holds one answers file per case (lessons, worksheets): the other
+            # case's file is not an error, it is graded with its own --case.
+            skip = f"the answers of case {named!r}; grade them with --case {named}"
         if skip:
             line = f"note: {shown(path)}: skipped, {skip}"
             outcome.skipped.append(line)

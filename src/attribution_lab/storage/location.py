@@ -10,6 +10,7 @@ and ``exercises/`` (the repository's root on a laptop, on Binder and in a Jupyte
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 #: Environment variable naming the folder for answers files (overrides the module's folder).
@@ -37,9 +38,20 @@ def answers_folder(start: str | os.PathLike[str] | None = None) -> Path:
     return module_folder(start) or Path(start if start is not None else os.getcwd()).resolve()
 
 
+def answers_file_name(case_id: str) -> str:
+    """The name of a case's answers file: ``answers-<case>.json``."""
+    return f"answers-{case_id}.json"
+
+
+def case_of_answers_file(name: str) -> str | None:
+    """The case an answers file's name says it holds (``answers-<case>.json``), or None."""
+    match = re.fullmatch(r"answers-([a-z][a-z0-9_]*)\.json", name)
+    return match.group(1) if match else None
+
+
 def default_answers_path(case_id: str, start: str | os.PathLike[str] | None = None) -> Path:
     """The one answers file of a case: ``answers-<case>.json`` in :func:`answers_folder`."""
-    return answers_folder(start) / f"answers-{case_id}.json"
+    return answers_folder(start) / answers_file_name(case_id)
 
 
 def old_answers_paths(path: Path) -> tuple[Path, ...]:
