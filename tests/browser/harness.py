@@ -456,10 +456,10 @@ FIND_PANELS_JS = """() => {
   const own = Array.from(document.querySelectorAll('[class*="attribution"]'))
     .filter(el => !el.parentElement.closest('[class*="attribution"]'));
   let found = own.filter(el => Array.from(el.querySelectorAll('button'))
-    .some(b => /^\\s*Check\\b/.test(b.textContent)));
+    .some(b => /^\\s*(Check|Hand in)\\b/.test(b.textContent)));
   if (!found.length) {
     const checks = Array.from(document.querySelectorAll('button'))
-      .filter(b => /^\\s*Check\\b/.test(b.textContent) && b.offsetParent !== null);
+      .filter(b => /^\\s*(Check|Hand in)\\b/.test(b.textContent) && b.offsetParent !== null);
     found = [];
     for (const b of checks) {
       let c = b.closest('.jp-OutputArea-output');

@@ -66,3 +66,29 @@ def test_a_wrong_try_gets_a_hint_the_second_the_why_and_show_the_answer_tells(
     saved = json.loads((clone_lab.root / ANSWERS).read_text("utf-8"))["answers"]
     assert saved[statement.id]["missed"] == {"origin": 2} and saved[statement.id]["first"]["origin"] != statement.answers["origin"]
     assert saved[following.id]["revealed"] == ["origin"] and saved[following.id]["first"] == {}
+
+
+def test_lesson_03_opens_at_its_own_first_unanswered_statement(
+    page: Any, clone_lab: harness.Server, case: Case  # noqa: F811 - the fixture imported above
+) -> None:
+    """Lesson 03 opens at its first statement with a field of its own unanswered, whatever lesson 02
+    touched last; with that statement answered and checked, Restart and Run All opens at the next."""
+    from attribution_lab.student.lessons import lesson
+
+    ids = lesson("03").statement_ids(case)
+    harness.open_in_lab(page, clone_lab, "notebooks/03_how_sure.ipynb", workspace())
+    harness.run_all(page)
+    harness.wait_idle(page)
+    panel = harness.find_panels(page, case)[0]
+    assert panel.statement().id == ids[0]
+    assert "not answered yet" not in panel.feedback()  # nothing is said before anything was done
+    statement = case.statement(ids[0])
+    for name in lesson("03").fields:
+        panel.choose(name, statement.answers[name])
+    panel.check(["✓"])
+    harness.restart_and_run_all(page)
+    page.wait_for_timeout(500)
+    harness.wait_idle(page)
+    panel = harness.find_panels(page, case)[0]
+    assert panel.statement().id == ids[1]
+    harness.screenshot(page, "loop-3-lesson-03-opens-where-left")

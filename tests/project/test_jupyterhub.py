@@ -146,10 +146,11 @@ def test_a_run_writes_only_the_answers_file_in_the_module_folder(tmp_path: Path,
     before_home = snapshot(home)
 
     nb = nbformat.read(module / notebook, as_version=4)
-    # One answer through a worksheet, as a student's check does, so that the run saves an answers file.
+    # One answer through a worksheet, as a student's answers cell does, so that the run saves an answers file.
     nb.cells.append(nbformat.v4.new_code_cell(
         "from attribution_lab.student.worksheets import Worksheet\n"
-        "Worksheet(CASE, lesson='04').check('chain', {'S01': ['kcna', 'the_guardian']})"))
+        "sheet = Worksheet(CASE, lesson='04')\n"
+        "sheet.answer('chain', {sheet.statement_ids[0]: sorted(sheet.case.labels('chain'))[:2]})"))
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(work)}}).execute()
 
@@ -158,5 +159,6 @@ def test_a_run_writes_only_the_answers_file_in_the_module_folder(tmp_path: Path,
     changed = sorted(k for k, v in before_module.items() if after.get(k) != v)
     assert not changed, f"the run changed files of the module: {changed}"
     gained = sorted(set(after) - set(before_module))
-    assert gained == [".answers-kursk.json.lock", "answers-kursk.json"], \
+    case_id = "kursk_prisoners" if notebook.startswith("exercises") else "kursk"  # worksheets: the practice case
+    assert gained == [f".answers-{case_id}.json.lock", f"answers-{case_id}.json"], \
         f"the module's folder gained files other than the answers file and its lock: {gained}"

@@ -73,6 +73,10 @@ class Worksheet:
 
     def panel(self) -> Any:
         """The worksheet's panel: the same questions with widgets, saved to the same answers file."""
+        if not self.statement_ids:  # a case with nothing for this worksheet: a note, so the notebook runs
+            from IPython.display import Markdown
+
+            return Markdown(f"*Case {self.case.id!r} has no statements for worksheet {self.number}.*")
         from .worksheet_panel import WorksheetPanel  # the widgets load only where a panel is shown
 
         return WorksheetPanel(self.case, self.number, answers_path=self.answers_path)
