@@ -128,11 +128,12 @@ def worked_chain(case: Case, statement_id: str, *, width: int = 88) -> str:
     origin = case.labels("origin")[statement.label("origin")].name
     links = " → ".join([origin, *(names[link].name for link in statement.chain), "you"])
     lines = _wrap(f"{statement.id}: {statement.quote}", width, more="     ")
-    lines.extend(_wrap(f"From its origin to you: {links}", width, more="     "))
+    lines.append("From its origin to you:")
+    lines.extend(_wrap(links, width, "  "))
     lines.extend(_wrap(f"Why: {statement.why('chain')}", width, more="     "))
     for alternative in statement.accepted.get("chain", ()):
         chain = alternative.answer if isinstance(alternative.answer, tuple) else (alternative.answer,)
-        other = " → ".join(names[link].name for link in chain)
+        other = " → ".join([origin, *(names[link].name for link in chain), "you"])
         lines.extend(_wrap(f"Also accepted: {other}. {alternative.why}", width, more="     "))
     return "\n".join(lines)
 
