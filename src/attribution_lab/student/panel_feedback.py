@@ -72,6 +72,8 @@ def statement_feedback(
     summary appears once every field has a first try or was shown on request.
     """
     first = entry.get("first", {})
+    # Only this panel's fields: a check in another lesson says nothing here.
+    checked = {name: value for name, value in checked.items() if name in fields}
     pending: dict[str, str] = {}
     to_check: dict[str, Answer | None] = {}
     for name in fields:
