@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from attribution_lab import load_case
 from attribution_lab.core.case import FIELD_NAMES, FIELDS
+from attribution_lab.core.plan import asked
 from attribution_lab.core.submission import new_submission, record_check
 from attribution_lab.storage.answers_store import now_iso
 from attribution_lab.student import charts as plots
@@ -124,13 +125,17 @@ def test_results_dashboard_separates_first_try_from_now(kursk) -> None:
 
 
 def test_results_grid_marks_each_statement_and_field_by_verdict(kursk) -> None:
-    """A right answer's cell has the 'correct' colour and a ✓; an unanswered one is white with …."""
+    """A right answer's cell has the 'correct' colour and a ✓; an unanswered one is white with …; a
+    field no lesson asks of a statement has no cell at all."""
     statement = kursk.statements[0]
     sub = record_check(kursk, new_submission(kursk, now=now_iso()), statement.id, {"origin": statement.answers["origin"]}, now=now_iso())
     fig = plots.results_grid(kursk, sub)
     ax = fig.axes[0]
     cells = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("verdict-")}
-    assert len(cells) == len(kursk.statements) * len(FIELDS)
+    pairs = asked(kursk)
+    assert len(cells) == sum(len(fields) for fields in pairs.values()) < len(kursk.statements) * len(FIELDS)
+    unasked = next((sid, f) for sid in kursk.statement_ids for f in FIELDS if f not in pairs.get(sid, ()))
+    assert f"verdict-{unasked[0]}-{unasked[1]}" not in cells
     assert to_hex(cells[f"verdict-{statement.id}-origin"].get_facecolor()) == plots.VERDICT_COLOURS["correct"].lower()
     assert to_hex(cells[f"verdict-{statement.id}-chain"].get_facecolor()) == "#ffffff"
     marks = [t.get_text() for t in ax.texts]

@@ -24,6 +24,7 @@ from ..core.chart_text import literal_text
 from ..core.engine import check_field
 from ..core.feedback import VERDICT_MARKS
 from ..core.palette import CURRENT_COLOUR, FIRST_TRY_COLOUR, GRID_GREY, NOTE_GREY, OKABE_ITO, VERDICT_COLOURS
+from ..core.plan import asked
 from ..core.submission import Submission, answers_of, score_submission
 from .lessons import graded_lessons, lesson_scores, quantities
 
@@ -210,13 +211,17 @@ def results_dashboard(case: Case, submission: Submission) -> Figure:
 @literal_text
 def results_grid(case: Case, submission: Submission) -> Figure:
     """Every statement against every field, coloured and marked by verdict (✓ right, ◐ partly,
-    ✗ not yet, … not answered), so what was missed stands out.
+    ✗ not yet, … not answered), so what was missed stands out. A field no lesson asks of a
+    statement is left empty: it is neither scored nor missed.
     """
     answers = answers_of(submission, "current")
+    scored = asked(case)
     fig = Figure(figsize=(7.5, 0.32 * len(case.statements) + 1.6), layout="constrained")
     ax = fig.add_subplot()
     for row, statement in enumerate(case.statements):
         for col, field in enumerate(FIELDS):
+            if field not in scored.get(statement.id, ()):
+                continue
             result = check_field(case, statement, field, answers.get(statement.id, {}).get(field))
             ax.add_patch(FancyBboxPatch((col + 0.06, row + 0.08), 0.88, 0.84, boxstyle="square,pad=0",
                                         facecolor=VERDICT_COLOURS[result.verdict], edgecolor="#999999",

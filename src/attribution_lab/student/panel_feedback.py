@@ -14,7 +14,8 @@ from typing import Any
 from ..core.case import FIELD_NAMES, Answer, Case
 from ..core.engine import Verdict, check_statement
 from ..core.feedback import field_feedback, key_answer_text, rule_citation
-from ..core.reveal import answer_may_show, was_revealed, why_may_show
+from ..core.plan import asked
+from ..core.reveal import answer_may_show, takeaway_may_show, was_revealed, why_may_show
 from ..core.submission import CHECKS
 
 
@@ -38,6 +39,8 @@ class Feedback:
     #: Heading and text of the rule that decides each trust question the panel asks.
     rules: tuple[tuple[str, str], ...] = ()
     uncertain: str | None = None
+    #: The statement's lesson in a sentence, once every field the module asks of it is answered.
+    takeaway: str | None = None
     attempts: int = 0
     first_try: tuple[tuple[Verdict, str], ...] = ()  # (verdict, field name) of the kept first try
     #: Whether "Show the answer" has anything left to show for this statement.
@@ -115,6 +118,7 @@ def statement_feedback(
         rules=tuple(c for name in shown if (c := rule_citation(case, sid, name)) is not None),
         # what the record leaves open may touch any asked field: only once every why is shown
         uncertain=statement.uncertain if len(shown) == len(fields) else None,
+        takeaway=statement.takeaway if len(shown) == len(fields) and takeaway_may_show(entry, asked(case).get(sid, ())) else None,
         attempts=_checks(entry, fields) if done else 0,
         first_try=_first_try_marks(first_marks, fields, first) if done else (),
         can_reveal=can_reveal,
@@ -152,6 +156,7 @@ def worksheet_feedback(
         why=tuple((FIELD_NAMES[name], statement.why(name)) for name in fields),
         rules=tuple(c for name in fields if (c := rule_citation(case, sid, name)) is not None),
         uncertain=statement.uncertain,
+        takeaway=statement.takeaway if takeaway_may_show(entry, asked(case).get(sid, ())) else None,
         attempts=_checks(entry, fields),
         first_try=_first_try_marks(marks, fields, first),
         graded=True,

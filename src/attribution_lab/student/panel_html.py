@@ -88,6 +88,8 @@ def feedback_html(feedback: Feedback) -> str:
         parts.append(f"<p style='margin:0.3em 0'><b>Rule {escape(heading)}:</b> {escape(text)}</p>")
     if feedback.uncertain:
         parts.append(f"<p style='margin:0.3em 0'><b>Still uncertain:</b> {escape(feedback.uncertain)}</p>")
+    if feedback.takeaway:
+        parts.append(f"<p style='margin:0.3em 0'><b>Takeaway:</b> {escape(feedback.takeaway)}</p>")
     if feedback.first_try:
         summary = ", ".join(f"{mark(verdict)} {name}" for verdict, name in feedback.first_try)
         attempts = feedback.attempts
