@@ -37,7 +37,8 @@ class WorksheetPanel(Panel):
         for hidden in (self.controls.check, self.controls.reveal, self.controls.start_over):
             hidden.layout.display = "none"
         self.hand_in_button = button("Hand in", "Check every answer at once; your first hand-in is graded",
-                                     lambda: self.hand_in(), icon="paper-plane", button_style="primary", min_width="8em")
+                                     lambda: self.hand_in(), icon="paper-plane", button_style="primary", min_width="8em",
+                                     align_self="flex-start")
         self.hand_in_result = widgets.HTML("")
         children = list(self.widget.children)
         at = children.index(self.controls.feedback)
