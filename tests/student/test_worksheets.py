@@ -502,3 +502,24 @@ def test_the_text_check_shows_answers_only_when_asked(kursk, capsys) -> None:
     check("S05", origin=wrong, show_answers=True)
     out = " ".join(capsys.readouterr().out.split())
     assert f"The key's answer is {answer}." in out and "Why (Origin)" in out
+
+
+def test_a_handed_in_worksheet_cannot_be_replaced_by_a_file_or_started_over(practice, tmp_path: Path) -> None:
+    """After the hand-in, Restore's Replace everything is refused (Merge keeps the graded first
+    tries), and the worksheet panel offers no Start over."""
+    from attribution_lab.formats.answers import encode
+    from attribution_lab.student.worksheet_panel import WorksheetPanel
+
+    path = tmp_path / "answers-kursk_prisoners.json"
+    worksheet = Worksheet(practice, lesson="06", answers_path=path)
+    worksheet.answer("red_flag", _key(practice, worksheet, "red_flag", wrong={worksheet.statement_ids[0]}))
+    graded = worksheet.hand_in().graded
+    other = Worksheet(practice, lesson="06", answers_path=tmp_path / "other.json")
+    other.answer("red_flag", _key(practice, other, "red_flag"))
+    other.hand_in()
+    panel = WorksheetPanel(practice, "06", answers_path=path)
+    assert panel.controls.start_over.layout.display == "none"
+    result = panel.model.restore((tmp_path / "other.json").read_bytes(), "other.json", how="replace")
+    assert not result.ok and "graded try" in result.notes[0]
+    assert panel.model.restore(encode(AnswersStore(tmp_path / "other.json", practice).read_valid()), "other.json").ok
+    assert Worksheet(practice, lesson="06", answers_path=path).standing().graded == graded

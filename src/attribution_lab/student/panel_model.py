@@ -371,6 +371,10 @@ class PanelModel:
         plan = self.pending_restore
         if plan is None:
             return FileResult(False, ("Nothing to restore: choose a file with Restore from file first.",))
+        if self.worksheet is not None and hand_in_of(self.in_use(), self.worksheet) is not None:
+            # The graded try is kept apart: a file may add answers (Merge), never replace the first hand-in.
+            return FileResult(False, ("This worksheet is handed in, so Replace everything would change your graded "
+                                      "try; nothing was changed. Use Merge to add the file's answers.",))
         data, notes = plan.uploaded, list(plan.notes)
         try:
             backup, not_saved = self.store.replace(data, "replaced")
