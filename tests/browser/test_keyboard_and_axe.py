@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from test_lab_notebooks import as_shown, check_and_expect, expected_lines, open_
 
 from attribution_lab import Case
 from attribution_lab.core.feedback import VERDICT_MARKS
+from attribution_lab.core.plan import PRACTICE_CASE
+from attribution_lab.storage.cases import load_case
 
 pytestmark = pytest.mark.browser
 
@@ -127,6 +130,11 @@ def key_choose(panel: harness.PanelView, control: harness.Control, name: str, an
     raise AssertionError(f"{name}: no keyboard recipe for a {control.kind} control")
 
 
+def _case_of(path: str, lessons_case: Case) -> Case:
+    """The case a notebook's panel shows: the worksheets' practice case, or the lessons' case."""
+    return load_case(PRACTICE_CASE) if path.startswith("exercises/") else lessons_case
+
+
 def panel_notebooks() -> list[str]:
     """Every lesson or worksheet of the source folder that builds a panel (found by globbing)."""
     root = harness.source_root()
@@ -138,6 +146,7 @@ def test_one_statement_with_the_keyboard_alone(page: Any, lab: harness.Server, c
     """Tab/Space/Enter/arrow keys alone choose the key's answer in every field, press Check and
     bring the engine's right-answer feedback; the controls show what was chosen."""
     open_and_run(page, lab, path)
+    case = _case_of(path, case)
     panel = harness.find_panels(page, case)[0]
     panel.locator.scroll_into_view_if_needed()
     statement = panel.statement()
@@ -150,6 +159,15 @@ def test_one_statement_with_the_keyboard_alone(page: Any, lab: harness.Server, c
         key_choose(panel, control, name, answers[name])
     assert as_shown(shown_answers(panel)) == as_shown(answers), (
         f"the keys did not set the controls: they show {shown_answers(panel)}, wanted {answers}")
+    if path.startswith("exercises/"):  # a worksheet checks nothing before Hand in, which waits for every statement
+        tab_to(panel, lambda f: f["tag"] == "BUTTON" and f["text"].startswith("Hand in"), "the Hand in button")
+        page.keyboard.press("Enter")
+        deadline = time.monotonic() + 30
+        while "Not handed in" not in panel.text() and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        assert "Not handed in" in panel.text(), panel.text()[-600:]
+        harness.screenshot(page, "keyboard-" + path.replace("/", "__"))
+        return
     tab_to(panel, lambda f: f["tag"] == "BUTTON" and f["text"].startswith("Check"), "the Check button")
     symbols = [line.split(" ", 1)[0] for line in expected_lines(case, statement.id, answers)]
     before = panel.feedback()
@@ -170,12 +188,14 @@ def test_axe_finds_no_serious_violation_in_the_panel(page: Any, lab: harness.Ser
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     open_and_run(page, lab, path)
+    case = _case_of(path, case)
     panel = harness.find_panels(page, case)[0]
     statement = panel.statement()
     answers = {name: statement.answers[name] for name in panel.field_controls()}
     for name, value in answers.items():
         panel.choose(name, value)
-    check_and_expect(panel, case, statement.id, answers)
+    if not path.startswith("exercises/"):  # a worksheet's panel checks nothing before the hand-in
+        check_and_expect(panel, case, statement.id, answers)
     page.add_script_tag(path=str(script))
     results = panel.locator.evaluate(
         "async (el) => { const r = await axe.run(el); "

@@ -98,8 +98,9 @@ class Worksheet:
             sid = typed.strip().upper() if isinstance(typed, str) else str(typed)
             if sid not in self.statement_ids:
                 known = sid in self.case.statement_ids
-                lines.append(f"{typed!r} is not {'part of this worksheet' if known else 'a statement id'}: "
-                             f"use {self.statement_ids[0]} to {self.statement_ids[-1]}. Not saved.")
+                use = (f"use {self.statement_ids[0]} to {self.statement_ids[-1]}" if self.statement_ids
+                       else f"case {self.case.id!r} has no statement for this worksheet")
+                lines.append(f"{typed!r} is not {'part of this worksheet' if known else 'a statement id'}: {use}. Not saved.")
             elif not is_unanswered(value):
                 try:
                     valid[sid] = normalise(self.case, field, value, sid)
