@@ -93,3 +93,19 @@ def test_a_chain_not_yet_right_names_the_links_that_do_not_belong_and_counts_the
     assert not any(kursk.labels("chain")[link].name in text for link in statement.chain[1:])
     told = field_feedback(kursk, result, tell=True)
     assert "The key's answer is " + " → ".join(kursk.labels("chain")[link].name for link in statement.chain) in told
+
+
+def test_a_chain_told_names_its_missing_links_against_the_nearest_accepted_chain(kursk) -> None:
+    """Once the answer may be told, the missing links are named (not counted), measured against the
+    accepted chain nearest the student's; that chain is named as accepted beside the key's."""
+    from attribution_lab.core.engine import check_field
+    from attribution_lab.core.feedback import field_feedback
+
+    statement = kursk.statement("S01")
+    shorter = statement.accepted["chain"][0].answer  # KCNA → Polish outlet → machine translation
+    result = check_field(kursk, statement, "chain", [shorter[0]])
+    names = [kursk.labels("chain")[link].name for link in shorter[1:]]
+    told = field_feedback(kursk, result, tell=True)
+    assert f"{names[0]} and {names[1]} are missing" in told
+    assert " → ".join(kursk.labels("chain")[link].name for link in shorter) + " is also accepted" in told
+    assert f"{len(names)} links are missing" in field_feedback(kursk, result) and names[0] not in field_feedback(kursk, result)

@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from attribution_lab import load_case
 from attribution_lab.core.case import FIELD_NAMES, FIELDS
+from attribution_lab.core.feedback import READER
 from attribution_lab.core.plan import asked
 from attribution_lab.core.submission import new_submission, record_check
 from attribution_lab.storage.answers_store import now_iso
@@ -42,7 +43,7 @@ def test_draw_chain_shows_origin_every_link_and_the_reader_in_order(kursk) -> No
     ax = fig.axes[0]
     assert ax.get_title(loc="left").startswith(statement.id)
     expected = [kursk.labels("origin")[statement.answers["origin"]].name,
-                *(kursk.labels("chain")[link].name for link in statement.answers["chain"]), plots.READER]
+                *(kursk.labels("chain")[link].name for link in statement.answers["chain"]), READER]
     boxes = [" ".join(t.get_text().split()) for t in ax.texts if t.get_position()[1] == 0.0]
     assert boxes == expected
     arrows = [p for p in ax.patches if (p.get_gid() or "").startswith("chain-arrow")]

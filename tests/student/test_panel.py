@@ -640,3 +640,36 @@ def test_restore_asks_first_and_merge_keeps_newer_answers(answers_folder):
     backup = next(answers_folder.glob(f"answers-{CASE.id}.json.before-merge-*"))
     assert backup.read_bytes() == on_disk and f"kept as {backup.name}" in panel.notice_html
     assert f"Merged old.json into answers-{CASE.id}.json" in panel.notice_html
+
+
+def test_the_drawn_chain_names_every_box_in_order_and_escapes_them() -> None:
+    """The panel's drawing of the key's chain: each name in a box in order, the roles under them."""
+    from attribution_lab.student.panel_html import chain_html
+
+    html_text = chain_html(("North <Korean> state", "KCNA", "You, the reader"))
+    assert "North &lt;Korean&gt; state" in html_text and "<Korean>" not in html_text
+    assert html_text.index("KCNA") < html_text.index("You, the reader")
+    assert [role for role in ("origin", "link 1", "reader") if role in html_text] == ["origin", "link 1", "reader"]
+
+
+def test_the_glossary_and_boxes_wrap_between_words() -> None:
+    """Label names wrap as words: no definition list (whose names JupyterLab squeezed into a column)
+    and no overflow-wrap:anywhere, which lets a flex column shrink until words break letter by letter."""
+    from attribution_lab.storage.cases import load_case
+    from attribution_lab.student.panel_html import BOX_STYLE, glossary_html
+
+    labels = load_case("kursk").labels("origin").values()
+    text = glossary_html("Origin", labels)
+    assert "<dt" not in text and "<dl" not in text
+    assert "anywhere" not in BOX_STYLE
+    assert all(f"<b>{label.name}</b>" in text.replace("&#x27;", "'") for label in labels)
+
+
+def test_restore_from_file_shows_its_name_without_a_file_count() -> None:
+    """ipywidgets writes "Restore from file (0)"; the panel's style hides that count behind the name."""
+    from attribution_lab.student.panel import Panel
+    from attribution_lab.student.panel_html import RESTORE_CLASS
+
+    panel = Panel("kursk", fields=("origin",))
+    assert RESTORE_CLASS in panel.controls.upload._dom_classes
+    assert f".{RESTORE_CLASS}::after" in panel.controls.title.value and "Restore from file" in panel.controls.title.value

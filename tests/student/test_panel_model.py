@@ -381,3 +381,21 @@ def test_restoring_a_download_from_the_earlier_key_keeps_every_answer_it_still_c
     assert {sid: saved["answers"][sid]["current"] for sid in (IDS[0], IDS[1])} == {
         sid: {"origin": wrong(sid, "origin")} for sid in (IDS[0], IDS[1])
     }
+
+
+def test_the_keys_chain_is_drawn_only_once_the_chain_is_right_or_told(tmp_path: Path) -> None:
+    """A chain that is not right gets its hint and no drawing (the drawing would give the answer
+    away); a second try that is not right draws the key's chain from the origin to the reader."""
+    sid = next(s.id for s in CASE.statements if len(s.chain) >= 2)
+    statement = CASE.statement(sid)
+    model = PanelModel.open(CASE, ("chain",), (sid,), tmp_path / "answers-kursk.json")
+    model.choose("chain", statement.chain[:1])
+    first = model.check()
+    assert first.lines[0].verdict != "correct" and first.chain == ()
+    second = model.check()
+    origin = CASE.labels("origin")[statement.label("origin")].name
+    links = tuple(CASE.labels("chain")[link].name for link in statement.chain)
+    assert second.chain == (origin, *links, "You, the reader")
+    right_away = PanelModel.open(CASE, ("chain",), (sid,), tmp_path / "answers-other.json")
+    right_away.choose("chain", statement.chain)
+    assert right_away.check().chain == second.chain

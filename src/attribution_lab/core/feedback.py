@@ -47,6 +47,8 @@ HINTS: Mapping[str, str] = MappingProxyType(
 
 #: The arrow between the links of a chain, wherever a chain is written out for people.
 CHAIN_ARROW = " → "
+#: The last box of a drawn chain: where every chain ends.
+READER = "You, the reader"
 
 
 def mark(verdict: str) -> str:
@@ -57,6 +59,13 @@ def mark(verdict: str) -> str:
 def join_chain(names: Iterable[str]) -> str:
     """Links of a chain joined for reading: ``KCNA → The Guardian``."""
     return CHAIN_ARROW.join(names)
+
+
+def chain_path(case: Case, statement_id: str) -> tuple[str, ...]:
+    """The key's whole path of a statement, as drawn: the origin's name, each link's, then the reader."""
+    statement = case.statement(statement_id)
+    origin = case.labels("origin")[statement.label("origin")].name
+    return (origin, *(case.labels("chain")[link].name for link in statement.chain), READER)
 
 
 def answer_name(case: Case, field: str, answer: Answer) -> str:
@@ -92,14 +101,20 @@ def hint(case: Case, result: FieldResult) -> str:
     return case.statement(result.statement_id).hint(result.field)
 
 
+def nearest_chain(case: Case, result: FieldResult) -> tuple[str, ...]:
+    """The key's chain, or the accepted chain a chain not yet right is nearest to (most links shared)."""
+    statement = case.statement(result.statement_id)
+    given = set(result.answer or ())
+    candidates: list[tuple[str, ...]] = [statement.chain, *(tuple(a.answer) for a in statement.accepted["chain"])]
+    return max(candidates, key=lambda c: (len(given & set(c)) / len(given | set(c)) if given | set(c) else 1.0))
+
+
 def chain_gaps(case: Case, result: FieldResult) -> tuple[int, tuple[str, ...]]:
     """For a chain not yet right: how many links are missing, and which links named do not belong,
     against the key's chain or the accepted chain it is nearest to.
     """
-    statement = case.statement(result.statement_id)
+    nearest = nearest_chain(case, result)
     given = set(result.answer or ())
-    candidates = [statement.answers["chain"], *(a.answer for a in statement.accepted["chain"])]
-    nearest = max(candidates, key=lambda c: (len(given & set(c)) / len(given | set(c)) if given | set(c) else 1.0))
     extra = tuple(link for link in (result.answer or ()) if link not in set(nearest))
     return len(set(nearest) - given), extra
 
@@ -134,11 +149,17 @@ def field_feedback(case: Case, result: FieldResult, *, tell: bool = False) -> st
         if extra:
             names = [case.labels("chain")[link].name for link in extra]
             parts.append(f"{join_names(names)} {'does' if len(names) == 1 else 'do'} not belong")
-        if missing:
+        if missing and tell:  # once the answer may be told, the missing links are named too
+            nearest = nearest_chain(case, result)
+            names = [case.labels("chain")[link].name for link in nearest if link not in set(result.answer or ())]
+            parts.append(f"{join_names(names)} {'is' if len(names) == 1 else 'are'} missing")
+        elif missing:
             parts.append(f"{missing} link{'s are' if missing != 1 else ' is'} missing")
         joined = join_names(parts)
         gaps = f"{joined[0].upper()}{joined[1:]}." if parts else ""
         verdict = "partly right" if result.verdict == "partly" else "not yet"
+        if tell and nearest_chain(case, result) != case.statement(result.statement_id).chain:
+            told += f" {answer_name(case, 'chain', nearest_chain(case, result))} is also accepted."
         return f"{symbol} {title}: {verdict}. {gaps} {hint(case, result)}{told}".replace("  ", " ")
     return f"{symbol} {title}: not yet. {hint(case, result)}{told}"
 
@@ -163,15 +184,18 @@ __all__ = [
     "CHAIN_ARROW",
     "HINTS",
     "PROGRESS_MARKS",
+    "READER",
     "VERDICT_MARKS",
     "answer_name",
     "chain_gaps",
+    "chain_path",
     "field_feedback",
     "hint",
     "join_chain",
     "join_names",
     "key_answer_text",
     "mark",
+    "nearest_chain",
     "rule_citation",
     "rule_text",
     "shorten",

@@ -43,10 +43,17 @@ VERDICT_TEXT_COLOURS: Mapping[str, str] = MappingProxyType(
 #: Quiet greys for notes, grids and boxes that carry no meaning of their own.
 NOTE_GREY = "#333333"
 GRID_GREY = "#DDDDDD"
+#: A drawn chain's boxes (the chain figure and the panel's drawing): the origin, each link, the reader.
+CHAIN_ORIGIN_COLOUR = ORANGE
+CHAIN_LINK_COLOUR = SKY_BLUE
+CHAIN_READER_COLOUR = GRID_GREY
 #: Sequential colour map for heatmaps: cividis is designed to read the same with colour-blindness.
 HEATMAP = "cividis"
 
 __all__ = [
+    "CHAIN_LINK_COLOUR",
+    "CHAIN_ORIGIN_COLOUR",
+    "CHAIN_READER_COLOUR",
     "CURRENT_COLOUR",
     "FIRST_TRY_COLOUR",
     "GRID_GREY",

@@ -22,13 +22,21 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.chart_text import literal_text
 from ..core.engine import check_field
-from ..core.feedback import VERDICT_MARKS
-from ..core.palette import CURRENT_COLOUR, FIRST_TRY_COLOUR, GRID_GREY, NOTE_GREY, OKABE_ITO, VERDICT_COLOURS
+from ..core.feedback import VERDICT_MARKS, chain_path
+from ..core.palette import (
+    CHAIN_LINK_COLOUR,
+    CHAIN_ORIGIN_COLOUR,
+    CHAIN_READER_COLOUR,
+    CURRENT_COLOUR,
+    FIRST_TRY_COLOUR,
+    GRID_GREY,
+    NOTE_GREY,
+    OKABE_ITO,
+    VERDICT_COLOURS,
+)
 from ..core.plan import asked
 from ..core.submission import Submission, answers_of, score_submission
 from .lessons import graded_lessons, lesson_scores, quantities
-
-READER = "You, the reader"
 
 
 def _source_note(fig: Figure, case: Case, evidence_ids: Iterable[str], prefix: str = "Sources") -> None:
@@ -41,11 +49,11 @@ def _source_note(fig: Figure, case: Case, evidence_ids: Iterable[str], prefix: s
     text = textwrap.fill(
         f"{prefix}: " + ("; ".join(outlets) if outlets else "the case's answer key") + f". Case: {case.id}.", 150
     )
-    fig.text(0.01, 0.005, text, fontsize=7, va="bottom", ha="left", color=NOTE_GREY)
+    fig.text(0.01, 0.005, text, fontsize=8, va="bottom", ha="left", color=NOTE_GREY)
     # Keep the note clear of axis labels: the layout may use only the part of the figure above it.
     engine = fig.get_layout_engine()
     if engine is not None:
-        bottom = (0.14 * (text.count("\n") + 1) + 0.06) / fig.get_figheight()
+        bottom = (0.16 * (text.count("\n") + 1) + 0.06) / fig.get_figheight()
         engine.set(rect=(0, bottom, 1, 1 - bottom))  # type: ignore[call-arg]  # constrained layout takes rect
 
 
@@ -59,27 +67,29 @@ def draw_chain(case: Case, statement_id: str) -> Figure:
     joined by arrows, with the statement's words as the subtitle.
     """
     statement = case.statement(statement_id)
-    origin = case.labels("origin")[statement.label("origin")].name
-    links = [case.labels("chain")[link].name for link in statement.chain]
-    names = [origin, *links, READER]
-    fig = Figure(figsize=(max(7.0, 1.9 * len(names)), 3.0), layout="constrained")
+    names = chain_path(case, statement_id)
+    # At most 8.5 inches wide: JupyterLab shows a wider picture scaled down, and a long chain's
+    # labels then shrank to about 6 px. Long chains get narrower boxes, not smaller text.
+    width = min(8.5, max(6.5, 1.5 * len(names)))
+    fig = Figure(figsize=(width, 3.2), layout="constrained")
     ax = fig.add_subplot()
     ax.set_xlim(-0.6, len(names) - 0.4)
     ax.set_ylim(-1.0, 1.0)
     ax.axis("off")
-    ax.set_title(f"{statement.id}: how the claim reached you", fontsize=12, loc="left")
+    ax.set_title(f"{statement.id}: how the claim reached you", fontsize=13, loc="left")
+    per_box = int(width * 72 / len(names) / 7.5)  # characters of 11-point text a box holds on a line
     for n, name in enumerate(names):
         role = "origin" if n == 0 else "reader" if n == len(names) - 1 else f"link {n}"
-        colour = OKABE_ITO[1] if n == 0 else OKABE_ITO[2] if n < len(names) - 1 else GRID_GREY
-        box = FancyBboxPatch((n - 0.42, -0.35), 0.84, 0.7, boxstyle="round,pad=0.02", facecolor=colour,
+        colour = CHAIN_ORIGIN_COLOUR if n == 0 else CHAIN_LINK_COLOUR if n < len(names) - 1 else CHAIN_READER_COLOUR
+        box = FancyBboxPatch((n - 0.44, -0.4), 0.88, 0.8, boxstyle="round,pad=0.02", facecolor=colour,
                              edgecolor="#000000", linewidth=1.0, gid=f"chain-box-{n}")
         ax.add_patch(box)
-        ax.text(n, 0.0, _wrap(name, 14), ha="center", va="center", fontsize=9)
-        ax.text(n, -0.5, role, ha="center", va="top", fontsize=8, style="italic", color=NOTE_GREY)
+        ax.text(n, 0.0, _wrap(name, max(9, per_box)), ha="center", va="center", fontsize=11)
+        ax.text(n, -0.52, role, ha="center", va="top", fontsize=10, style="italic", color=NOTE_GREY)
         if n:
-            ax.add_patch(FancyArrowPatch((n - 1 + 0.44, 0.0), (n - 0.44, 0.0), arrowstyle="-|>",
+            ax.add_patch(FancyArrowPatch((n - 1 + 0.46, 0.0), (n - 0.46, 0.0), arrowstyle="-|>",
                                          mutation_scale=14, color="#000000", gid=f"chain-arrow-{n}"))
-    ax.text(-0.55, 0.85, _wrap(f"“{statement.quote}”", 40 + 24 * len(names)), fontsize=8, va="top", ha="left")
+    ax.text(-0.55, 0.92, _wrap(f"“{statement.quote}”", int(width * 72 / 6.5)), fontsize=10, va="top", ha="left")
     _source_note(fig, case, statement.evidence, "Checked against")
     return fig
 

@@ -28,16 +28,17 @@ from ..core.feedback import shorten
 from ..core.submission import Submission
 from ..storage.cases import load_case
 from ..storage.location import default_answers_path
-from .panel_controls import PanelControls, button, question_box
+from .panel_controls import PanelControls, button, field_column, question_box
 from .panel_html import (
+    RESTORE_CLASS,
     chosen_html,
     download_html,
     escape,
     feedback_html,
-    glossary_html,
     notice_html,
     question_html,
     statement_html,
+    title_html,
 )
 from .panel_model import Feedback, FileResult, PanelModel, RestorePlan
 
@@ -76,7 +77,7 @@ class Panel:
     def _build(self) -> None:
         case = self.case
         self.controls = PanelControls()
-        self.controls.title = widgets.HTML(f"<h3 style='margin:0.2em 0'>{escape(case.title)}</h3>")
+        self.controls.title = widgets.HTML(title_html(case.title))
         self.controls.notice = widgets.HTML("")  # problems with the answers file, shown at the top
         self.controls.save_notice = widgets.HTML("")  # a failed save, shown at the top until saving works
         self.controls.file_notice = widgets.HTML("")  # results of Restore and Start over, next to those buttons
@@ -132,6 +133,7 @@ class Panel:
         self.controls.upload = widgets.FileUpload(accept=".json", multiple=False, description="Restore from file",
                                           tooltip="Restore your answers from a file you downloaded before",
                                           layout=widgets.Layout(width="auto"))
+        self.controls.upload.add_class(RESTORE_CLASS)
         self.controls.upload.observe(self._on_upload, names="value")
         self.controls.start_over = button("Start over", "Clear your answers in this panel (asks first)",
                                           lambda: self.ask_start_over(), icon="undo")
@@ -180,34 +182,12 @@ class Panel:
         self.select(self.model.next_unanswered() or self.current)
 
     def _field_column(self, name: str) -> widgets.VBox:
-        labels = self.case.labels(name)
-        title = FIELD_NAMES[name]
-        heading = widgets.HTML(f"<b>{escape(title)}</b>" + (" <span>(tick every link)</span>" if name == "chain" else ""))
-        if name == "chain":
-            boxes = [
-                widgets.Checkbox(value=False, description=label.name, tooltip=label.definition, indent=False,
-                                 layout=widgets.Layout(width="auto", height="auto", margin="0"))
-                for label in labels.values()
-            ]
-            for box in boxes:
-                box.observe(lambda _change: self._on_control("chain"), names="value")
+        column, control, boxes, chosen = field_column(name, FIELD_NAMES[name], self.case.labels(name).values(),
+                                                      lambda: self._on_control(name))
+        self.controls.fields[name], self.controls.chosen[name] = control, chosen
+        if boxes:
             self.controls.chain_boxes[name] = boxes
-            control: widgets.Widget = widgets.VBox(boxes)
-        else:
-            control = widgets.RadioButtons(
-                options=[(label.name, label.id) for label in labels.values()],
-                value=None,
-                description="",
-                tooltip=f"{title}: choose one",
-                layout=widgets.Layout(width="auto"),
-            )
-            control.observe(lambda _change, n=name: self._on_control(n), names="value")
-        self.controls.fields[name] = control
-        chosen = widgets.HTML("")
-        self.controls.chosen[name] = chosen
-        glossary = widgets.HTML(glossary_html(title, labels.values()))
-        return widgets.VBox([heading, control, chosen, glossary],
-                            layout=widgets.Layout(width="22em", margin="0 1.5em 0.8em 0", border="none"))
+        return column
 
     # ------------------------------------------------------------------------------------
     # Display

@@ -6,10 +6,13 @@ list of controls tests and the browser harness rely on is in one place.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import ipywidgets as widgets
+
+from ..core.case import Label
+from .panel_html import escape, glossary_html
 
 
 class PanelControls:
@@ -61,9 +64,41 @@ def button(description: str, tooltip: str, on_click: Callable[[], object], **opt
     return made
 
 
+def field_column(
+    name: str, title: str, labels: Iterable[Label], on_change: Callable[[], object]
+) -> tuple[widgets.VBox, widgets.Widget, list[widgets.Checkbox], widgets.HTML]:
+    """One field's column: its heading, its choice control (radio buttons, or a check box a link for
+    the chain), the chosen label's definition and the folded glossary. Returns the column, the
+    control, the chain's check boxes (empty for other fields) and the definition's HTML widget.
+    """
+    labels = list(labels)
+    heading = widgets.HTML(f"<b>{escape(title)}</b>" + (" <span>(tick every link)</span>" if name == "chain" else ""))
+    boxes: list[widgets.Checkbox] = []
+    if name == "chain":
+        boxes = [
+            widgets.Checkbox(value=False, description=label.name, tooltip=label.definition, indent=False,
+                             layout=widgets.Layout(width="auto", height="auto", margin="0"))
+            for label in labels
+        ]
+        for box in boxes:
+            box.observe(lambda _change: on_change(), names="value")
+        control: widgets.Widget = widgets.VBox(boxes)
+    else:
+        control = widgets.RadioButtons(options=[(label.name, label.id) for label in labels], value=None, description="",
+                                       tooltip=f"{title}: choose one", layout=widgets.Layout(width="auto"))
+        control.observe(lambda _change: on_change(), names="value")
+    chosen = widgets.HTML("")
+    glossary = widgets.HTML(glossary_html(title, labels))
+    # A column grows to use a wide screen and wraps under its neighbour on a narrow one.
+    column = widgets.VBox([heading, control, chosen, glossary],
+                          layout=widgets.Layout(flex="1 1 20em", min_width="16em", max_width="32em",
+                                                margin="0 1.5em 0.8em 0", border="none"))
+    return column, control, boxes, chosen
+
+
 def question_box(text: widgets.HTML, *buttons: widgets.Button) -> widgets.VBox:
     """A question with its answer buttons, hidden until it is asked."""
     return widgets.VBox([text, widgets.HBox(list(buttons))], layout=widgets.Layout(display="none"))
 
 
-__all__ = ["PanelControls", "button", "question_box"]
+__all__ = ["PanelControls", "button", "field_column", "question_box"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..core.case import FIELD_NAMES, Answer, Case
 from ..core.engine import Verdict, check_statement
-from ..core.feedback import field_feedback, key_answer_text, rule_citation
+from ..core.feedback import chain_path, field_feedback, key_answer_text, rule_citation
 from ..core.plan import asked
 from ..core.reveal import answer_may_show, takeaway_may_show, was_revealed, why_may_show
 from ..core.submission import CHECKS
@@ -47,6 +47,8 @@ class Feedback:
     can_reveal: bool = False
     #: A worksheet's feedback after the hand-in: the first try kept is the graded try.
     graded: bool = False
+    #: The key's chain drawn out (origin, links, reader), once the chain's why may show.
+    chain: tuple[str, ...] = ()
 
     @property
     def revealed(self) -> bool:
@@ -122,6 +124,7 @@ def statement_feedback(
         attempts=_checks(entry, fields) if done else 0,
         first_try=_first_try_marks(first_marks, fields, first) if done else (),
         can_reveal=can_reveal,
+        chain=chain_path(case, sid) if "chain" in shown else (),
     )
 
 
@@ -160,6 +163,7 @@ def worksheet_feedback(
         attempts=_checks(entry, fields),
         first_try=_first_try_marks(marks, fields, first),
         graded=True,
+        chain=chain_path(case, sid) if "chain" in fields else (),
     )
 
 

@@ -13,13 +13,31 @@ from typing import Any
 
 from ..core.case import Case, Label, Statement
 from ..core.feedback import join_chain, mark
-from ..core.palette import VERDICT_TEXT_COLOURS
+from ..core.palette import CHAIN_LINK_COLOUR, CHAIN_ORIGIN_COLOUR, CHAIN_READER_COLOUR, VERDICT_TEXT_COLOURS
 from .panel_model import Download, Feedback
 
 NOTICE_STYLE = "border:1px solid #b58900;background:#fdf6e3;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
 OK_STYLE = "border:1px solid #2e7d32;background:#f1f8f1;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
 PLAIN_STYLE = "border:1px solid #999;background:#f6f6f6;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
-BOX_STYLE = "line-height:1.5;max-width:60em;overflow-wrap:anywhere"
+# break-word, not anywhere: "anywhere" also lowers the box's narrowest width, so a flex column can
+# squeeze it until words break letter by letter (as the glossary's did in JupyterLab and Voila).
+BOX_STYLE = "line-height:1.5;max-width:60em;overflow-wrap:break-word;word-break:normal"
+
+
+#: The class of the Restore from file control. ipywidgets writes the number of files chosen after a
+#: file upload's label ("Restore from file (0)"); the panel's style hides that text and shows the
+#: label alone (``::after``), so the count never reads as "no files".
+RESTORE_CLASS = "al-restore-file"
+PANEL_STYLE = (
+    f"<style>.{RESTORE_CLASS}{{font-size:0 !important}}"
+    f".{RESTORE_CLASS} i.fa{{font-size:var(--jp-widgets-font-size,13px);margin-right:0.4em}}"
+    f".{RESTORE_CLASS}::after{{content:'Restore from file';font-size:var(--jp-widgets-font-size,13px)}}</style>"
+)
+
+
+def title_html(title: str) -> str:
+    """The panel's heading (the case's title), with the panel's style sheet."""
+    return f"{PANEL_STYLE}<h3 style='margin:0.2em 0'>{escape(title)}</h3>"
 
 
 def escape(text: Any) -> str:
@@ -55,13 +73,14 @@ def chosen_html(labels: dict[str, Label] | Any, value: Any, *, is_chain: bool) -
 
 def glossary_html(title: str, labels: Iterable[Label]) -> str:
     """The folded list of a field's labels with their definitions."""
+    # A paragraph a label: the name and its definition wrap as one text in the narrow field column.
     items = "".join(
-        f"<dt><b>{escape(label.name)}</b></dt><dd style='margin:0 0 0.4em 1em'>{escape(label.definition)}</dd>"
+        f"<p style='margin:0 0 0.45em 0'><b>{escape(label.name)}</b>: {escape(label.definition)}</p>"
         for label in labels
     )
     return (
-        f"<details style='{BOX_STYLE}'><summary>What each choice means ({escape(title)})</summary>"
-        f"<dl style='margin:0.3em 0'>{items}</dl></details>"
+        f"<details style='{BOX_STYLE};font-size:0.92em'><summary>What each choice means ({escape(title)})</summary>"
+        f"<div style='margin:0.3em 0 0 0'>{items}</div></details>"
     )
 
 
@@ -86,6 +105,8 @@ def feedback_html(feedback: Feedback) -> str:
         parts.append(f"<p style='margin:0.3em 0'><b>Why ({escape(name)}):</b> {escape(why)}</p>")
     for heading, text in feedback.rules:
         parts.append(f"<p style='margin:0.3em 0'><b>Rule {escape(heading)}:</b> {escape(text)}</p>")
+    if feedback.chain:
+        parts.append(chain_html(feedback.chain))
     if feedback.uncertain:
         parts.append(f"<p style='margin:0.3em 0'><b>Still uncertain:</b> {escape(feedback.uncertain)}</p>")
     if feedback.takeaway:
@@ -104,6 +125,30 @@ def feedback_html(feedback: Feedback) -> str:
             "or when you press Show the answer.</p>"
         )
     return f"<div role='status' style='{BOX_STYLE}'>{''.join(parts)}</div>"
+
+
+def chain_html(path: Sequence[str]) -> str:
+    """The key's chain drawn as boxes joined by arrows, in the chain figure's colours: the origin,
+    each link, then the reader. Boxes wrap onto a new line on a narrow screen; read aloud it is
+    the names in order.
+    """
+    boxes = []
+    for n, name in enumerate(path):
+        colour = CHAIN_ORIGIN_COLOUR if n == 0 else CHAIN_READER_COLOUR if n == len(path) - 1 else CHAIN_LINK_COLOUR
+        role = "origin" if n == 0 else "reader" if n == len(path) - 1 else f"link {n}"
+        # The arrow travels with the box it points at, so a wrapped line never ends on an arrow.
+        arrow = "<span aria-hidden='true' style='font-weight:bold;margin:0.3em 0.35em 0 0'>→</span>" if n else ""
+        boxes.append(
+            f"<span style='display:inline-flex;align-items:flex-start'>{arrow}"
+            f"<span style='display:inline-flex;flex-direction:column;align-items:center;gap:0.15em'>"
+            f"<span style='background:{colour};color:#000;border:1px solid #000;border-radius:4px;"
+            f"padding:0.3em 0.6em;min-width:6em;text-align:center'>{escape(name)}</span>"
+            f"<span style='font-size:0.85em;font-style:italic;color:#444'>{role}</span></span></span>"
+        )
+    return (
+        "<div style='margin:0.4em 0'><b>The key's chain:</b>"
+        f"<div style='display:flex;flex-wrap:wrap;gap:0.35em;margin-top:0.3em'>{''.join(boxes)}</div></div>"
+    )
 
 
 def notice_html(notes: Sequence[str], *, ok: bool) -> str:
@@ -146,6 +191,8 @@ def download_html(name: str, where: str, download: Download | None = None) -> st
 
 
 __all__ = [
+    "RESTORE_CLASS",
+    "chain_html",
     "chosen_html",
     "download_html",
     "escape",
@@ -155,4 +202,5 @@ __all__ = [
     "notice_html",
     "question_html",
     "statement_html",
+    "title_html",
 ]
