@@ -101,22 +101,22 @@ def hint(case: Case, result: FieldResult) -> str:
     return case.statement(result.statement_id).hint(result.field)
 
 
-def nearest_chain(case: Case, result: FieldResult) -> tuple[str, ...]:
-    """The key's chain, or the accepted chain a chain not yet right is nearest to (most links shared)."""
+def chain_role(position: int, length: int) -> str:
+    """What a box of a drawn chain of ``length`` boxes stands for: origin, link N or reader."""
+    return "origin" if position == 0 else "reader" if position == length - 1 else f"link {position}"
+
+
+def chain_gaps(case: Case, result: FieldResult) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """For a chain not yet right: the key's chain or the accepted chain it is nearest to (most links
+    shared), that chain's links it lacks (in the chain's order), and the links named that do not belong.
+    """
     statement = case.statement(result.statement_id)
     given = set(result.answer or ())
     candidates: list[tuple[str, ...]] = [statement.chain, *(tuple(a.answer) for a in statement.accepted["chain"])]
-    return max(candidates, key=lambda c: (len(given & set(c)) / len(given | set(c)) if given | set(c) else 1.0))
-
-
-def chain_gaps(case: Case, result: FieldResult) -> tuple[int, tuple[str, ...]]:
-    """For a chain not yet right: how many links are missing, and which links named do not belong,
-    against the key's chain or the accepted chain it is nearest to.
-    """
-    nearest = nearest_chain(case, result)
-    given = set(result.answer or ())
+    nearest = max(candidates, key=lambda c: (len(given & set(c)) / len(given | set(c)) if given | set(c) else 1.0))
+    missing = tuple(link for link in nearest if link not in given)
     extra = tuple(link for link in (result.answer or ()) if link not in set(nearest))
-    return len(set(nearest) - given), extra
+    return nearest, missing, extra
 
 
 def key_answer_text(case: Case, statement_id: str, field: str) -> str:
@@ -144,22 +144,20 @@ def field_feedback(case: Case, result: FieldResult, *, tell: bool = False) -> st
         )
     told = f" {key_answer_text(case, result.statement_id, result.field)}" if tell else ""
     if result.field == "chain":
-        missing, extra = chain_gaps(case, result)
+        nearest, missing, extra = chain_gaps(case, result)
+        names = case.labels("chain")
         parts = []
         if extra:
-            names = [case.labels("chain")[link].name for link in extra]
-            parts.append(f"{join_names(names)} {'does' if len(names) == 1 else 'do'} not belong")
+            parts.append(f"{join_names([names[link].name for link in extra])} {'does' if len(extra) == 1 else 'do'} not belong")
         if missing and tell:  # once the answer may be told, the missing links are named too
-            nearest = nearest_chain(case, result)
-            names = [case.labels("chain")[link].name for link in nearest if link not in set(result.answer or ())]
-            parts.append(f"{join_names(names)} {'is' if len(names) == 1 else 'are'} missing")
+            parts.append(f"{join_names([names[link].name for link in missing])} {'is' if len(missing) == 1 else 'are'} missing")
         elif missing:
-            parts.append(f"{missing} link{'s are' if missing != 1 else ' is'} missing")
+            parts.append(f"{len(missing)} link{'s are' if len(missing) != 1 else ' is'} missing")
         joined = join_names(parts)
         gaps = f"{joined[0].upper()}{joined[1:]}." if parts else ""
         verdict = "partly right" if result.verdict == "partly" else "not yet"
-        if tell and nearest_chain(case, result) != case.statement(result.statement_id).chain:
-            told += f" {answer_name(case, 'chain', nearest_chain(case, result))} is also accepted."
+        if tell and nearest != case.statement(result.statement_id).chain:
+            told += f" {answer_name(case, 'chain', nearest)} is also accepted."
         return f"{symbol} {title}: {verdict}. {gaps} {hint(case, result)}{told}".replace("  ", " ")
     return f"{symbol} {title}: not yet. {hint(case, result)}{told}"
 
@@ -189,13 +187,13 @@ __all__ = [
     "answer_name",
     "chain_gaps",
     "chain_path",
+    "chain_role",
     "field_feedback",
     "hint",
     "join_chain",
     "join_names",
     "key_answer_text",
     "mark",
-    "nearest_chain",
     "rule_citation",
     "rule_text",
     "shorten",

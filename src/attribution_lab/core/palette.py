@@ -47,6 +47,12 @@ GRID_GREY = "#DDDDDD"
 CHAIN_ORIGIN_COLOUR = ORANGE
 CHAIN_LINK_COLOUR = SKY_BLUE
 CHAIN_READER_COLOUR = GRID_GREY
+
+
+def chain_colour(position: int, length: int) -> str:
+    """The fill of box ``position`` of a drawn chain of ``length`` boxes."""
+    return CHAIN_ORIGIN_COLOUR if position == 0 else CHAIN_READER_COLOUR if position == length - 1 else CHAIN_LINK_COLOUR
+
 #: Sequential colour map for heatmaps: cividis is designed to read the same with colour-blindness.
 HEATMAP = "cividis"
 
@@ -62,4 +68,5 @@ __all__ = [
     "OKABE_ITO",
     "VERDICT_COLOURS",
     "VERDICT_TEXT_COLOURS",
+    "chain_colour",
 ]

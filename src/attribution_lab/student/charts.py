@@ -22,17 +22,15 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.chart_text import literal_text
 from ..core.engine import check_field
-from ..core.feedback import VERDICT_MARKS, chain_path
+from ..core.feedback import VERDICT_MARKS, chain_path, chain_role
 from ..core.palette import (
-    CHAIN_LINK_COLOUR,
-    CHAIN_ORIGIN_COLOUR,
-    CHAIN_READER_COLOUR,
     CURRENT_COLOUR,
     FIRST_TRY_COLOUR,
     GRID_GREY,
     NOTE_GREY,
     OKABE_ITO,
     VERDICT_COLOURS,
+    chain_colour,
 )
 from ..core.plan import asked
 from ..core.submission import Submission, answers_of, score_submission
@@ -79,13 +77,11 @@ def draw_chain(case: Case, statement_id: str) -> Figure:
     ax.set_title(f"{statement.id}: how the claim reached you", fontsize=13, loc="left")
     per_box = int(width * 72 / len(names) / 7.5)  # characters of 11-point text a box holds on a line
     for n, name in enumerate(names):
-        role = "origin" if n == 0 else "reader" if n == len(names) - 1 else f"link {n}"
-        colour = CHAIN_ORIGIN_COLOUR if n == 0 else CHAIN_LINK_COLOUR if n < len(names) - 1 else CHAIN_READER_COLOUR
-        box = FancyBboxPatch((n - 0.44, -0.4), 0.88, 0.8, boxstyle="round,pad=0.02", facecolor=colour,
+        box = FancyBboxPatch((n - 0.44, -0.4), 0.88, 0.8, boxstyle="round,pad=0.02", facecolor=chain_colour(n, len(names)),
                              edgecolor="#000000", linewidth=1.0, gid=f"chain-box-{n}")
         ax.add_patch(box)
         ax.text(n, 0.0, _wrap(name, max(9, per_box)), ha="center", va="center", fontsize=11)
-        ax.text(n, -0.52, role, ha="center", va="top", fontsize=10, style="italic", color=NOTE_GREY)
+        ax.text(n, -0.52, chain_role(n, len(names)), ha="center", va="top", fontsize=10, style="italic", color=NOTE_GREY)
         if n:
             ax.add_patch(FancyArrowPatch((n - 1 + 0.46, 0.0), (n - 0.46, 0.0), arrowstyle="-|>",
                                          mutation_scale=14, color="#000000", gid=f"chain-arrow-{n}"))

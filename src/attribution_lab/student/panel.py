@@ -31,6 +31,7 @@ from ..storage.location import default_answers_path
 from .panel_controls import PanelControls, button, field_column, question_box
 from .panel_html import (
     RESTORE_CLASS,
+    RESTORE_LABEL,
     chosen_html,
     download_html,
     escape,
@@ -130,7 +131,7 @@ class Panel:
         self.controls.download_button = button("Download my answers", "Prepare a copy of all your answers to save on your computer",
                                                lambda: self.prepare_download(), icon="download")
         self.controls.download = widgets.HTML("")
-        self.controls.upload = widgets.FileUpload(accept=".json", multiple=False, description="Restore from file",
+        self.controls.upload = widgets.FileUpload(accept=".json", multiple=False, description=RESTORE_LABEL,
                                           tooltip="Restore your answers from a file you downloaded before",
                                           layout=widgets.Layout(width="auto"))
         self.controls.upload.add_class(RESTORE_CLASS)

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..core.case import Case, Label, Statement
-from ..core.feedback import join_chain, mark
-from ..core.palette import CHAIN_LINK_COLOUR, CHAIN_ORIGIN_COLOUR, CHAIN_READER_COLOUR, VERDICT_TEXT_COLOURS
+from ..core.feedback import chain_role, join_chain, mark
+from ..core.palette import VERDICT_TEXT_COLOURS, chain_colour
 from .panel_model import Download, Feedback
 
 NOTICE_STYLE = "border:1px solid #b58900;background:#fdf6e3;color:#1b1b1b;padding:6px 10px;margin:4px 0;border-radius:4px"
@@ -28,10 +28,11 @@ BOX_STYLE = "line-height:1.5;max-width:60em;overflow-wrap:break-word;word-break:
 #: file upload's label ("Restore from file (0)"); the panel's style hides that text and shows the
 #: label alone (``::after``), so the count never reads as "no files".
 RESTORE_CLASS = "al-restore-file"
+RESTORE_LABEL = "Restore from file"
 PANEL_STYLE = (
     f"<style>.{RESTORE_CLASS}{{font-size:0 !important}}"
     f".{RESTORE_CLASS} i.fa{{font-size:var(--jp-widgets-font-size,13px);margin-right:0.4em}}"
-    f".{RESTORE_CLASS}::after{{content:'Restore from file';font-size:var(--jp-widgets-font-size,13px)}}</style>"
+    f".{RESTORE_CLASS}::after{{content:'{RESTORE_LABEL}';font-size:var(--jp-widgets-font-size,13px)}}</style>"
 )
 
 
@@ -134,16 +135,14 @@ def chain_html(path: Sequence[str]) -> str:
     """
     boxes = []
     for n, name in enumerate(path):
-        colour = CHAIN_ORIGIN_COLOUR if n == 0 else CHAIN_READER_COLOUR if n == len(path) - 1 else CHAIN_LINK_COLOUR
-        role = "origin" if n == 0 else "reader" if n == len(path) - 1 else f"link {n}"
         # The arrow travels with the box it points at, so a wrapped line never ends on an arrow.
         arrow = "<span aria-hidden='true' style='font-weight:bold;margin:0.3em 0.35em 0 0'>→</span>" if n else ""
         boxes.append(
             f"<span style='display:inline-flex;align-items:flex-start'>{arrow}"
             f"<span style='display:inline-flex;flex-direction:column;align-items:center;gap:0.15em'>"
-            f"<span style='background:{colour};color:#000;border:1px solid #000;border-radius:4px;"
+            f"<span style='background:{chain_colour(n, len(path))};color:#000;border:1px solid #000;border-radius:4px;"
             f"padding:0.3em 0.6em;min-width:6em;text-align:center'>{escape(name)}</span>"
-            f"<span style='font-size:0.85em;font-style:italic;color:#444'>{role}</span></span></span>"
+            f"<span style='font-size:0.85em;font-style:italic;color:#444'>{chain_role(n, len(path))}</span></span></span>"
         )
     return (
         "<div style='margin:0.4em 0'><b>The key's chain:</b>"
@@ -192,6 +191,7 @@ def download_html(name: str, where: str, download: Download | None = None) -> st
 
 __all__ = [
     "RESTORE_CLASS",
+    "RESTORE_LABEL",
     "chain_html",
     "chosen_html",
     "download_html",
