@@ -11,7 +11,7 @@ from IPython.display import Markdown
 
 from attribution_lab import load_case
 from attribution_lab.core.case import FIELD_NAMES, FIELDS
-from attribution_lab.core.plan import asked
+from attribution_lab.core.plan import asked, asked_by
 from attribution_lab.core.submission import new_submission, record_check
 from attribution_lab.storage.answers_store import now_iso
 from attribution_lab.student import lessons
@@ -193,7 +193,7 @@ def test_results_of_an_empty_submission_are_zero_and_list_nothing_missed(kursk) 
     report = lessons.results_text(kursk, new_submission(kursk, now=now_iso()))
     for item in lessons.graded_lessons():
         assert f"{item.number} {item.title}: 0% / 0%" in report
-    assert "Still to look at again: nothing" in report
+    assert "What was missed: nothing" in report
     # only what some lesson asks: the plan's pairs, not every statement times every field
     assert f"Fields not answered yet: {sum(len(f) for f in asked(kursk).values())}" in report
     assert sum(len(f) for f in asked(kursk).values()) < len(kursk.statements) * len(FIELDS)
@@ -213,8 +213,32 @@ def test_results_keep_first_try_apart_and_list_what_was_missed(kursk) -> None:
     now, at_first = lessons.lesson_scores(kursk, sub, "current"), lessons.lesson_scores(kursk, sub, "first")
     assert now["02"].points > at_first["02"].points == 0
     report = lessons.results_text(kursk, sub)
-    assert f"{second.id} {FIELD_NAMES['believable'].lower()}" in report
-    assert f"{first.id} origin" not in report
+    rows = {line.split()[0]: line for line in report.splitlines() if re.match(r"  S\d", line)}
+    assert set(rows) == {second.id}, "only a statement with a field not yet right has a row"
+    assert "✗ 03" in rows[second.id], "the miss names the lesson that asks believable"
+
+
+def test_the_missed_table_has_a_row_per_statement_missed_and_a_column_per_field_missed(kursk) -> None:
+    """Wrong and partly-right fields each show their mark and the lesson that asks them, under their
+    field's column; a right field shows ✓, a field no lesson asks of that statement is blank."""
+    where = asked_by(kursk)
+    chained = next(s for s in kursk.statements if len(s.chain) >= 2 and (s.id, "chain") in where)
+    plain = next(s for s in kursk.statements if s.id != chained.id and (s.id, "origin") in where)
+    sub = new_submission(kursk, now=now_iso())
+    sub = record_check(kursk, sub, chained.id, {"chain": list(chained.chain[:1]), "origin": chained.answers["origin"]},
+                       now=now_iso())
+    wrong = next(label for label in kursk.labels("origin") if label != plain.answers["origin"]
+                 and label not in {a.answer for a in plain.accepted["origin"]})
+    sub = record_check(kursk, sub, plain.id, {"origin": wrong}, now=now_iso())
+    lines = lessons.missed_table(kursk, sub).splitlines()
+    head = next(line for line in lines if line.startswith("  Statement"))
+    rows = {line.split()[0]: line for line in lines if re.match(r"  S\d", line)}
+    assert set(rows) == {chained.id, plain.id}
+    column = head.index(FIELD_NAMES["chain"])
+    assert rows[chained.id][column:].startswith(f"◐ {where[(chained.id, 'chain')]}")
+    assert rows[chained.id][head.index("Origin"):].startswith("✓")
+    assert rows[plain.id][head.index("Origin"):].startswith(f"✗ {where[(plain.id, 'origin')]}")
+    assert all(len(line) <= 88 for line in lines), "the table fits the text interface's width"
 
 
 def test_my_answers_reads_the_answers_file_without_creating_one(kursk, tmp_path: Path) -> None:

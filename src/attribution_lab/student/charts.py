@@ -186,7 +186,6 @@ def _bars(ax: Axes, names: list[str], first: list[float], current: list[float], 
     ax.set_xlim(0, 112)
     ax.set_xlabel("Score (% of points)")
     ax.set_title(title, loc="left")
-    ax.legend(loc="lower right", fontsize=8)
 
 
 @literal_text
@@ -208,6 +207,8 @@ def results_dashboard(case: Case, submission: Submission) -> Figure:
     _bars(by_field, [FIELD_NAMES[f] for f in FIELDS], [percent(first.by_field[f]) for f in FIELDS],
           [percent(current.by_field[f]) for f in FIELDS], "Score by field")
     by_field.set_ylabel("Field")
+    # one legend for both charts, above them: inside an axes it covered the last bars
+    fig.legend(*by_lesson.get_legend_handles_labels(), loc="outside upper right", ncols=2, fontsize=8, frameon=False)
     fig.suptitle(f"My results: {100 * current.fraction:.0f}% with current answers, {100 * first.fraction:.0f}% at first try", x=0.01,
                  ha="left")
     _source_note(fig, case, [], "Scored against")
@@ -235,12 +236,13 @@ def results_grid(case: Case, submission: Submission) -> Figure:
             ax.text(col + 0.5, row + 0.5, VERDICT_MARKS[result.verdict][0], ha="center", va="center", fontsize=9)
     ax.set_xlim(0, len(FIELDS))
     ax.set_ylim(len(case.statements), 0)
-    ax.set_xticks([c + 0.5 for c in range(len(FIELDS))], [FIELD_NAMES[f] for f in FIELDS])
+    # two lines where a name has two words, so neighbouring headings do not run together
+    ax.set_xticks([c + 0.5 for c in range(len(FIELDS))], [FIELD_NAMES[f].replace(" ", "\n", 1) for f in FIELDS])
     ax.xaxis.tick_top()
     ax.set_yticks([r + 0.5 for r in range(len(case.statements))], list(case.statement_ids))
     ax.set_xlabel("Field")
     ax.set_ylabel("Statement")
-    ax.set_title("What was missed: each statement and field", loc="left")
+    ax.set_title("Every statement and field, as answered now", loc="left")
     ax.tick_params(length=0)
     handles = [FancyBboxPatch((0, 0), 1, 1, facecolor=VERDICT_COLOURS[v], edgecolor="#999999",
                               label=f"{VERDICT_MARKS[v][0]} {VERDICT_MARKS[v][1]}") for v in VERDICT_COLOURS]

@@ -60,6 +60,11 @@ def _percent(value: Score) -> str:
     return f"{value.points:g} of {value.out_of:g} points ({round(100 * value.fraction)}%)"
 
 
+def _sentence(text: str) -> str:
+    """End ``text`` with a full stop, unless it ends in a field name's own question mark."""
+    return text if text.endswith("?") else text + "."
+
+
 def summary(case: Case, worksheet: str, fields: tuple[str, ...], statement_ids: tuple[str, ...], submission: Submission) -> HandIn:
     """Where a worksheet stands: not handed in yet, or its graded score and what was missed."""
     record = hand_in_of(submission, worksheet)
@@ -72,7 +77,7 @@ def summary(case: Case, worksheet: str, fields: tuple[str, ...], statement_ids: 
     right = sum(1 for points, out_of in graded.by_statement.values() if out_of and points == out_of)
     text = (f"Worksheet {worksheet}, graded try: {_percent(graded)}; "
             f"{right} of {len(statement_ids)} statements right. "
-            + (f"Not right then: {join_names(list(missed))}." if missed else "Everything was right."))
+            + (_sentence(f"Not right then: {join_names(list(missed))}") if missed else "Everything was right."))
     return HandIn(True, graded, None, record["times"], missed, text)
 
 

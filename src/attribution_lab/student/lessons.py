@@ -15,7 +15,7 @@ from typing import Any
 
 from IPython.display import Markdown
 
-from ..core.case import FIELD_NAMES, Case
+from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.engine import Score, check_field, score
 from ..core.feedback import mark
 from ..core.plan import (
@@ -23,6 +23,7 @@ from ..core.plan import (
     PRACTICE_CASE,
     Lesson,
     asked,
+    asked_by,
     every_statement,
     flagged,
     giving_figures,
@@ -229,25 +230,48 @@ def _percent(value: Score) -> str:
 
 
 def results_text(case: Case, submission: Submission, *, width: int = 88) -> str:
-    """A plain-text report of a submission: score by lesson (first try and current answers) and what was missed."""
+    """A plain-text report of a submission: score by lesson (first try and current answers), then a
+    compact table of what was missed and how many fields are not answered yet.
+    """
     current, first = lesson_scores(case, submission, "current"), lesson_scores(case, submission, "first")
     lines = [f"Results for case {case.id!r}", "By lesson (first try / current answers):"]
     for item in graded_lessons():
         lines.append(f"  {item.number} {item.title}: {_percent(first[item.number])} / {_percent(current[item.number])}")
+    wrapped = [line for raw in lines for line in (textwrap.wrap(raw, width, subsequent_indent="    ") or [""])]
+    return "\n".join([*wrapped, "", missed_table(case, submission, width=width)])
+
+
+def missed_table(case: Case, submission: Submission, *, width: int = 88) -> str:
+    """What was missed, compactly: one row per statement with a field not yet right (✗ or ◐), one
+    column per field some lesson asks, each miss with the lesson to go back to; then the count of
+    fields not answered yet. Only current answers count, and only what some lesson asks.
+    """
     answers = answers_of(submission, "current")
-    missed, unanswered = [], 0
-    for sid, fields in asked(case).items():  # only what some lesson asks
+    where = asked_by(case)
+    rows: list[tuple[str, dict[str, str]]] = []
+    unanswered = 0
+    for sid, fields in asked(case).items():
         statement = case.statement(sid)
+        cells: dict[str, str] = {}
         for field in fields:
-            value = answers.get(statement.id, {}).get(field)
-            result = check_field(case, statement, field, value)
-            if result.verdict == "unanswered":
-                unanswered += 1
-            elif not result.is_right:
-                missed.append(f"{statement.id} {FIELD_NAMES[field].lower()}")
-    lines.append("Still to look at again: " + (", ".join(missed) if missed else "nothing"))
-    lines.append(f"Fields not answered yet: {unanswered}")
-    return "\n".join(line for raw in lines for line in (textwrap.wrap(raw, width, subsequent_indent="    ") or [""]))
+            verdict = check_field(case, statement, field, answers.get(sid, {}).get(field)).verdict
+            unanswered += verdict == "unanswered"
+            cells[field] = f"{mark(verdict)} {where[(sid, field)]}" if verdict in ("wrong", "partly") else mark(verdict)
+        if any(cell[0] in (mark("wrong"), mark("partly")) for cell in cells.values()):
+            rows.append((sid, cells))
+    if not rows:
+        table = ["What was missed: nothing among the fields answered so far."]
+    else:
+        columns = [f for f in FIELDS if any(f in cells for _, cells in rows)]
+        heads = ["Statement", *(FIELD_NAMES[f] for f in columns)]
+        body = [[sid, *(cells.get(f, "") for f in columns)] for sid, cells in rows]
+        widths = [max(len(row[i]) for row in (heads, *body)) for i in range(len(heads))]
+        table = textwrap.wrap(f"What was missed ({mark('wrong')} not yet, {mark('partly')} partly right, each "
+                              f"with the lesson to go back to; {mark('correct')} right, {mark('unanswered')} not "
+                              "answered, blank: not asked):", width)
+        table.extend("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in (heads, *body))
+    table.append(f"Fields not answered yet: {unanswered}")
+    return "\n".join(table)
 
 
 def worksheets_text(case: Case | None = None, answers_path: str | Path | None = None) -> str:
@@ -279,6 +303,7 @@ __all__ = [
     "graded_lessons",
     "lesson",
     "lesson_scores",
+    "missed_table",
     "my_answers",
     "overview",
     "panel",
