@@ -4,12 +4,12 @@ schemas state the same numbers, so the quick check, the salvage and the schema c
 from __future__ import annotations
 
 from attribution_lab.formats import limits
-from attribution_lab.formats.answers import _validator
+from attribution_lab.formats.answers import submission_schema
 
 
 def test_the_answers_schema_states_the_limits_of_limits_py() -> None:
     """The submission schema's maximum name and id length and attempts equal limits.py's."""
-    schema = _validator().schema
+    schema = submission_schema()
     student = schema["properties"]["student"]["properties"]
     assert student["id"]["maxLength"] == student["name"]["maxLength"] == limits.MAX_STUDENT_TEXT
     entry = next(node for node in schema["$defs"].values() if "attempts" in node.get("properties", {}))

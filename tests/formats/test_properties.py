@@ -33,7 +33,8 @@ from attribution_lab.core.engine import check_statement, is_unanswered, normalis
 from attribution_lab.core.feedback import field_feedback
 from attribution_lab.core.submission import new_submission, record_check, record_choice
 from attribution_lab.errors import CaseError, Problem, SubmissionError, UnknownLabelError, UnknownStatementError
-from attribution_lab.formats.answers import parse_quickly, parse_submission, salvage, submission_problems
+from attribution_lab.formats.answers import parse_submission, salvage, submission_problems
+from attribution_lab.formats.answers_quick import parse_quickly
 from attribution_lab.formats.key import decode_key, parse_yaml, validate_key
 from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
 from attribution_lab.storage.answers_store import now_iso

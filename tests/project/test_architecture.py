@@ -76,7 +76,7 @@ def test_the_package_root_holds_only_the_rooms_errors_and_the_public_names() -> 
 
 
 FORBIDDEN_IN_CORE = ("ipywidgets", "IPython", "matplotlib", "pathlib", "os", "io", "shutil", "tempfile", "time",
-                     "importlib", "jsonschema", "yaml", "json")
+                     "importlib", "jsonschema", "jsonschema_rs", "yaml", "json")
 
 
 @pytest.mark.parametrize("name", [n for n in modules() if n.startswith("attribution_lab.core")])

@@ -160,7 +160,7 @@ def migrate_folder(folder: str | Path, like: str | Path, *, published: str | Non
     problems, drafts allowed). Raises :class:`MigrationError` when the key is not schema 1, is
     invalid, or the old copy exists (unless ``force``).
     """
-    import jsonschema
+    import jsonschema_rs
 
     from ..formats.key import case_schema, parse_yaml, validate_key
     from ..storage.cases import read_case_files
@@ -178,9 +178,11 @@ def migrate_folder(folder: str | Path, like: str | Path, *, published: str | Non
         raise MigrationError(f"{key_path}: is already schema_version {SCHEMA_VERSION}; nothing to convert")
     if version != 1:
         raise MigrationError(f"{key_path}: schema_version is {version!r}; migrate-key converts schema 1")
-    invalid = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(case_schema(1)).iter_errors(old))
+    # the first problem in the key's own order is the one to fix first
+    invalid = min(jsonschema_rs.Draft202012Validator(case_schema(1)).iter_errors(old),
+                  key=lambda e: list(map(str, e.instance_path)), default=None)
     if invalid is not None:
-        where = ".".join(map(str, invalid.absolute_path)) or "the key"
+        where = ".".join(map(str, invalid.instance_path)) or "the key"
         raise MigrationError(f"{key_path}: is not a valid schema-1 key ({where}: {invalid.message}); fix that first")
     like_data, _, _ = read_case_files(like)
     if like_data.get("schema_version") != SCHEMA_VERSION:

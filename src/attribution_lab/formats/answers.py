@@ -5,8 +5,8 @@ checked against the versioned JSON Schema shipped beside this module. This is th
 reads or writes those bytes, with the limits of :mod:`attribution_lab.formats.limits`:
 
 * :func:`parse_submission` decides whether a file can be graded and words every problem;
-* :func:`quick_accepts` is a strict subset of it, fast enough for a class of thousands (a False
-  means "ask :func:`parse_submission`", never "reject"; tests compare the two on many files);
+* :mod:`attribution_lab.formats.answers_quick` holds the grader's fast check, a strict subset of
+  it (a False means "ask :func:`parse_submission`", never "reject");
 * :func:`salvage` keeps what a damaged file still holds, saying what it dropped;
 * :func:`encode` gives the bytes the store writes and the panel downloads.
 
@@ -17,14 +17,14 @@ a file could not even be stored (the schema rejects unknown properties).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 
 from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.engine import normalise
@@ -47,9 +47,15 @@ TIME_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
+def submission_schema() -> dict[str, Any]:
+    """The JSON Schema of an answers file, as shipped in the package."""
     text = resources.files("attribution_lab").joinpath(f"formats/schemas/submission-v{SCHEMA_VERSION}.schema.json").read_text("utf-8")
-    return jsonschema.Draft202012Validator(json.loads(text))
+    return json.loads(text)
+
+
+@cache
+def _validator() -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(submission_schema())
 
 
 def encode(submission: Submission) -> bytes:
@@ -68,9 +74,14 @@ def submission_problems(data: Any, case: Case, file: str = "submission") -> list
     if data.get("case_id") != case.id:
         return [Problem(file, None, "case_id", f"is {data.get('case_id')!r}: these answers belong to another case than {case.id!r}")]
     problems = []
-    for error in _validator().iter_errors(data):
-        path = list(error.absolute_path)
-        statement = path[1] if len(path) >= 2 and path[0] == "answers" else None
+    try:
+        errors = list(_validator().iter_errors(data))
+    except ValueError:  # the validator's own recursion limit: only data nested far too deeply reaches it
+        return [Problem(file, None, None, "is nested too deeply to be an answers file")]
+    for error in errors:
+        path = list(error.instance_path)
+        # str(): the validator gives a key that looks like a number ("12") as an int
+        statement = str(path[1]) if len(path) >= 2 and path[0] == "answers" else None
         where = ".".join(str(p) for p in (path[2:] if statement else path)) or None
         problems.append(Problem(file, statement, where, error.message[:200]))
     if problems:
@@ -109,6 +120,24 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in an answers file")
 
 
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent, refused when it is too large for a float (1e999
+    would otherwise become infinity, which no schema can name).
+    """
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:20]}{'...' if len(text) > 20 else ''} is too large")
+    return value
+
+
+def load_json(text: str) -> Any:
+    """An answers file's text as JSON data: NaN, Infinity and numbers too large for a float refused
+    (ValueError), so that every value the schema sees is one it can name. The one JSON decoder of
+    answers files, for the full check and the quick one.
+    """
+    return json.loads(text, parse_constant=_no_constants, parse_float=_finite)
+
+
 def _decode(raw: bytes, file: str) -> Any:
     """The parsed JSON of an answers file, or :class:`SubmissionError` saying why it cannot be read."""
     if len(raw) > MAX_SUBMISSION_BYTES:
@@ -118,7 +147,7 @@ def _decode(raw: bytes, file: str) -> Any:
     except UnicodeDecodeError as error:
         raise SubmissionError([Problem(file, None, None, f"is not UTF-8 text (byte {error.start})")]) from None
     try:
-        data = json.loads(text, parse_constant=_no_constants)
+        data = load_json(text)
     except RecursionError:
         raise SubmissionError([Problem(file, None, None, "is nested too deeply to be an answers file")]) from None
     except ValueError as error:
@@ -176,184 +205,27 @@ def parse_earlier_submission(raw: bytes, case: Case, file: str = "submission") -
     return data, notes
 
 
-# --------------------------------------------------------------------------------------------
-# The quick check: a strict subset of what the schema and the case accept
-
-_LABEL = re.compile(r"[a-z][a-z0-9_]*")
-_STATEMENT_ID = re.compile(r"S[0-9]{2,3}")
-_CASE_ID = re.compile(r"[a-z][a-z0-9_]*")
-_KEY_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
-_TOP_KEYS = frozenset(("format", "schema_version", "case_id", "key_version", "student", "created", "updated", "answers"))
-_STUDENT_KEYS = frozenset(("id", "name"))
-
-
-@dataclass(frozen=True)
-class AllowedValues:
-    """What the quick check lets through for one case: labels and ids that also match the schema."""
-
-    case_id: str
-    statement_ids: frozenset[str]
-    labels: Mapping[str, frozenset[str]]
-
-    @property
-    def fields(self) -> frozenset[str]:
-        """The field names an answers file may use (for missed tries and revealed fields)."""
-        return frozenset(self.labels)
-
-
-_allowed_cache: dict[int, AllowedValues] = {}
-
-
-def allowed_values(case: Case) -> AllowedValues:
-    """The labels and ids of a case that the quick check lets through (remembered per case)."""
-    found = _allowed_cache.get(id(case))
-    if found is None or found.case_id != case.id:
-        labels = {
-            f: frozenset(label for label in case.labels(f) if len(label) <= 40 and _LABEL.fullmatch(label)) for f in FIELDS
-        }
-        found = AllowedValues(
-            case.id,
-            frozenset(s for s in case.statement_ids if _STATEMENT_ID.fullmatch(s)),
-            labels,
-        )
-        _allowed_cache[id(case)] = found
-    return found
-
-
-def _is_time(value: Any, match: Any = TIME_PATTERN.fullmatch) -> bool:
+def is_time(value: Any, match: Any = TIME_PATTERN.fullmatch) -> bool:
+    """A time stamp as the schema writes it (``2025-04-29T10:00:00Z``), at most 40 characters."""
     return type(value) is str and len(value) <= 40 and match(value) is not None
 
 
-def _values_ok(values: Any, labels: Mapping[str, frozenset[str]]) -> bool:
-    if type(values) is not dict:
-        return False
-    for name, value in values.items():
-        allowed = labels.get(name)
-        if allowed is None:
-            return False
-        if type(value) is str:
-            if value not in allowed or name == "chain":
-                return False
-        elif type(value) is list and name == "chain" and len(value) <= 20:
-            for item in value:
-                if type(item) is not str or item not in allowed:
-                    return False
-        else:
-            return False
-    return True
+# --------------------------------------------------------------------------------------------
+# Salvage: what a damaged file still holds
 
 
-def _handed_in_ok(value: Any) -> bool:
+def handed_in_ok(value: Any) -> bool:
     """The top-level ``handed_in`` record: worksheet number -> first, last (times) and times (a count)."""
     if type(value) is not dict or len(value) > 20:
         return False
     for number, record in value.items():
         if type(number) is not str or len(number) != 2 or not number.isdigit() or type(record) is not dict:
             return False
-        if record.keys() != {"first", "last", "times"} or not (_is_time(record["first"]) and _is_time(record["last"])):
+        if record.keys() != {"first", "last", "times"} or not (is_time(record["first"]) and is_time(record["last"])):
             return False
         if type(record["times"]) is not int or not 1 <= record["times"] <= MAX_ATTEMPTS:
             return False
     return True
-
-
-def frame_ok(data: Any, allowed: AllowedValues) -> bool:
-    """Everything of the quick check but the answers' values (which the scorer checks as it scores)."""
-    if type(data) is not dict or not (data.keys() == _TOP_KEYS or data.keys() == _TOP_KEYS | {"handed_in"}):
-        return False
-    if "handed_in" in data and not _handed_in_ok(data["handed_in"]):
-        return False
-    if data["format"] != FORMAT or type(data["schema_version"]) is not int or data["schema_version"] != SCHEMA_VERSION:
-        return False
-    case_id = data["case_id"]
-    if type(case_id) is not str or case_id != allowed.case_id or len(case_id) > 40 or not _CASE_ID.fullmatch(case_id):
-        return False
-    key_version = data["key_version"]
-    if type(key_version) is not str or not _KEY_VERSION.fullmatch(key_version):
-        return False
-    student = data["student"]
-    if type(student) is not dict or not student.keys() <= _STUDENT_KEYS:
-        return False
-    for value in student.values():
-        if type(value) is not str or len(value) > MAX_STUDENT_TEXT:
-            return False
-    if not (_is_time(data["created"]) and _is_time(data["updated"])):
-        return False
-    answers = data["answers"]
-    if type(answers) is not dict or len(answers) > 1000:
-        return False
-    ids, time_match = allowed.statement_ids, TIME_PATTERN.fullmatch
-    for sid, entry in answers.items():
-        if sid not in ids or type(entry) is not dict or "current" not in entry or "first" not in entry or "attempts" not in entry:
-            return False
-        for name, value in entry.items():
-            if name == "current" or name == "first":
-                if type(value) is not dict:
-                    return False
-            elif name == "attempts":
-                if type(value) is not int or not 0 <= value <= MAX_ATTEMPTS:
-                    return False
-            elif name == "missed" or name == "checks":
-                if type(value) is not dict or not value.keys() <= allowed.fields:
-                    return False
-                if any(type(n) is not int or not 0 <= n <= MAX_ATTEMPTS for n in value.values()):
-                    return False
-            elif name == "revealed":
-                if type(value) is not list or not all(type(f) is str and f in allowed.fields for f in value):
-                    return False
-            elif name == "first_checked" or name == "last_checked" or name == "updated":
-                if type(value) is str:
-                    if len(value) > 40 or time_match(value) is None:
-                        return False
-                elif value is not None or name == "updated":  # the two "checked" times may be null
-                    return False
-            else:
-                return False
-    return True
-
-
-def quick_accepts(data: Any, case: Case) -> bool:
-    """True only when a parsed answers file certainly passes the schema and the case's checks.
-
-    Stricter than the schema on purpose (exact types, exact label ids, anchored patterns): a False
-    means "ask the full check", never "reject". Tests compare it with the schema on many files.
-    """
-    allowed = allowed_values(case)
-    if not frame_ok(data, allowed):
-        return False
-    return all(
-        _values_ok(entry["current"], allowed.labels) and _values_ok(entry["first"], allowed.labels)
-        for entry in data["answers"].values()
-    )
-
-
-def decode_quickly(raw: bytes) -> Any:
-    """The parsed JSON of an answers file's bytes, or None when :func:`parse_submission` must word
-    why it cannot be read.
-    """
-    if len(raw) > MAX_SUBMISSION_BYTES:
-        return None
-    try:
-        return json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constants)
-    except (ValueError, RecursionError):
-        return None  # parse_submission words the reason
-
-
-def parse_quickly(raw: bytes, case: Case, file: str) -> Submission:
-    """Like :func:`~attribution_lab.submission.parse_submission`, and as strict, but fast for good files.
-
-    A file the quick check accepts is returned at once; any other goes to ``parse_submission``,
-    which either accepts it too or raises :class:`SubmissionError` with every problem.
-    """
-    data = decode_quickly(raw)
-    if data is not None and quick_accepts(data, case):
-        return data
-    return parse_submission(raw, case, file)
-
-
-
-# --------------------------------------------------------------------------------------------
-# Salvage: what a damaged file still holds
 
 
 def _stored(value: Any) -> Any:
@@ -404,13 +276,13 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
             notes.append(f"The student {part} was longer than {MAX_STUDENT_TEXT} characters and was shortened.")
             value = value[:MAX_STUDENT_TEXT]
         kept_student[part] = value
-    created = str(data["created"]) if _is_time(data.get("created")) else now
+    created = str(data["created"]) if is_time(data.get("created")) else now
     result = new_submission(case, student_id=kept_student["id"], student_name=kept_student["name"], now=created)
-    if _is_time(data.get("updated")):
+    if is_time(data.get("updated")):
         result["updated"] = data["updated"]
     handed = data.get("handed_in")
     if isinstance(handed, dict):
-        kept_hand_ins = {n: r for n, r in handed.items() if _handed_in_ok({n: r})}
+        kept_hand_ins = {n: r for n, r in handed.items() if handed_in_ok({n: r})}
         if kept_hand_ins:
             result["handed_in"] = kept_hand_ins
         if len(kept_hand_ins) < len(handed):
@@ -469,7 +341,7 @@ def salvage(data: Any, case: Case, *, now: str) -> tuple[Submission, list[str]]:
         if kept["first"] and kept["attempts"] == 0:
             kept["attempts"] = 1
         for stamp in ("first_checked", "last_checked", "updated"):
-            if _is_time(entry.get(stamp)):
+            if is_time(entry.get(stamp)):
                 kept[stamp] = entry[stamp]
         if kept["current"] or kept["first"] or kept["attempts"] or kept.get("revealed"):
             result["answers"][sid] = kept

@@ -1,4 +1,5 @@
-"""The key file's decoder: YAML read safely, then the versioned JSON Schema, then what a schema
+"""The key file's decoder: YAML read safely, then the versioned JSON Schema (checked by the
+compiled validator of ``jsonschema-rs``, which imports in milliseconds), then what a schema
 cannot check (:mod:`attribution_lab.core.validation`).
 
 This is the one place that knows how a key is written down. It reads no files: it takes the
@@ -13,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
+import jsonschema_rs
 import yaml
 
 from ..core.case import Case, build_case
@@ -99,31 +100,41 @@ def _schema_problems(data: Any, file: str) -> list[Problem]:
                 f"is {version!r}; this version of Attribution Lab reads schema_version {SCHEMA_VERSION}",
             )
         ]
-    validator = jsonschema.Draft202012Validator(case_schema())
+    try:
+        errors = list(_validator().iter_errors(data))
+    except ValueError:  # the validator's own recursion limit: only data nested far too deeply reaches it
+        return [Problem(file, None, None, "is nested too deeply to be a key")]
     problems = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+    for error in sorted(errors, key=lambda e: list(map(str, e.instance_path))):
         problems.append(_problem_from_schema_error(error, data, file))
     return problems
 
 
-def _problem_from_schema_error(error: jsonschema.ValidationError, data: dict, file: str) -> Problem:
-    path = list(error.absolute_path)
+@cache
+def _validator(version: int = SCHEMA_VERSION) -> jsonschema_rs.Draft202012Validator:
+    """The compiled validator of a key schema, built once per process."""
+    return jsonschema_rs.Draft202012Validator(case_schema(version))
+
+
+def _problem_from_schema_error(error: jsonschema_rs.ValidationError, data: dict, file: str) -> Problem:
+    path = list(error.instance_path)
+    keyword = error.schema_path[-1] if error.schema_path else None  # the schema keyword that failed
     statement = None
     where = path
-    if len(path) >= 2 and path[0] == "statements" and isinstance(path[1], int):
+    if len(path) >= 2 and path[0] == "statements" and isinstance(path[1], int) and isinstance(data["statements"], list):
         entry = data["statements"][path[1]]
         sid = entry.get("id") if isinstance(entry, dict) else None
         statement = sid if isinstance(sid, str) else f"statement #{path[1] + 1}"
         where = path[2:]
     message = error.message
-    if error.validator == "required":
-        missing = re.search(r"'([^']+)' is a required property", message)
+    if keyword == "required":
+        missing = re.search(r"[\"']([^\"']+)[\"'] is a required property", message)
         if missing:
             where = [*where, missing.group(1)]
             message = "is missing"
-    elif error.validator == "additionalProperties":
+    elif keyword == "additionalProperties":
         message = message.replace("Additional properties are not allowed", "unknown field(s)")
-    elif error.validator == "oneOf":
+    elif keyword == "oneOf":
         message = f"{error.instance!r} is not a valid value here"
     field_name = ".".join(str(p) for p in where) or None
     return Problem(file, statement, field_name, message)

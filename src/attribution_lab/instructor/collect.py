@@ -19,7 +19,8 @@ from typing import NamedTuple
 from ..core.case import Case
 from ..core.submission import Submission, merge_submissions, newest_rank, student_id
 from ..errors import Problem, SubmissionError
-from ..formats.answers import decode_quickly, parse_quickly, parse_submission
+from ..formats.answers import parse_submission
+from ..formats.answers_quick import decode_quickly, parse_quickly
 from ..formats.limits import MAX_SUBMISSION_BYTES
 from ..storage.location import case_of_answers_file
 from .scoring import Scorer, Totals

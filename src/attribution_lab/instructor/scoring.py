@@ -14,7 +14,7 @@ from ..core.case import FIELDS, Case
 from ..core.engine import WEIGHTS, FieldResult
 from ..core.scoring import Verdicts
 from ..core.submission import Submission
-from ..formats.answers import allowed_values, frame_ok
+from ..formats.answers_quick import allowed_values, frame_ok
 
 Totals = tuple[float, float, dict[str, float]]
 
