@@ -185,16 +185,24 @@ def test_the_scanner_finds_each_forbidden_construct() -> None:
 
 
 def test_the_key_loader_is_a_safe_loader() -> None:
-    """formats.key.parse_yaml's loader builds only plain data (found by scanning formats/key.py and
-    resolving it)."""
+    """formats.key.parse_yaml reads keys only with loaders that build plain data: every loader class
+    formats/key.py calls or calls yaml.load with is, once imported, a safe constructor and not one
+    of PyYAML's full or unsafe ones."""
+    import yaml
+
+    from attribution_lab.formats import key
+
     path = SRC / "formats" / "key.py"
     tree = ast.parse(path.read_text("utf-8"))
-    loads = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _dotted(n.func) == "yaml.load"]
-    assert loads, "formats/key.py no longer calls yaml.load; update this test to the new loader"
-    for call in loads:
-        loader = next(k.value for k in call.keywords if k.arg == "Loader")
-        safe, what = _loader_is_safe(loader, "attribution_lab.formats.key")
-        assert safe, what
+    used = [k.value for n in ast.walk(tree) if isinstance(n, ast.Call) and _dotted(n.func) == "yaml.load"
+            for k in n.keywords if k.arg == "Loader"]
+    used += [n.func for n in ast.walk(tree) if isinstance(n, ast.Call) and (_dotted(n.func) or "").endswith("Loader")]
+    assert used, "formats/key.py no longer calls a YAML loader; update this test to the new one"
+    for node in used:
+        name = _dotted(node) or ""
+        loader = getattr(key, name) if "." not in name else getattr(yaml, name.split(".")[-1])
+        assert issubclass(loader, yaml.constructor.SafeConstructor), f"{name} is not a safe loader"
+        assert not issubclass(loader, yaml.constructor.FullConstructor), f"{name} builds Python objects"
 
 
 # --------------------------------------------------------------------------------------------
