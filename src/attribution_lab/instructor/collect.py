@@ -136,6 +136,22 @@ def _not_regular(mode: int) -> str | None:
     return f"is {kind}, not a regular file; not read, no answers taken from it"
 
 
+def _read_all(fd: int, size: int) -> bytes:
+    """The bytes of an open file whose size was ``size``: read in one piece of that size (not a
+    buffer as large as the limit), until the end of the file or one byte past the limit, so a file
+    that grew meanwhile is still told to be too large.
+    """
+    parts, got, want = [], 0, size + 1
+    while got <= MAX_SUBMISSION_BYTES:
+        chunk = os.read(fd, min(want, MAX_SUBMISSION_BYTES + 1 - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+        want = MAX_SUBMISSION_BYTES + 1 - got
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 def read_bytes(path: Path) -> tuple[bytes, float]:
     """An answers file's bytes (never more than the size limit allows) and its modification time.
 
@@ -149,8 +165,8 @@ def read_bytes(path: Path) -> tuple[bytes, float]:
         if why:
             raise SubmissionError([Problem(label, None, None, why)])
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as handle:
-            info = os.fstat(handle.fileno())
+        try:
+            info = os.fstat(fd)
             why = _not_regular(info.st_mode)  # it may have been swapped since the check above
             if why:
                 raise SubmissionError([Problem(label, None, None, why)])
@@ -158,7 +174,9 @@ def read_bytes(path: Path) -> tuple[bytes, float]:
                 raise SubmissionError(
                     [Problem(label, None, None, f"is {info.st_size:,} bytes; the limit is {MAX_SUBMISSION_BYTES:,}")]
                 )
-            raw = handle.read(MAX_SUBMISSION_BYTES + 1)  # never more, even if the file grows meanwhile
+            raw = _read_all(fd, info.st_size)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise SubmissionError([Problem(label, None, None, "disappeared before it could be read")]) from None
     except PermissionError:
@@ -276,7 +294,9 @@ def iter_class(
         yield path, submission, mtime, totals, student_id(submission, fallback_id(path, folder))
 
 
-def _answers_digest(submission: Submission) -> str:
+def _answers_digest(submission: Submission | None) -> str:
+    if submission is None:
+        return ""  # cannot be read again: differs from any file that can
     return hashlib.sha256(json.dumps(submission.get("answers", {}), sort_keys=True).encode("utf-8")).hexdigest()
 
 
@@ -287,23 +307,22 @@ class Newest:
     (:func:`~attribution_lab.core.submission.newest_rank`).
 
     The one owner of "the newest file", for grading and the report alike. Per student it keeps one
-    small tuple per file (rank, read order, path, a digest of the answers), to report duplicates.
+    small tuple per file (rank, read order, path), to report duplicates.
     """
 
     def __init__(self) -> None:
-        self._files: dict[str, list[tuple[float, float, str, int, str]]] = {}
+        self._files: dict[str, list[tuple[float, float, str, int]]] = {}
         self._count = 0
 
-    def add(self, student: str, rank: tuple[float, float], file: str, submission: Submission | None = None) -> int:
+    def add(self, student: str, rank: tuple[float, float], file: str) -> int:
         """Record the next file read (its order is returned) for ``student``."""
         order = self._count
         self._count += 1
-        digest = _answers_digest(submission) if submission is not None else ""
-        self._files.setdefault(student, []).append((*rank, file, order, digest))
+        self._files.setdefault(student, []).append((*rank, file, order))
         return order
 
     @staticmethod
-    def _ordered(files: list[tuple[float, float, str, int, str]]) -> list[tuple[float, float, str, int, str]]:
+    def _ordered(files: list[tuple[float, float, str, int]]) -> list[tuple[float, float, str, int]]:
         return sorted(files, key=lambda f: (-f[0], -f[1], f[2]))  # newest first; a tie: path order
 
     def kept(self) -> set[int]:
@@ -314,14 +333,19 @@ class Newest:
         """The read orders of a student's files, oldest first (the order to merge them in)."""
         return [f[3] for f in reversed(self._ordered(self._files[student]))]
 
-    def duplicates(self, merge: bool = False) -> list[Duplicate]:
-        """Each student with more than one file: the one graded and the ones set aside (or merged)."""
+    def duplicates(self, merge: bool = False, answers: Callable[[int], Submission | None] | None = None) -> list[Duplicate]:
+        """Each student with more than one file: the one graded and the ones set aside (or merged).
+
+        ``answers`` gives the submission of a read order, to tell whether a student's files differ
+        (asked only for students with several files; without it they are taken to differ).
+        """
         found = []
         for student, files in self._files.items():
             if len(files) < 2:
                 continue
             ordered = self._ordered(files)
-            differ = len({f[4] for f in files}) > 1
+            digests = [_answers_digest(answers(f[3])) for f in files] if answers else [""]
+            differ = answers is None or "" in digests or len(set(digests)) > 1
             folders = len({str(Path(f[2]).parent) for f in files})
             found.append(Duplicate(student, ordered[0][2], [f[2] for f in ordered[1:]], differ, merge and differ, folders))
         return found
@@ -385,8 +409,8 @@ def read_class(
     students: list[StudentAnswers] = []
     for path, submission, mtime, _, student in iter_class(paths, case, outcome, say):
         students.append(StudentAnswers(student, str(path), submission))
-        newest.add(student, newest_rank(submission, mtime), str(path), submission)
-    outcome.duplicates = newest.duplicates(merge)
+        newest.add(student, newest_rank(submission, mtime), str(path))
+    outcome.duplicates = newest.duplicates(merge, answers=lambda order: students[order].submission)
     if say:
         for line in duplicate_lines(outcome.duplicates):
             say(line)

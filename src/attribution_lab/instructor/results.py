@@ -8,9 +8,10 @@ that a spreadsheet could run as formulas are neutralised (:func:`safe_cell`).
 from __future__ import annotations
 
 import csv
-import json
+import io
 import os
 import tempfile
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,43 @@ class GradeSummary:
     lms: str
 
 
+class _RowSpool:
+    """Rows written as CSV text to a temporary file as they are graded, and copied out once the
+    newest file of every student is known. In memory per row: its length and points only.
+    """
+
+    def __init__(self, file: TextIO) -> None:
+        self.file = file
+        self._buffer = io.StringIO()
+        self._writer = _csv_writer(self._buffer)
+        self.lengths = array("q")  # characters of each row's results line, then of its LMS line
+        self.points = array("d")
+
+    def _text(self, cells: list[Any]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(cells)
+        return self._buffer.getvalue()
+
+    def rows(self, cells: list[Any]) -> tuple[str, str]:
+        """The results line and the LMS line of a row's cells, as CSV text (formulas neutralised)."""
+        return self._text([safe_cell(c) for c in cells]), self._text([safe_cell(cells[0]), cells[4], cells[6]])
+
+    def add(self, cells: list[Any]) -> None:
+        """Spool one row."""
+        full, short = self.rows(cells)
+        self.file.write(full)
+        self.file.write(short)
+        self.lengths.extend((len(full), len(short)))
+        self.points.append(cells[4])
+
+    def read(self) -> Iterable[tuple[int, str, str]]:
+        """Each spooled row in the order written: ``(index, results line, LMS line)``."""
+        self.file.seek(0, os.SEEK_SET)
+        for index in range(len(self.points)):
+            yield index, self.file.read(self.lengths[2 * index]), self.file.read(self.lengths[2 * index + 1])
+
+
 def grade_files(
     paths: Iterable[str | Path],
     case: Case,
@@ -127,8 +165,9 @@ def grade_files(
     """Grade every answers file under ``paths`` and write the results CSV and the LMS CSV.
 
     Streams: each file is read, checked, scored and spooled as one row before the next is opened;
-    only a small index (student id, newest time, row number) stays in memory for duplicates. With
-    ``merge``, a student's files with different answers are read again and merged per field.
+    only a small index (student id, newest time, row number) stays in memory for duplicates. A
+    student's files are read again only when there are several (to compare their answers) and,
+    with ``merge``, to merge them per field.
     The outputs are checked first (:func:`check_outputs`); :class:`OutputRefused` says why not.
     """
     paths = list(paths)
@@ -137,35 +176,46 @@ def grade_files(
     outcome = Outcome()
     newest = Newest()
     files: list[Path] = []
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+    out_of = None
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
+        spool = _RowSpool(handle)
         for path, submission, mtime, totals, student in iter_class(paths, case, outcome, say, scorer):
             row = grade_row(scorer, submission, path, totals, student)
-            newest.add(row.student_id, newest_rank(submission, mtime), row.file, submission)
+            newest.add(row.student_id, newest_rank(submission, mtime), row.file)
             files.append(path)
-            spool.write(json.dumps(row.cells(fields), ensure_ascii=False) + "\n")
+            spool.add(row.cells(fields))
+            out_of = row.out_of
         keep = newest.kept()
-        outcome.duplicates = newest.duplicates(merge)
+        outcome.duplicates = newest.duplicates(merge, answers=lambda order: _reread(files[order], case))
         replaced = _merged_rows(outcome, newest, files, scorer, fields, say)
-        spool.seek(0, os.SEEK_SET)
         total = 0.0
-        out_of = None
         with open_output(results) as out, open_output(lms) as lms_out:
-            full, short = _csv_writer(out), _csv_writer(lms_out)
-            full.writerow(header(fields))
-            short.writerow(LMS_HEADER)
-            for index, line in enumerate(spool):
+            _csv_writer(out).writerow(header(fields))
+            _csv_writer(lms_out).writerow(LMS_HEADER)
+            for index, full, short in spool.read():
                 if index not in keep:
                     continue
-                cells = replaced.get(index) or json.loads(line)
-                full.writerow([safe_cell(c) for c in cells])
-                short.writerow([safe_cell(cells[0]), cells[4], cells[6]])
-                total += cells[4]
-                out_of = cells[6]
+                if index in replaced:
+                    full, short = spool.rows(replaced[index])
+                    total += replaced[index][4]
+                else:
+                    total += spool.points[index]
+                out.write(full)
+                lms_out.write(short)
     if say:
         for line in duplicate_lines(outcome.duplicates):
             say(line)
     students = len(keep)
-    return GradeSummary(outcome, students, total / students if students else None, out_of, str(results), str(lms))
+    return GradeSummary(outcome, students, total / students if students else None, _num(out_of) if students and out_of is not None else None,
+                        str(results), str(lms))
+
+
+def _reread(path: Path, case: Case) -> Submission | None:
+    """A file read again to compare a student's files (None: it cannot be read or checked now)."""
+    try:
+        return read_submission(path, case)[0]
+    except SubmissionError:
+        return None
 
 
 def _merged_rows(
