@@ -22,15 +22,21 @@ app: $(STAMP)
 	$(BIN)/attribution-lab app
 
 ## Run every test: lint and types, unit, notebooks (nbval) and, where a browser exists, browser tests.
+## Tests run on every core (pytest-xdist); a notebook's cells stay together on one (--dist loadfile).
+# The notebooks save to the module's answers file: nbval runs them with a temporary one, so that a
+# test run never writes into yours.
 test: $(STAMP)
-	$(BIN)/ruff check src
-	$(BIN)/ruff check --select E9,F,I tests benchmarks
-	$(BIN)/mypy
-	$(BIN)/python -m pytest
-	@# The notebooks save to the module's answers file; a test run must not write into yours.
-	answers=$$(mktemp -d) && ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest --nbval-lax --nbval-current-env notebooks exercises \
-	  && ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg solutions; \
-	  status=$$?; rm -rf "$$answers"; exit $$status
+	@start=$$(date +%s); \
+	$(BIN)/ruff check src \
+	  && $(BIN)/ruff check --select E9,F,I tests benchmarks \
+	  && $(BIN)/mypy \
+	  && $(BIN)/python -m pytest -n auto \
+	  && answers=$$(mktemp -d) \
+	  && ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks exercises \
+	  && ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest -n auto --dist loadfile --nbval --nbval-current-env \
+	       --nbval-sanitize-with tests/nbval-sanitize.cfg solutions; \
+	status=$$?; [ -n "$${answers:-}" ] && rm -rf "$$answers"; \
+	echo "make test: $$(( $$(date +%s) - start )) s in all, exit status $$status"; exit $$status
 
 ## Regenerate exercises/ from solutions/ (solutions are the only hand-edited worksheets).
 exercises: $(STAMP)

@@ -4,6 +4,7 @@ guessing origins from a vocabulary. Pure functions, checked on made-up sentences
 from __future__ import annotations
 
 import pytest
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -159,7 +160,7 @@ def test_recall_of_attributed_statements_is_at_least_nine_in_ten(case_id: str) -
 _WORDS = st.sampled_from(["the", "Council", "said", '"', "“", "”", "U.S.", "prof.", "fish", "2,000", "according", "to", ",", ".", "!", "?", "\n", "\r\n", " ", "Experts", "fear", "é", "–"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(st.lists(_WORDS, max_size=60).map(" ".join))
 def test_statements_are_exact_ordered_pieces_of_any_text(text: str) -> None:
     """For any text: every statement is the text at its offsets, holds a letter or digit, and

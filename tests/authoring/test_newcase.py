@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from budget import examples
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -234,7 +235,7 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_PIECES, min_size=1, max_size=50).map(" ".join))
 @example("The \n The \n The The")  # overlapping repeats: once merged too early
 def test_every_draft_of_any_text_passes_the_loader_as_a_draft(text: str) -> None:

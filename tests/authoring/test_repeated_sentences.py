@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 
 import pytest
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,7 +51,7 @@ _PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_merging_gives_the_same_statements_as_merging_one_at_a_time(text: str) -> None:
     """For any text, the statements (offsets, text, heading) are those of merging one at a time."""
@@ -58,7 +59,7 @@ def test_merging_gives_the_same_statements_as_merging_one_at_a_time(text: str) -
     assert make_unique(text, segments) == _merge_one_at_a_time(text, segments)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_PIECES, max_size=20).map("".join))
 def test_abbreviations_are_found_as_before(line: str) -> None:
     """At every offset of any line, a full stop closes an abbreviation exactly when it did before."""
@@ -95,7 +96,7 @@ _CLAUSE_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_CLAUSE_PIECES, max_size=40).map("".join), st.integers(0, 20))
 def test_clause_marks_and_last_words_are_found_as_by_searching_the_text(text: str, count: int) -> None:
     """Looking back from any offset finds the same clause marks, linking words and last words as

@@ -3,6 +3,7 @@ grader's --merge-duplicates share."""
 
 from __future__ import annotations
 
+from budget import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,7 +68,7 @@ choices = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(choices, choices)
 def test_no_answer_is_lost(left: list, right: list) -> None:
     """Whatever two sides did, every (statement, field) either answered is answered in the merge,

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from budget import examples
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -49,9 +50,10 @@ TRIED: collections.Counter[str] = collections.Counter()
 
 
 def _settings(n: int) -> Callable:
-    """Many examples, no deadline (CI machines are slow), and no example database on disk."""
+    """A tenth of ``n`` examples (all in the thorough profile), no deadline (CI machines are slow),
+    and no example database on disk."""
     return settings(
-        max_examples=n,
+        max_examples=examples(n),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],

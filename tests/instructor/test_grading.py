@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from budget import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -119,7 +120,7 @@ _BASE = generate_class(CASE, 1, seed=21)[0]
 _BASE_PATHS = [p for p in _paths(_BASE) if p]
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(where=st.sampled_from(_BASE_PATHS), action=st.sampled_from(["replace", "delete", "add"]),
        value=_json_values, extra_key=st.text(max_size=12))
 def test_quick_check_never_accepts_what_the_schema_or_case_refuse(where, action, value, extra_key):

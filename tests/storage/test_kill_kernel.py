@@ -7,7 +7,8 @@ be valid (it passes the answers-file checks) and hold exactly the answers of som
 the last acknowledged one: every acknowledged answer is there, and nothing is garbled.
 
 Kernel start-up costs about two seconds, so the trials are split honestly:
-``KERNEL_TRIALS`` trials in real kernels, and ``PROCESS_TRIALS`` more in plain Python processes
+``KERNEL_TRIALS`` trials in real kernels (10 in the thorough profile CI runs, 3 otherwise), and
+``PROCESS_TRIALS`` (50, always) more in plain Python processes
 running the same Panel code (a process killed by SIGKILL dies the same way a kernel does; the
 kernel trials show nothing about Jupyter changes that). The figures are printed at the end.
 
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from budget import THOROUGH
 from kernels import print_figures as _print
 from kernels import start_kernel as _start_kernel
 from kernels import stop_kernel as _stop_kernel
@@ -42,7 +44,8 @@ from attribution_lab.storage.cases import load_case
 
 pytestmark = pytest.mark.slow
 
-KERNEL_TRIALS = 10
+# Real kernels cost about two seconds each: 3 by default, 10 in the thorough profile that CI runs.
+KERNEL_TRIALS = 10 if THOROUGH else 3
 PROCESS_TRIALS = 50
 PARALLEL_PROCESSES = 2
 SEQUENCE_LENGTH = 4000  # far more choices than fit before the kill: the loop never finishes

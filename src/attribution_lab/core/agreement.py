@@ -57,19 +57,18 @@ def modal_share(ratings: Iterable[Hashable]) -> tuple[Hashable | None, float | N
     ``None`` ratings (unanswered) are left out. Ties go to the rating seen first, so the result does
     not depend on hash order. With no ratings: ``(None, None, 0)``.
     """
-    counts: Counter = Counter()
-    order: list[Hashable] = []
-    for rating in ratings:
-        if rating is None:
-            continue
-        if rating not in counts:
-            order.append(rating)
-        counts[rating] += 1
+    return modal_of_counts(Counter(rating for rating in ratings if rating is not None))
+
+
+def modal_of_counts(counts: Mapping[Hashable, int]) -> tuple[Hashable | None, float | None, int]:
+    """:func:`modal_share` from counts already made (rating -> count, in the order the ratings were
+    first seen, as a Counter keeps them): ties go to the rating listed first.
+    """
     total = sum(counts.values())
     if not total:
         return None, None, 0
-    best = max(order, key=lambda r: (counts[r], -order.index(r)))
+    best = max(counts, key=counts.__getitem__)  # max keeps the first of equal counts
     return best, counts[best] / total, total
 
 
-__all__ = ["count_table", "fleiss_kappa", "modal_share"]
+__all__ = ["count_table", "fleiss_kappa", "modal_of_counts", "modal_share"]

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .agreement import fleiss_kappa, modal_share
+from .agreement import fleiss_kappa, modal_of_counts
 from .case import FIELDS, Case
 from .scoring import Verdicts
 from .submission import CURRENT, FIRST, Submission
@@ -26,15 +26,6 @@ from .submission import CURRENT, FIRST, Submission
 #: Below this share agreeing with the modal answer, a field of a statement counts as split.
 SPLIT_BELOW = 0.5
 NOT_ANSWERED = "Not answered"
-
-
-def _answer(entry: Mapping[str, Any] | None, which: str, field_name: str) -> Any:
-    if not entry:
-        return None
-    value = entry.get(which, {}).get(field_name)
-    if value is None or value == [] or value == "":
-        return None
-    return value
 
 
 def _category(field_name: str, value: Any, order: Mapping[str, int] | None = None) -> Any:
@@ -52,7 +43,56 @@ def _chain_order(case: Case) -> dict[str, int]:
     return {label: n for n, label in enumerate(case.labels("chain"))}
 
 
-def difficulty(case: Case, submissions: Sequence[Submission], *, verdicts: Verdicts | None = None) -> dict[str, tuple[float, float]]:
+class Tally:
+    """How often each answer was given, per (first try or current, statement, field), counted in
+    one pass over the class. Every statistic below is computed from these counts, so the work after
+    the pass grows with the number of distinct answers, not with the number of students.
+
+    A chain is counted as the tuple of its links as stored; counts keep the order in which answers
+    were first met (Counter keeps insertion order), which is how ties are broken.
+    """
+
+    def __init__(self, case: Case, submissions: Sequence[Submission]) -> None:
+        self.students = len(submissions)
+        known = set(case.statement_ids)
+        self.counts: dict[tuple[str, str, str], Counter[Any]] = {
+            (which, sid, f): Counter() for which in (FIRST, CURRENT) for sid in case.statement_ids for f in FIELDS
+        }
+        counts = self.counts
+        for submission in submissions:
+            for sid, entry in submission.get("answers", {}).items():
+                if sid not in known or not entry:
+                    continue
+                for which in (FIRST, CURRENT):
+                    for f, value in (entry.get(which) or {}).items():
+                        if f not in FIELDS or value is None or value == [] or value == "":
+                            continue
+                        counts[(which, sid, f)][tuple(value) if isinstance(value, list) else value] += 1
+
+    def given(self, which: str, statement_id: str, field_name: str) -> Counter[Any]:
+        """Stored answer (a chain as a tuple) -> how many students gave it; unanswered left out."""
+        return self.counts[(which, statement_id, field_name)]
+
+    def unanswered(self, which: str, statement_id: str, field_name: str) -> int:
+        """How many students left the field unanswered."""
+        return self.students - sum(self.counts[(which, statement_id, field_name)].values())
+
+    def categories(self, which: str, statement_id: str, field_name: str, order: Mapping[str, int]) -> Counter[Any]:
+        """Counts by agreement category (a chain as the set of its links, see :func:`_category`)."""
+        merged: Counter[Any] = Counter()
+        for value, count in self.given(which, statement_id, field_name).items():
+            merged[_category(field_name, list(value) if field_name == "chain" else value, order)] += count
+        return merged
+
+
+def _stored(field_name: str, value: Any) -> Any:
+    """A counted answer as stored in a file (a chain back to a list)."""
+    return list(value) if field_name == "chain" and isinstance(value, tuple) else value
+
+
+def difficulty(
+    case: Case, submissions: Sequence[Submission], *, verdicts: Verdicts | None = None, tally: Tally | None = None
+) -> dict[str, tuple[float, float]]:
     """Per statement: (first-try right rate, current right rate).
 
     A rate is the share of (student, field) answers that earn full credit (the key's answer or an
@@ -60,17 +100,18 @@ def difficulty(case: Case, submissions: Sequence[Submission], *, verdicts: Verdi
     as not right. Statements in article order; rates are 0 for an empty class.
     """
     verdicts = verdicts or Verdicts(case)
+    tally = tally or Tally(case, submissions)
     result = {}
+    total = tally.students * len(FIELDS)
     for statement in case.statements:
-        right = {"first": 0, "current": 0}
-        for submission in submissions:
-            entry = submission.get("answers", {}).get(statement.id)
-            for which in right:
-                for f in FIELDS:
-                    if verdicts.result(statement.id, f, _answer(entry, which, f)).is_right:
-                        right[which] += 1
-        total = len(submissions) * len(FIELDS)
-        result[statement.id] = (right["first"] / total, right["current"] / total) if total else (0.0, 0.0)
+        right = {FIRST: 0, CURRENT: 0}
+        for which in right:
+            for f in FIELDS:
+                right[which] += sum(count for value, count in tally.given(which, statement.id, f).items()
+                                    if verdicts.result(statement.id, f, _stored(f, value)).is_right)
+                if verdicts.result(statement.id, f, None).is_right:
+                    right[which] += tally.unanswered(which, statement.id, f)
+        result[statement.id] = (right[FIRST] / total, right[CURRENT] / total) if total else (0.0, 0.0)
     return result
 
 
@@ -84,18 +125,18 @@ class Confusion:
     counts: tuple[tuple[int, ...], ...]
 
 
-def origin_confusion(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> Confusion:
+def origin_confusion(case: Case, submissions: Sequence[Submission], *, which: str = "first", tally: Tally | None = None) -> Confusion:
     """Key origin (rows) against the origin students chose (columns), counted over statements and students."""
     labels = tuple(case.labels("origin"))
     used = {s.label("origin") for s in case.statements}
     rows = tuple(label for label in labels if label in used)
     columns = (*labels, NOT_ANSWERED)
     counts: dict[str, Counter[Any]] = {r: Counter() for r in rows}
+    tally = tally or Tally(case, submissions)
     for statement in case.statements:
         key = statement.label("origin")
-        for submission in submissions:
-            given = _answer(submission.get("answers", {}).get(statement.id), which, "origin")
-            counts[key][given if given is not None else NOT_ANSWERED] += 1
+        counts[key].update(tally.given(which, statement.id, "origin"))
+        counts[key][NOT_ANSWERED] += tally.unanswered(which, statement.id, "origin")
     return Confusion("origin", rows, columns, tuple(tuple(counts[r][c] for c in columns) for r in rows))
 
 
@@ -119,7 +160,9 @@ class Calibration:
     answered: int
 
 
-def believable_calibration(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> Calibration:
+def believable_calibration(
+    case: Case, submissions: Sequence[Submission], *, which: str = "first", tally: Tally | None = None
+) -> Calibration:
     """How far students believed each statement compared with the key, statement by statement.
 
     The believable vocabulary is read as a scale in the order the case lists it, from most to least
@@ -131,22 +174,20 @@ def believable_calibration(case: Case, submissions: Sequence[Submission], *, whi
     rank = {label: n for n, label in enumerate(lid for lid in levels if labels[lid].on_scale)}
     table: dict[str, Counter[Any]] = {k: Counter() for k in levels}
     sure = match = unsure = other = 0
+    tally = tally or Tally(case, submissions)
     for statement in case.statements:
         key = statement.label("believable")
         accepted = {a.answer for a in statement.accepted["believable"]}
-        for submission in submissions:
-            given = _answer(submission.get("answers", {}).get(statement.id), which, "believable")
-            if given is None:
-                continue
-            table[key][given] += 1
+        for given, count in tally.given(which, statement.id, "believable").items():
+            table[key][given] += count
             if given == key or given in accepted:
-                match += 1
+                match += count
             elif given not in rank or key not in rank:
-                other += 1
+                other += count
             elif rank[given] < rank[key]:
-                sure += 1
+                sure += count
             else:
-                unsure += 1
+                unsure += count
     answered = sure + match + unsure + other
     share = (lambda n: n / answered) if answered else (lambda n: 0.0)
     return Calibration(
@@ -160,23 +201,17 @@ def believable_calibration(case: Case, submissions: Sequence[Submission], *, whi
     )
 
 
-def kappa_by_field(case: Case, submissions: Sequence[Submission], *, which: str = "first") -> dict[str, float | None]:
+def kappa_by_field(
+    case: Case, submissions: Sequence[Submission], *, which: str = "first", tally: Tally | None = None
+) -> dict[str, float | None]:
     """Fleiss' kappa per field: students are the raters, statements the subjects, labels the categories.
 
     Unanswered fields are left out (a statement is rated by those who answered it). ``None`` where
     kappa is undefined (fewer than two raters, or one category only).
     """
-    result = {}
     order = _chain_order(case)
-    for f in FIELDS:
-        table = []
-        for statement in case.statements:
-            table.append(Counter(
-                c for c in (_category(f, _answer(s.get("answers", {}).get(statement.id), which, f), order) for s in submissions)
-                if c is not None
-            ))
-        result[f] = fleiss_kappa(table)
-    return result
+    tally = tally or Tally(case, submissions)
+    return {f: fleiss_kappa([tally.categories(which, statement.id, f, order) for statement in case.statements]) for f in FIELDS}
 
 
 @dataclass(frozen=True)
@@ -221,21 +256,22 @@ class StatementAgreement:
 
 
 def statement_agreement(
-    case: Case, submissions: Sequence[Submission], *, which: str = "first", verdicts: Verdicts | None = None
+    case: Case, submissions: Sequence[Submission], *, which: str = "first", verdicts: Verdicts | None = None,
+    tally: Tally | None = None,
 ) -> list[StatementAgreement]:
     """Per statement, the share agreeing with the modal answer in each field; split statements first.
 
     Order: statements where the class splits, then by mean agreement (lowest first), then article order.
     """
     verdicts = verdicts or Verdicts(case)
-    rates = difficulty(case, submissions, verdicts=verdicts)
+    tally = tally or Tally(case, submissions)
+    rates = difficulty(case, submissions, verdicts=verdicts, tally=tally)
     found = []
     order = _chain_order(case)
     for position, statement in enumerate(case.statements):
         fields = []
         for f in FIELDS:
-            given = [_category(f, _answer(s.get("answers", {}).get(statement.id), which, f), order) for s in submissions]
-            modal, share, answered = modal_share(given)
+            modal, share, answered = modal_of_counts(tally.categories(which, statement.id, f, order))
             stored = list(modal) if f == "chain" and isinstance(modal, tuple) else modal
             right = None if modal is None else verdicts.result(statement.id, f, stored).is_right
             fields.append(FieldAgreement(f, modal, share, answered, right))
@@ -286,6 +322,7 @@ def class_statistics(
     ``student_ids`` in the same order). ``synthetic`` says the class is invented.
     """
     verdicts = Verdicts(case)
+    tally = Tally(case, submissions)  # one pass over the class for every statistic below
     out_of = verdicts.out_of()
     lines = [
         StudentLine(sid, str(submission.get("student", {}).get("name", "")),
@@ -302,11 +339,11 @@ def class_statistics(
         out_of=out_of,
         mean_points=sum(x.points for x in lines) / n if n else None,
         mean_first_try=sum(x.first_try_points for x in lines) / n if n else None,
-        difficulty=difficulty(case, submissions, verdicts=verdicts),
-        confusion=origin_confusion(case, submissions),
-        calibration=believable_calibration(case, submissions),
-        kappa=kappa_by_field(case, submissions),
-        statements=tuple(statement_agreement(case, submissions, verdicts=verdicts)),
+        difficulty=difficulty(case, submissions, verdicts=verdicts, tally=tally),
+        confusion=origin_confusion(case, submissions, tally=tally),
+        calibration=believable_calibration(case, submissions, tally=tally),
+        kappa=kappa_by_field(case, submissions, tally=tally),
+        statements=tuple(statement_agreement(case, submissions, verdicts=verdicts, tally=tally)),
         lowest_first_try=tuple(sorted(lines, key=lambda x: (x.first_try_points, x.student_id))[:lowest]),
     )
 
