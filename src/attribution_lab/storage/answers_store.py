@@ -31,8 +31,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-
 from ..core.case import Case
 from ..core.submission import Submission, merge_submissions, new_submission
 from ..errors import AttributionLabError, SubmissionError
@@ -80,13 +78,17 @@ class AnswersStore:
         self.blocked: str | None = None
         #: True while the last save failed: the caller's answers in memory hold more than the file.
         self.unsaved = False
-        # One lock object per file in a process (is_singleton), so the store's nested writes
-        # (load -> save, back up -> update) re-enter it instead of waiting on themselves.
-        self._lock = FileLock(str(lock_path(self.path)), timeout=LOCK_TIMEOUT, thread_local=False, is_singleton=True)
+        self._lock: Any = None  # made at the first write: filelock imports asyncio (30 ms a lesson need not wait)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
         """Hold the answers file's lock; :class:`LockError` (with a plain message) when it cannot be had."""
+        from filelock import FileLock, Timeout
+
+        if self._lock is None:
+            # One lock object per file in a process (is_singleton), so the store's nested writes
+            # (load -> save, back up -> update) re-enter it instead of waiting on themselves.
+            self._lock = FileLock(str(lock_path(self.path)), timeout=LOCK_TIMEOUT, thread_local=False, is_singleton=True)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
