@@ -175,18 +175,18 @@ def grade_files(
     scorer = Scorer(case, fields)
     outcome = Outcome()
     newest = Newest()
-    files: list[Path] = []
+    files: list[str] = []  # paths as plain strings: a Path object costs several times the memory
     out_of = None
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
         spool = _RowSpool(handle)
         for path, submission, mtime, totals, student in iter_class(paths, case, outcome, say, scorer):
             row = grade_row(scorer, submission, path, totals, student)
             newest.add(row.student_id, newest_rank(submission, mtime), row.file)
-            files.append(path)
+            files.append(os.fspath(path))
             spool.add(row.cells(fields))
             out_of = row.out_of
         keep = newest.kept()
-        outcome.duplicates = newest.duplicates(merge, answers=lambda order: _reread(files[order], case))
+        outcome.duplicates = newest.duplicates(merge, answers=lambda order: _reread(Path(files[order]), case))
         replaced = _merged_rows(outcome, newest, files, scorer, fields, say)
         total = 0.0
         with open_output(results) as out, open_output(lms) as lms_out:
@@ -219,7 +219,7 @@ def _reread(path: Path, case: Case) -> Submission | None:
 
 
 def _merged_rows(
-    outcome: Outcome, newest: Newest, files: list[Path], scorer: Scorer, fields: Sequence[str], say: Callable[[str], None] | None
+    outcome: Outcome, newest: Newest, files: list[str], scorer: Scorer, fields: Sequence[str], say: Callable[[str], None] | None
 ) -> dict[int, list[Any]]:
     """The rows of students whose files are merged, by the read order of their newest file."""
     rows: dict[int, list[Any]] = {}
@@ -228,7 +228,7 @@ def _merged_rows(
             continue
         orders = newest.orders(d.student_id)
         try:
-            parts = [read_submission(files[o], scorer.case)[0] for o in orders]
+            parts = [read_submission(Path(files[o]), scorer.case)[0] for o in orders]
         except SubmissionError as error:  # changed since it was read: grade the newest, say so
             d.merged = False
             line = rejection_line(error) + "; not merged, the newest file graded alone"
@@ -236,7 +236,7 @@ def _merged_rows(
             if say:
                 say(line)
             continue
-        row = grade_row(scorer, merged_submission(parts), files[orders[-1]], None, d.student_id)
+        row = grade_row(scorer, merged_submission(parts), Path(files[orders[-1]]), None, d.student_id)
         row.note = " ".join(filter(None, [row.note, f"Merged from {len(parts)} files."]))
         rows[orders[-1]] = row.cells(fields)
     return rows
