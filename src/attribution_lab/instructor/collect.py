@@ -7,6 +7,7 @@ reported on one line and never stops the rest of the class from being read.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -407,9 +408,17 @@ def read_class(
     outcome = Outcome()
     newest = Newest()
     students: list[StudentAnswers] = []
-    for path, submission, mtime, _, student in iter_class(paths, case, outcome, say):
-        students.append(StudentAnswers(student, str(path), submission))
-        newest.add(student, newest_rank(submission, mtime), str(path))
+    # Parsed answers are plain JSON data, which holds no reference cycles; the cyclic collector
+    # would only walk the growing class again and again (half the reading time for 1,000 files).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for path, submission, mtime, _, student in iter_class(paths, case, outcome, say):
+            students.append(StudentAnswers(student, str(path), submission))
+            newest.add(student, newest_rank(submission, mtime), str(path))
+    finally:
+        if collecting:
+            gc.enable()
     outcome.duplicates = newest.duplicates(merge, answers=lambda order: students[order].submission)
     if say:
         for line in duplicate_lines(outcome.duplicates):
