@@ -231,3 +231,44 @@ def test_build_requirements_have_upper_bounds() -> None:
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["build-system"]["requires"]
     assert requires
     assert all(re.search(r"(<|<=|~=|==)\s*[0-9]", r) for r in requires), requires
+
+
+def test_the_printed_address_opens_the_start_notebook(module_root: Path) -> None:
+    """Jupyter prints its default URL: it is the start notebook's page, unless the user gave another."""
+    assert _option(lab_command(module_root), "LabApp.default_url") == [f"/lab/tree/{START_NOTEBOOK}"]
+    assert _option(lab_command(module_root, extra=["--LabApp.default_url=/lab"]), "LabApp.default_url") == ["/lab"]
+    assert not _option(lab_command(module_root / "elsewhere"), "LabApp.default_url")
+
+
+def test_lab_takes_allowed_options_directly_and_refuses_others_in_one_line(
+    module_root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`lab --no-browser` (no `--` needed) reaches JupyterLab; a refused option exits 2 with one
+    line naming it and the allowed ones, and starts nothing."""
+    from attribution_lab import cli
+    from attribution_lab.cli import server
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(server, "_serve", lambda command, root, message: started.append(command) or 0)
+    assert cli.main(["lab", "--root", str(module_root), "--no-browser", "--port", "8950"]) == 0
+    assert "--no-browser" in started[0] and _option(started[0], "ServerApp.port") == ["8950"]
+    assert cli.main(["lab", "--root", str(module_root), "--ip=0.0.0.0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: --ip is not allowed") and "--no-browser" in err[0]
+    assert len(started) == 1
+    with pytest.raises(SystemExit) as caught:  # other commands still refuse what they do not know
+        cli.main(["validate", "--no-browser"])
+    assert caught.value.code == 2
+
+
+def test_version_is_the_installed_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """`attribution-lab --version` prints the version pyproject.toml declares."""
+    import tomllib
+
+    from attribution_lab import cli
+
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--version"])
+    assert caught.value.code == 0
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    assert capsys.readouterr().out.strip() == f"attribution-lab {declared}"

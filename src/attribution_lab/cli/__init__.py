@@ -24,15 +24,33 @@ def build_parser() -> argparse.ArgumentParser:
         prog="attribution-lab",
         description="Attribution Lab: check cases, grade a class, write new cases, open the lessons.",
     )
+    parser.add_argument("--version", action="version", version=f"attribution-lab {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands)
     return parser
 
 
+def package_version() -> str:
+    """The installed package's version (``unknown`` when it runs from a folder not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("attribution-lab")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if args.command != "lab":
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        # `lab --no-browser` as well as `lab -- --no-browser`: JupyterLab's options are passed as
+        # they are, and lab_command refuses any that is not on its list, in one line.
+        args.extra = [*args.extra, *unknown]
     try:
         code: int = args.run(args)
     except AttributionLabError as error:
@@ -41,4 +59,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-__all__ = ["COMMAND_MODULES", "build_parser", "main"]
+__all__ = ["COMMAND_MODULES", "build_parser", "main", "package_version"]

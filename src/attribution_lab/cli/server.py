@@ -59,6 +59,10 @@ def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple
         command.append(f"--ServerApp.port={port}")
     command.extend(extra)
     if (root / START_NOTEBOOK).is_file():
+        if not any(option.split("=", 1)[0] == "--LabApp.default_url" for option in extra):
+            # The address Jupyter prints opens the start notebook too, not the Launcher: what someone
+            # on SSH, in a container or with no browser copies is the page they should land on.
+            command.append(f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}")
         command.append(START_NOTEBOOK)
     return command
 
@@ -101,7 +105,11 @@ def _serve(command: list[str], root: Path, message: str) -> int:
 
 def _lab(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
-    command = lab_command(root, port=args.port, extra=args.extra)
+    try:
+        command = lab_command(root, port=args.port, extra=args.extra)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return _serve(command, root, "Starting JupyterLab on 127.0.0.1 with token authentication.")
 
 
@@ -110,7 +118,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     lab = commands.add_parser("lab", help="open the module in JupyterLab on the start notebook (127.0.0.1, token on)")
     lab.add_argument("--root", default=".", help="the module's folder (default: the current folder)")
     lab.add_argument("--port", type=int, default=None, help="port (default: Jupyter's choice, 8888 or the next free one)")
-    lab.add_argument("extra", nargs="*", help="further JupyterLab options, from a short list that cannot change the address or authentication")
+    lab.add_argument("extra", nargs="*", metavar="OPTION",
+                     help=f"further JupyterLab options, given as they are (for example --no-browser), from a short list "
+                          f"that cannot change the address or authentication: {', '.join(ALLOWED)}")
     lab.set_defaults(run=_lab)
     app = commands.add_parser("app", help="serve the lessons with Voila on 127.0.0.1: panels and text, code hidden")
     app.add_argument("--root", default=".", help="the module's folder (default: the current folder)")
