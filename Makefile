@@ -4,14 +4,20 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+TEST_STAMP = $(VENV)/.installed-test
 
 .PHONY: lab app test exercises solutions clean
 
+# make lab installs what a student needs; make test adds nbval and the test tools on top.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[lab,test]'
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[lab,instructor,test]'
+	touch $(TEST_STAMP)
 
 ## Open the module in JupyterLab on the start notebook (127.0.0.1, token kept on).
 lab: $(STAMP)
@@ -25,7 +31,7 @@ app: $(STAMP)
 ## Tests run on every core (pytest-xdist); a notebook's cells stay together on one (--dist loadfile).
 # The notebooks save to the module's answers file: nbval runs them with a temporary one, so that a
 # test run never writes into yours.
-test: $(STAMP)
+test: $(TEST_STAMP)
 	@start=$$(date +%s); \
 	$(BIN)/ruff check src \
 	  && $(BIN)/ruff check --select E9,F,I tests benchmarks \

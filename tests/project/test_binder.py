@@ -28,8 +28,14 @@ START = "notebooks/00_start_here.ipynb"
 NAMED_STACK = ("jupyterlab", "ipywidgets", "nbval", "matplotlib")
 
 
+#: conda-forge packages that install a PyPI package under another name: matplotlib-base is
+#: matplotlib without the Qt GUI toolkit, all a notebook needs.
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+
+
 def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
+    canonical = re.sub(r"[-_.]+", "-", name).lower()
+    return CONDA_TO_PYPI.get(canonical, canonical)
 
 
 def environment() -> dict:
@@ -72,7 +78,9 @@ def test_environment_parses_and_pins_python_311() -> None:
 
 
 def test_environment_lists_the_named_stack() -> None:
-    """jupyterlab, ipywidgets, nbval and matplotlib are all in environment.yml."""
+    """jupyterlab, ipywidgets, nbval and matplotlib are all in environment.yml (matplotlib as the
+    lean matplotlib-base, which does not pull in Qt)."""
+    assert "matplotlib-base" in " ".join(map(str, environment()["dependencies"]))
     entries = conda_entries()
     missing = [name for name in NAMED_STACK if name not in entries]
     assert not missing, f"environment.yml lacks {missing}"
