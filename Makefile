@@ -9,10 +9,12 @@ TEST_STAMP = $(VENV)/.installed-test
 .PHONY: lab app test exercises solutions clean
 
 # make lab installs what a student needs; make test adds nbval and the test tools on top.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml lab-settings/overrides.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	@# JupyterLab's settings for the module (no "Jupyter news" prompt), where JupyterLab reads overrides
+	mkdir -p $(VENV)/share/jupyter/lab/settings && cp lab-settings/overrides.json $(VENV)/share/jupyter/lab/settings/
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)

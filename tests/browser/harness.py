@@ -139,11 +139,10 @@ def isolated_env(state: Path) -> dict[str, str]:
 
 
 def _write_lab_settings(settings: Path) -> None:
-    """User settings for the test server: no news pop-up, no update check, no extension manager
-    (it would call PyPI), and every cell kept in the page so outputs can be read."""
+    """User settings for the test server: no extension manager (it would call PyPI), and every cell
+    kept in the page so outputs can be read. The news prompt is not switched off here: the module's
+    own lab-settings/overrides.json does that for everyone, and a test checks it as a student meets it."""
     wanted = {
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/extensionmanager-extension/plugin.jupyterlab-settings": {"enabled": False},
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     }

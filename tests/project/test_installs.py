@@ -41,3 +41,15 @@ def test_make_lab_installs_the_lab_extra_only_and_make_test_adds_the_rest() -> N
     assert re.search(r"^test: \$\(TEST_STAMP\)$", makefile, re.M)
     assert "-e '.[lab]'" in _recipe("$(STAMP)")
     assert "-e '.[lab,instructor,test]'" in _recipe("$(TEST_STAMP)")
+
+
+def test_every_environment_gets_the_modules_jupyterlab_settings() -> None:
+    """`make lab` and Binder's postBuild both copy lab-settings/overrides.json where JupyterLab reads
+    overrides, and it switches the news prompt off."""
+    import json
+
+    settings = json.loads((ROOT / "lab-settings" / "overrides.json").read_text("utf-8"))
+    assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert "cp lab-settings/overrides.json $(VENV)/share/jupyter/lab/settings/" in _recipe("$(STAMP)")
+    post_build = (ROOT / "postBuild").read_text("utf-8")
+    assert "share/jupyter/lab/settings" in post_build and "cp lab-settings/overrides.json" in post_build

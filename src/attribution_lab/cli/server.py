@@ -58,6 +58,8 @@ def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple
     if port is not None:
         command.append(f"--ServerApp.port={port}")
     command.extend(extra)
+    if not any(option.split("=", 1)[0] == "--LabApp.news_url" for option in extra):
+        command.append("--LabApp.news_url=None")  # no "Jupyter news" prompt over the start notebook
     if (root / START_NOTEBOOK).is_file():
         if not any(option.split("=", 1)[0] == "--LabApp.default_url" for option in extra):
             # The address Jupyter prints opens the start notebook too, not the Launcher: what someone
@@ -70,6 +72,8 @@ def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple
 #: The folder Voila serves in app mode: the lessons (each worksheet is also reachable from JupyterLab).
 APP_FOLDER = "notebooks"
 APP_PORT = 8866
+#: Seconds a Voila kernel with no page connected may stay idle before it is shut down.
+APP_CULL_IDLE_SECONDS = 600
 
 
 def app_command(root: Path, *, port: int = APP_PORT, open_browser: bool = True, python: str = sys.executable) -> list[str]:
@@ -79,7 +83,12 @@ def app_command(root: Path, *, port: int = APP_PORT, open_browser: bool = True, 
     without the code. Only 127.0.0.1 is bound: app mode is for one person on their own machine (a
     class uses JupyterHub, see docs/jupyterhub.md).
     """
-    command = [python, "-m", "voila", str(root / APP_FOLDER), "--Voila.ip=127.0.0.1", f"--port={port}"]
+    command = [python, "-m", "voila", str(root / APP_FOLDER), "--Voila.ip=127.0.0.1", f"--port={port}",
+               # Voila starts a kernel per page opened and keeps it after the tab closes (about 120 MB
+               # each): a kernel with no page connected is shut down after ten idle minutes. A page
+               # still open is never culled, and answers are saved as they are given.
+               f"--MappingKernelManager.cull_idle_timeout={APP_CULL_IDLE_SECONDS}", "--MappingKernelManager.cull_interval=60",
+               "--MappingKernelManager.cull_connected=False"]
     if not open_browser:
         command.append("--no-browser")
     return command
