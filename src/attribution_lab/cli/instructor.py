@@ -61,13 +61,20 @@ def _grade(args: argparse.Namespace) -> int:
     case = _load(args.case)
     if case is None or not _check_paths(args.submissions):
         return EXIT_USAGE
+    from ..instructor.gradebooks import Gradebook, default_assignment
     from ..instructor.results import OutputRefused, grade_files
 
+    try:
+        gradebook = Gradebook(args.lms_format, default_assignment(case.id) if args.assignment is None else args.assignment)
+    except ValueError as error:
+        _stderr(str(error))
+        return EXIT_USAGE
     results = Path(args.out)
     lms = Path(args.lms) if args.lms else results.with_name(results.stem + "-lms.csv")
     try:
         summary = grade_files(
-            args.submissions, case, results, lms, fields=fields, say=_stderr, merge=args.merge_duplicates, force=args.force
+            args.submissions, case, results, lms, fields=fields, say=_stderr, merge=args.merge_duplicates, force=args.force,
+            gradebook=gradebook,
         )
     except OutputRefused as error:
         _stderr(str(error))
@@ -163,7 +170,12 @@ def register(commands: Any) -> None:
     )
     _class_arguments(grade)
     grade.add_argument("--out", required=True, help="the results CSV to write (one row per student)")
-    grade.add_argument("--lms", help="the LMS CSV to write: student_id, points, out_of (default: OUT-lms.csv beside --out)")
+    grade.add_argument("--lms", help="the LMS CSV to write (default: OUT-lms.csv beside --out)")
+    grade.add_argument("--lms-format", choices=("generic", "canvas", "moodle"), default="generic",
+                       help="the LMS CSV's layout: generic (student_id, points, out_of), canvas (Canvas's gradebook import: "
+                            "Student, ID, SIS User ID, SIS Login ID, Section, the assignment) or moodle (ID number, Full name, "
+                            "the assignment; map them on import)")
+    grade.add_argument("--assignment", help="the assignment's column name in a canvas or moodle file (default: Attribution Lab (CASE))")
     grade.add_argument("--fields", help=f"comma-separated fields to grade (default all: {','.join(FIELDS)})")
     grade.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     grade.add_argument("--force", action="store_true", help=FORCE_HELP)

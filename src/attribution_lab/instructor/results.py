@@ -21,6 +21,7 @@ from ..core.case import FIELDS, Case
 from ..core.submission import Submission, key_version_note, newest_rank, student_id
 from ..errors import SubmissionError
 from .collect import Newest, Outcome, duplicate_lines, iter_class, merged_submission, read_submission, rejection_line, shown
+from .gradebooks import Gradebook, default_assignment, written_heads
 from .scoring import Scorer, Totals
 
 
@@ -52,7 +53,6 @@ def header(fields: Sequence[str]) -> list[str]:
     return ["student_id", "name", "file", "updated", "points", "first_try_points", "out_of", *(f"{f}_points" for f in fields), "note"]
 
 
-LMS_HEADER = ["student_id", "points", "out_of"]
 
 
 def _num(value: float) -> float | int:
@@ -119,8 +119,9 @@ class _RowSpool:
     newest file of every student is known. In memory per row: its length and points only.
     """
 
-    def __init__(self, file: TextIO) -> None:
+    def __init__(self, file: TextIO, gradebook: Gradebook) -> None:
         self.file = file
+        self.gradebook = gradebook
         self._buffer = io.StringIO()
         self._writer = _csv_writer(self._buffer)
         self.lengths = array("q")  # characters of each row's results line, then of its LMS line
@@ -134,7 +135,8 @@ class _RowSpool:
 
     def rows(self, cells: list[Any]) -> tuple[str, str]:
         """The results line and the LMS line of a row's cells, as CSV text (formulas neutralised)."""
-        return self._text([safe_cell(c) for c in cells]), self._text([safe_cell(cells[0]), cells[4], cells[6]])
+        gradebook_row = self.gradebook.row(cells[0], cells[1], cells[4], cells[6])
+        return self._text([safe_cell(c) for c in cells]), self._text([safe_cell(c) for c in gradebook_row])
 
     def add(self, cells: list[Any]) -> None:
         """Spool one row."""
@@ -161,8 +163,10 @@ def grade_files(
     say: Callable[[str], None] | None = None,
     merge: bool = False,
     force: bool = False,
+    gradebook: Gradebook | None = None,
 ) -> GradeSummary:
-    """Grade every answers file under ``paths`` and write the results CSV and the LMS CSV.
+    """Grade every answers file under ``paths`` and write the results CSV and the LMS CSV (in the
+    ``gradebook`` layout; default the generic one, see :mod:`attribution_lab.instructor.gradebooks`).
 
     Streams: each file is read, checked, scored and spooled as one row before the next is opened;
     only a small index (student id, newest time, row number) stays in memory for duplicates. A
@@ -173,12 +177,13 @@ def grade_files(
     paths = list(paths)
     check_outputs([(results, RESULTS_KIND), (lms, LMS_KIND)], paths, force=force)
     scorer = Scorer(case, fields)
+    gradebook = gradebook or Gradebook("generic", default_assignment(case.id))
     outcome = Outcome()
     newest = Newest()
     files: list[str] = []  # paths as plain strings: a Path object costs several times the memory
     out_of = None
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
-        spool = _RowSpool(handle)
+        spool = _RowSpool(handle, gradebook)
         for path, submission, mtime, totals, student in iter_class(paths, case, outcome, say, scorer):
             row = grade_row(scorer, submission, path, totals, student)
             newest.add(row.student_id, newest_rank(submission, mtime), row.file)
@@ -191,7 +196,7 @@ def grade_files(
         total = 0.0
         with open_output(results) as out, open_output(lms) as lms_out:
             _csv_writer(out).writerow(header(fields))
-            _csv_writer(lms_out).writerow(LMS_HEADER)
+            _csv_writer(lms_out).writerows(gradebook.head(_num(scorer.out_of)))
             for index, full, short in spool.read():
                 if index not in keep:
                     continue
@@ -246,7 +251,7 @@ def _merged_rows(
 # Outputs that never overwrite what they did not write
 
 RESULTS_KIND, LMS_KIND = "results CSV", "LMS CSV"
-_HEADS = {RESULTS_KIND: '"student_id","name","file",', LMS_KIND: '"student_id","points","out_of"'}
+_HEADS = {RESULTS_KIND: ('"student_id","name","file",',), LMS_KIND: tuple(written_heads())}
 
 
 class OutputRefused(ValueError):
@@ -279,7 +284,7 @@ def check_outputs(outputs: Sequence[tuple[Path, str]], sources: Iterable[str | P
         if real in seen:
             raise OutputRefused(f"{shown(path)}: the {what} and the {seen[real]} are the same file; nothing written")
         seen[real] = what
-        if path.exists() and not force and (not path.is_file() or not _starts_with(path, _HEADS[what])):
+        if path.exists() and not force and (not path.is_file() or not any(_starts_with(path, head) for head in _HEADS[what])):
             raise OutputRefused(
                 f"{shown(path)}: exists and is not a {what} written by attribution-lab; nothing written, the file kept "
                 "(choose another name, or --force to replace it)"
