@@ -115,6 +115,11 @@ def _grade(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from ..instructor import report  # matplotlib is loaded only when a report is asked for
 
+    try:
+        fields = _parse_fields(args.fields)
+    except ValueError as error:
+        _stderr(str(error))
+        return EXIT_USAGE
     case = _load(args.case)
     if case is None or not _check_paths(args.submissions):
         return EXIT_USAGE
@@ -131,7 +136,8 @@ def _report(args: argparse.Namespace) -> int:
         _stderr("no answers files (*.json) found")
         return EXIT_USAGE
     try:
-        page = report.write_report(case, submissions, Path(args.out), outcome=outcome, sources=args.submissions, force=args.force)
+        page = report.write_report(case, submissions, Path(args.out), outcome=outcome, sources=args.submissions, force=args.force,
+                                   fields=fields)
     except OutputRefused as error:
         _stderr(str(error))
         return EXIT_USAGE
@@ -189,6 +195,7 @@ def register(commands: Any) -> None:
     )
     _class_arguments(report)
     report.add_argument("--out", required=True, help="the folder to write the report into")
+    report.add_argument("--fields", help=f"comma-separated fields to count (default all: {','.join(FIELDS)})")
     report.add_argument("--force", action="store_true", help="write into a folder that holds other files too (never through a symbolic link)")
     report.set_defaults(run=_report)
 

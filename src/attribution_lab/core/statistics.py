@@ -20,6 +20,7 @@ from typing import Any
 
 from .agreement import fleiss_kappa, modal_of_counts
 from .case import FIELDS, Case
+from .engine import WEIGHTS
 from .scoring import Verdicts
 from .submission import CURRENT, FIRST, Submission
 
@@ -91,7 +92,8 @@ def _stored(field_name: str, value: Any) -> Any:
 
 
 def difficulty(
-    case: Case, submissions: Sequence[Submission], *, verdicts: Verdicts | None = None, tally: Tally | None = None
+    case: Case, submissions: Sequence[Submission], *, verdicts: Verdicts | None = None, tally: Tally | None = None,
+    fields: Sequence[str] = FIELDS,
 ) -> dict[str, tuple[float, float]]:
     """Per statement: (first-try right rate, current right rate).
 
@@ -102,11 +104,11 @@ def difficulty(
     verdicts = verdicts or Verdicts(case)
     tally = tally or Tally(case, submissions)
     result = {}
-    total = tally.students * len(FIELDS)
+    total = tally.students * len(fields)
     for statement in case.statements:
         right = {FIRST: 0, CURRENT: 0}
         for which in right:
-            for f in FIELDS:
+            for f in fields:
                 right[which] += sum(count for value, count in tally.given(which, statement.id, f).items()
                                     if verdicts.result(statement.id, f, _stored(f, value)).is_right)
                 if verdicts.result(statement.id, f, None).is_right:
@@ -202,7 +204,8 @@ def believable_calibration(
 
 
 def kappa_by_field(
-    case: Case, submissions: Sequence[Submission], *, which: str = "first", tally: Tally | None = None
+    case: Case, submissions: Sequence[Submission], *, which: str = "first", tally: Tally | None = None,
+    fields: Sequence[str] = FIELDS,
 ) -> dict[str, float | None]:
     """Fleiss' kappa per field: students are the raters, statements the subjects, labels the categories.
 
@@ -211,7 +214,7 @@ def kappa_by_field(
     """
     order = _chain_order(case)
     tally = tally or Tally(case, submissions)
-    return {f: fleiss_kappa([tally.categories(which, statement.id, f, order) for statement in case.statements]) for f in FIELDS}
+    return {f: fleiss_kappa([tally.categories(which, statement.id, f, order) for statement in case.statements]) for f in fields}
 
 
 @dataclass(frozen=True)
@@ -257,7 +260,7 @@ class StatementAgreement:
 
 def statement_agreement(
     case: Case, submissions: Sequence[Submission], *, which: str = "first", verdicts: Verdicts | None = None,
-    tally: Tally | None = None,
+    tally: Tally | None = None, fields: Sequence[str] = FIELDS,
 ) -> list[StatementAgreement]:
     """Per statement, the share agreeing with the modal answer in each field; split statements first.
 
@@ -265,17 +268,17 @@ def statement_agreement(
     """
     verdicts = verdicts or Verdicts(case)
     tally = tally or Tally(case, submissions)
-    rates = difficulty(case, submissions, verdicts=verdicts, tally=tally)
+    rates = difficulty(case, submissions, verdicts=verdicts, tally=tally, fields=fields)
     found = []
     order = _chain_order(case)
     for position, statement in enumerate(case.statements):
-        fields = []
-        for f in FIELDS:
+        agreements = []
+        for f in fields:
             modal, share, answered = modal_of_counts(tally.categories(which, statement.id, f, order))
             stored = list(modal) if f == "chain" and isinstance(modal, tuple) else modal
             right = None if modal is None else verdicts.result(statement.id, f, stored).is_right
-            fields.append(FieldAgreement(f, modal, share, answered, right))
-        found.append((position, StatementAgreement(statement.id, tuple(fields), rates[statement.id][0])))
+            agreements.append(FieldAgreement(f, modal, share, answered, right))
+        found.append((position, StatementAgreement(statement.id, tuple(agreements), rates[statement.id][0])))
     found.sort(key=lambda p: (not p[1].splits, p[1].mean_share if p[1].mean_share is not None else 2.0, p[0]))
     return [agreement for _, agreement in found]
 
@@ -308,6 +311,8 @@ class ClassStatistics:
     kappa: Mapping[str, float | None]
     statements: tuple[StatementAgreement, ...]
     lowest_first_try: tuple[StudentLine, ...] = field(default=())
+    #: The fields the statistics count (all unless the report was asked for some).
+    fields: tuple[str, ...] = FIELDS
 
 
 def class_statistics(
@@ -317,16 +322,21 @@ def class_statistics(
     *,
     synthetic: bool = False,
     lowest: int = 10,
+    fields: Sequence[str] = FIELDS,
 ) -> ClassStatistics:
     """Every statistic of the report for parsed, checked submissions (one per student, named by
-    ``student_ids`` in the same order). ``synthetic`` says the class is invented.
+    ``student_ids`` in the same order). ``synthetic`` says the class is invented; ``fields`` limits
+    points, difficulty and agreement to those fields (origin confusion and calibration are about
+    their own field and are kept only when it is among them).
     """
+    fields = tuple(f for f in FIELDS if f in fields)
+    weights = {f: (WEIGHTS[f] if f in fields else 0.0) for f in FIELDS}
     verdicts = Verdicts(case)
     tally = Tally(case, submissions)  # one pass over the class for every statistic below
-    out_of = verdicts.out_of()
+    out_of = verdicts.out_of(weights)
     lines = [
         StudentLine(sid, str(submission.get("student", {}).get("name", "")),
-                    verdicts.points(submission, CURRENT), verdicts.points(submission, FIRST))
+                    verdicts.points(submission, CURRENT, weights), verdicts.points(submission, FIRST, weights))
         for sid, submission in zip(student_ids, submissions)
     ]
     n = len(submissions)
@@ -339,12 +349,13 @@ def class_statistics(
         out_of=out_of,
         mean_points=sum(x.points for x in lines) / n if n else None,
         mean_first_try=sum(x.first_try_points for x in lines) / n if n else None,
-        difficulty=difficulty(case, submissions, verdicts=verdicts, tally=tally),
+        difficulty=difficulty(case, submissions, verdicts=verdicts, tally=tally, fields=fields),
         confusion=origin_confusion(case, submissions, tally=tally),
         calibration=believable_calibration(case, submissions, tally=tally),
-        kappa=kappa_by_field(case, submissions, tally=tally),
-        statements=tuple(statement_agreement(case, submissions, verdicts=verdicts, tally=tally)),
+        kappa=kappa_by_field(case, submissions, tally=tally, fields=fields),
+        statements=tuple(statement_agreement(case, submissions, verdicts=verdicts, tally=tally, fields=fields)),
         lowest_first_try=tuple(sorted(lines, key=lambda x: (x.first_try_points, x.student_id))[:lowest]),
+        fields=fields,
     )
 
 

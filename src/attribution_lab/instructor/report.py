@@ -69,6 +69,9 @@ def summary_html(
         f"made {_e(generated)}. Scores are recomputed from the answers. Confusion, calibration and agreement use the "
         "first try: the student's own judgement before Check showed a verdict.</p>"
     )
+    if tuple(stats.fields) != FIELDS:
+        parts.append(f"<p>Fields counted: {_e(', '.join(FIELD_NAMES[f] for f in stats.fields))} (the others are left out "
+                     "of every score and figure).</p>")
     if stats.students:
         parts.append(
             f"<p>Mean score <b>{stats.mean_points:.1f}</b> of {stats.out_of:g} in the end; "
@@ -104,7 +107,7 @@ def summary_html(
         )
     parts.append("</table>")
     parts.append("<h2>Agreement per field (Fleiss' kappa)</h2><table><tr><th>Field</th><th>Kappa</th><th>Reads as</th></tr>")
-    for f in FIELDS:
+    for f in stats.fields:
         parts.append(f"<tr><td>{_e(FIELD_NAMES[f])}</td><td>{kappa_text(stats.kappa[f])}</td><td>{_e(kappa_words(stats.kappa[f]))}</td></tr>")
     parts.append(
         "</table><p class=\"note\">Students are the raters and statements the subjects. Kappa is agreement beyond "
@@ -112,11 +115,13 @@ def summary_html(
         "with low scores is a field to teach again.</p>"
     )
     cal = stats.calibration
-    parts.append(
-        f"<h2>Figures</h2><p>Believable?: {cal.too_sure:.0%} of the answers believed more than the key, "
-        f"{cal.matched:.0%} matched it (or an accepted alternative), {cal.too_unsure:.0%} believed less, and "
-        f"{cal.other_kind:.0%} chose another kind of answer (such as not a factual claim for a checkable fact).</p>"
-    )
+    parts.append("<h2>Figures</h2>")
+    if "believable" in stats.fields:
+        parts.append(
+            f"<p>Believable?: {cal.too_sure:.0%} of the answers believed more than the key, "
+            f"{cal.matched:.0%} matched it (or an accepted alternative), {cal.too_unsure:.0%} believed less, and "
+            f"{cal.other_kind:.0%} chose another kind of answer (such as not a factual claim for a checkable fact).</p>"
+        )
     for name in CHARTS:
         if name in images:
             parts.append(f"<img src=\"{_e(images[name])}\" alt=\"{_e(_ALT[name])}\">")
@@ -149,12 +154,12 @@ def summary_page(case: Case, stats: ClassStatistics, images: Mapping[str, str], 
     )
 
 
-def statistics(case: Case, students: Iterable[StudentAnswers | Submission]) -> ClassStatistics:
-    """The class statistics of the students' answers (a class is synthetic when every file is)."""
+def statistics(case: Case, students: Iterable[StudentAnswers | Submission], fields: Sequence[str] = FIELDS) -> ClassStatistics:
+    """The class statistics of the students' answers over ``fields`` (a class is synthetic when every file is)."""
     named = as_students(students)
     submissions = [s.submission for s in named]
     synthetic = bool(submissions) and all(is_synthetic(s) for s in submissions)
-    return class_statistics(case, submissions, [s.student_id for s in named], synthetic=synthetic)
+    return class_statistics(case, submissions, [s.student_id for s in named], synthetic=synthetic, fields=fields)
 
 
 REPORT_FILES = frozenset({"index.html", *(f"{name}.png" for name in CHARTS)})
@@ -196,6 +201,7 @@ def write_report(
     outcome: Outcome | None = None,
     sources: Iterable[str | Path] = (),
     force: bool = False,
+    fields: Sequence[str] = FIELDS,
 ) -> Path:
     """Write the charts (PNG) and ``index.html`` into ``folder``; returns the page's path.
 
@@ -207,7 +213,7 @@ def write_report(
     folder = Path(folder)
     check_report_folder(folder, sources, force=force)
     folder.mkdir(parents=True, exist_ok=True)
-    stats = statistics(case, students)
+    stats = statistics(case, students, fields)
     images = {}
     for name, fig in charts(case, stats).items():
         with open_output(folder / f"{name}.png", "wb") as handle:

@@ -77,7 +77,8 @@ def chart_difficulty(case: Case, stats: ClassStatistics) -> Any:
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    ax.set_xlabel("Share of answers right (all five fields; accepted alternatives count as right)")
+    counted = "every field" if len(stats.fields) == len(FIELDS) else ", ".join(FIELD_NAMES[f] for f in stats.fields)
+    ax.set_xlabel(f"Share of answers right ({counted}; accepted alternatives count as right)")
     ax.set_ylabel("Statement (article order)")
     ax.set_title("How hard each statement was: right at the first try and now")
     ax.legend(loc="lower right", fontsize=8)
@@ -141,7 +142,7 @@ def chart_agreement(case: Case, stats: ClassStatistics) -> Any:
     image = ax.imshow(values, cmap=HEATMAP, vmin=0, vmax=1, aspect="auto")
     marks = [[(f"{f.share:.0%}" + ("*" if f.modal_is_right is False else "")) if f.share is not None else "–" for f in s.fields] for s in rows]
     _annotate(ax, values, marks, 1)
-    ax.set_xticks(range(len(FIELDS)), [f"{FIELD_NAMES[f]}\nκ = {kappa_text(stats.kappa[f])}" for f in FIELDS], fontsize=8)
+    ax.set_xticks(range(len(stats.fields)), [f"{FIELD_NAMES[f]}\nκ = {kappa_text(stats.kappa[f])}" for f in stats.fields], fontsize=8)
     ax.set_yticks(range(len(rows)), [s.statement_id + (" (splits)" if s.splits else "") for s in rows], fontsize=8)
     ax.set_xlabel("Field, with Fleiss' kappa over all statements")
     ax.set_ylabel("Statement (where the class splits first)")
@@ -157,13 +158,16 @@ def kappa_text(kappa: float | None) -> str:
 
 
 def charts(case: Case, stats: ClassStatistics) -> dict[str, Any]:
-    """The report's charts by name, as matplotlib Figure objects (shown nowhere)."""
-    return {
-        "difficulty": chart_difficulty(case, stats),
-        "origin_confusion": chart_origin_confusion(case, stats),
-        "believable_calibration": chart_believable_calibration(case, stats),
-        "agreement": chart_agreement(case, stats),
-    }
+    """The report's charts by name, as matplotlib Figure objects (shown nowhere); origin confusion
+    and calibration only when their field is among the statistics' fields.
+    """
+    found = {"difficulty": chart_difficulty(case, stats)}
+    if "origin" in stats.fields:  # each of these two is about its own field
+        found["origin_confusion"] = chart_origin_confusion(case, stats)
+    if "believable" in stats.fields:
+        found["believable_calibration"] = chart_believable_calibration(case, stats)
+    found["agreement"] = chart_agreement(case, stats)
+    return found
 
 
 def png_bytes(fig: Any) -> bytes:
