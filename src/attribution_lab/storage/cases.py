@@ -15,6 +15,7 @@ from ..core.case import DEFAULT_CASE, Case
 from ..errors import CaseError, Problem
 from ..formats.key import decode_key, parse_yaml, validate_key
 from ..formats.limits import KEY_FILE, MAX_CASE_FILE_BYTES
+from .location import module_folder
 
 
 def builtin_cases() -> list[str]:
@@ -24,8 +25,15 @@ def builtin_cases() -> list[str]:
 
 
 def case_folder(case: str | Path = DEFAULT_CASE) -> Path:
-    """Resolve a case id (shipped with the module) or a path to a case folder."""
+    """Resolve a case id (shipped with the module) or a path to a case folder. A relative path is
+    looked for in the current folder, then in the module's folder: a lesson's kernel runs in
+    ``notebooks/``, and ``CASE = "cases/my_case"`` names the folder ``new-case`` made beside it.
+    """
     path = Path(case)
+    if not path.is_absolute() and not path.exists():
+        root = module_folder()
+        if root is not None and (root / path).exists():
+            path = root / path
     if path.is_dir():
         return path
     if path.is_file() and path.name == KEY_FILE:
