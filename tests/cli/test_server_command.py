@@ -272,3 +272,15 @@ def test_version_is_the_installed_package_version(capsys: pytest.CaptureFixture[
     assert caught.value.code == 0
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
     assert capsys.readouterr().out.strip() == f"attribution-lab {declared}"
+
+
+def test_app_prints_the_start_notebooks_address(module_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`attribution-lab app` names the start notebook's app-mode address, on 127.0.0.1 and its port."""
+    from attribution_lab import cli
+    from attribution_lab.cli import server
+
+    (module_root / APP_FOLDER).mkdir(exist_ok=True)
+    said: list[str] = []
+    monkeypatch.setattr(server, "_serve", lambda command, root, message: said.append(message) or 0)
+    assert cli.main(["app", "--root", str(module_root), "--no-browser", "--port", "8877"]) == 0
+    assert "start here: http://127.0.0.1:8877/voila/render/00_start_here.ipynb" in said[0]

@@ -100,7 +100,13 @@ def _app(args: argparse.Namespace) -> int:
         print(f"error: {root / APP_FOLDER} is not a folder; run this in the module's folder or pass --root", file=sys.stderr)
         return 2
     command = app_command(root, port=args.port, open_browser=not args.no_browser)
-    return _serve(command, root, f"Serving the lessons as an app on http://127.0.0.1:{args.port}/ (code hidden).")
+    return _serve(command, root, f"Serving the lessons as an app (code hidden); start here: {app_start_url(args.port)} "
+                                 f"(every lesson: http://127.0.0.1:{args.port}/).")
+
+
+def app_start_url(port: int = APP_PORT) -> str:
+    """The address of the start notebook in app mode (Voila renders a notebook of its folder there)."""
+    return f"http://127.0.0.1:{port}/voila/render/{Path(START_NOTEBOOK).name}"
 
 
 def _serve(command: list[str], root: Path, message: str) -> int:
