@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 TEST_STAMP = $(VENV)/.installed-test
 
-.PHONY: lab app test exercises solutions clean
+.PHONY: lab app test site exercises solutions clean
 
 # make lab installs what a student needs; make test adds nbval and the test tools on top.
 $(STAMP): pyproject.toml lab-settings/overrides.json
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml lab-settings/overrides.json
 	touch $(STAMP)
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[lab,instructor,test]'
+	$(BIN)/python -m pip install --quiet -e '.[lab,instructor,site,test]'
 	touch $(TEST_STAMP)
 
 ## Open the module in JupyterLab on the start notebook (127.0.0.1, token kept on).
@@ -45,6 +45,10 @@ test: $(TEST_STAMP)
 	       --nbval-sanitize-with tests/nbval-sanitize.cfg solutions; \
 	status=$$?; [ -n "$${answers:-}" ] && rm -rf "$$answers"; \
 	echo "make test: $$(( $$(date +%s) - start )) s in all, exit status $$status"; exit $$status
+
+## Build the lessons, with their outputs, as a static website in site/ (offline; open site/index.html).
+site: $(TEST_STAMP)
+	$(BIN)/python -m attribution_lab.authoring.site . site
 
 ## Regenerate exercises/ from solutions/ (solutions are the only hand-edited worksheets).
 exercises: $(STAMP)

@@ -35,12 +35,12 @@ def test_the_students_install_has_no_test_tool() -> None:
 
 
 def test_make_lab_installs_the_lab_extra_only_and_make_test_adds_the_rest() -> None:
-    """`make lab`'s set-up installs '.[lab]'; `make test` installs lab, instructor and test on top."""
+    """`make lab`'s set-up installs '.[lab]'; `make test` installs lab, instructor, site and test on top."""
     makefile = (ROOT / "Makefile").read_text("utf-8")
     assert re.search(r"^lab: \$\(STAMP\)$", makefile, re.M)
     assert re.search(r"^test: \$\(TEST_STAMP\)$", makefile, re.M)
     assert "-e '.[lab]'" in _recipe("$(STAMP)")
-    assert "-e '.[lab,instructor,test]'" in _recipe("$(TEST_STAMP)")
+    assert "-e '.[lab,instructor,site,test]'" in _recipe("$(TEST_STAMP)")
 
 
 def test_every_environment_gets_the_modules_jupyterlab_settings() -> None:

@@ -8,6 +8,7 @@ trust questions' rules, and the per-lesson summary of a submission.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -36,7 +37,10 @@ from ..core.submission import Submission, answers_of
 from ..storage.answers_store import AnswersStore
 from ..storage.cases import load_case
 from ..storage.location import default_answers_path
-from .text import format_statement
+from .text import format_choices, format_statement
+
+#: Set while ``make site`` builds the lessons as static pages: a panel is shown as text instead.
+SITE_ENV = "ATTRIBUTION_LAB_SITE_BUILD"
 
 
 def overview() -> str:
@@ -59,9 +63,19 @@ def panel(case: Case, number: str | int, answers_path: str | Path | None = None)
     ids = item.statement_ids(case)
     if not ids or not item.fields:
         return Markdown(f"*Case {case.id!r} has no statements for lesson {item.number} ({item.title}).*")
+    if os.environ.get(SITE_ENV) == "1":  # a static page (make site) cannot run a panel: the text view
+        return _panel_as_text(case, item.fields, ids)
     from .panel import Panel  # the widgets load only where a panel is shown
 
     return Panel(case, fields=item.fields, statements=ids, answers_path=answers_path)
+
+
+def _panel_as_text(case: Case, fields: tuple[str, ...], ids: tuple[str, ...]) -> Markdown:
+    """What the panel asks, as text: the statements and each field's choices (no answers, no whys)."""
+    names = ", ".join(FIELD_NAMES[f] for f in fields)
+    choices = "\n\n".join(format_choices(case, f) for f in fields)
+    return Markdown(f"*In JupyterLab a panel asks here, statement by statement: {names}. The statements and the choices:*\n\n"
+                    f"```text\n{statements_text(case, ids)}\n\n{choices}\n```")
 
 
 def my_answers(case: Case, answers_path: str | Path | None = None) -> Submission:
