@@ -33,6 +33,8 @@ nb_merge_streams = True
 html_theme = "alabaster"
 html_title = "Attribution Lab: who said this, and how would you know?"
 html_theme_options = {"page_width": "1180px", "sidebar_width": "240px"}
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 suppress_warnings = ["mystnb.unknown_mime_type"]
 """
@@ -74,6 +76,9 @@ def build_site(root: Path, out: Path) -> Path:
         # the kernels save answers as a student's would: into a folder of the build, not a student's file
         (source / "exercises").mkdir()
         (source / "conf.py").write_text(CONF, encoding="utf-8")
+        (source / "_static").mkdir()
+        # printed text is 88 characters wide: small enough type to fit, and wrapped rather than cut
+        (source / "_static" / "site.css").write_text("pre { font-size: 0.78em; white-space: pre-wrap; }\n", encoding="utf-8")
         (source / "index.md").write_text(_index(notebooks), encoding="utf-8")
         env = dict(os.environ, **{SITE_ENV: "1", "ATTRIBUTION_LAB_ANSWERS_DIR": str(Path(work) / "answers"),
                                   "MPLBACKEND": "agg"})
