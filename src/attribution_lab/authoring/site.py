@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from ..core.plan import LESSONS
-from ..student.lessons import SITE_ENV
+from ..storage.location import ANSWERS_DIR_ENV, SITE_ENV
 
 #: The notebooks the site shows, in the order of its contents: the lessons, then the instructors' two.
 EXTRA_NOTEBOOKS = ("10_instructor_class_report.ipynb", "11_making_a_case.ipynb")
@@ -80,7 +80,7 @@ def build_site(root: Path, out: Path) -> Path:
         # printed text is 88 characters wide: small enough type to fit, and wrapped rather than cut
         (source / "_static" / "site.css").write_text("pre { font-size: 0.78em; white-space: pre-wrap; }\n", encoding="utf-8")
         (source / "index.md").write_text(_index(notebooks), encoding="utf-8")
-        env = dict(os.environ, **{SITE_ENV: "1", "ATTRIBUTION_LAB_ANSWERS_DIR": str(Path(work) / "answers"),
+        env = dict(os.environ, **{SITE_ENV: "1", ANSWERS_DIR_ENV: str(Path(work) / "answers"),
                                   "MPLBACKEND": "agg"})
         build = Path(work) / "html"
         run = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(source), str(build)],

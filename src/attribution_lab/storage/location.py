@@ -15,6 +15,9 @@ from pathlib import Path
 
 #: Environment variable naming the folder for answers files (overrides the module's folder).
 ANSWERS_DIR_ENV = "ATTRIBUTION_LAB_ANSWERS_DIR"
+#: Environment variable set while ``make site`` builds the lessons as static pages: a lesson's panel
+#: is then shown as text (a static page has no kernel to run it).
+SITE_ENV = "ATTRIBUTION_LAB_SITE_BUILD"
 #: The folders that together mark the module's folder, where the one answers file per case lives.
 MODULE_FOLDERS = ("notebooks", "exercises")
 def module_folder(start: str | os.PathLike[str] | None = None) -> Path | None:
@@ -61,4 +64,4 @@ def old_answers_paths(path: Path) -> tuple[Path, ...]:
     return tuple(path.parent / name / path.name for name in MODULE_FOLDERS)
 
 
-__all__ = ["ANSWERS_DIR_ENV", "MODULE_FOLDERS", "answers_folder", "default_answers_path", "module_folder", "old_answers_paths"]
+__all__ = ["ANSWERS_DIR_ENV", "MODULE_FOLDERS", "SITE_ENV", "answers_folder", "default_answers_path", "module_folder", "old_answers_paths"]

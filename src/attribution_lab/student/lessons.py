@@ -36,11 +36,8 @@ from ..core.plan import (
 from ..core.submission import Submission, answers_of
 from ..storage.answers_store import AnswersStore
 from ..storage.cases import load_case
-from ..storage.location import default_answers_path
+from ..storage.location import SITE_ENV, default_answers_path
 from .text import format_choices, format_statement
-
-#: Set while ``make site`` builds the lessons as static pages: a panel is shown as text instead.
-SITE_ENV = "ATTRIBUTION_LAB_SITE_BUILD"
 
 
 def overview() -> str:
