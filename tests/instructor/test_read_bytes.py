@@ -7,13 +7,13 @@ import os
 from pathlib import Path
 
 from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
-from attribution_lab.instructor.collect import _read_all
+from attribution_lab.storage.files import read_open_file
 
 
 def _read(path: Path, size: int) -> bytes:
     fd = os.open(path, os.O_RDONLY)
     try:
-        return _read_all(fd, size)
+        return read_open_file(fd, size)
     finally:
         os.close(fd)
 

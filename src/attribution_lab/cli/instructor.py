@@ -20,6 +20,7 @@ from typing import Any
 from ..core.case import DEFAULT_CASE, FIELDS, Case
 from ..errors import CaseError
 from ..instructor.collect import EXIT_OK, EXIT_USAGE
+from ..instructor.gradebooks import FORMATS as GRADEBOOK_FORMATS
 from ..storage.cases import load_case
 
 
@@ -177,7 +178,7 @@ def register(commands: Any) -> None:
     _class_arguments(grade)
     grade.add_argument("--out", required=True, help="the results CSV to write (one row per student)")
     grade.add_argument("--lms", help="the LMS CSV to write (default: OUT-lms.csv beside --out)")
-    grade.add_argument("--lms-format", choices=("generic", "canvas", "moodle"), default="generic",
+    grade.add_argument("--lms-format", choices=GRADEBOOK_FORMATS, default="generic",
                        help="the LMS CSV's layout: generic (student_id, points, out_of), canvas (Canvas's gradebook import: "
                             "Student, ID, SIS User ID, SIS Login ID, Section, the assignment) or moodle (ID number, Full name, "
                             "the assignment; map them on import)")

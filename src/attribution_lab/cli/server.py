@@ -45,8 +45,8 @@ def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple
     (``as_root``, detected when None) ``--allow-root`` is added: Jupyter refuses to start as root
     without it, and the allow-list would leave a user no way to add it.
     """
-    for option in extra:
-        name = option.split("=", 1)[0]
+    given = [option.split("=", 1)[0] for option in extra]
+    for name in given:
         if name not in ALLOWED:
             raise ValueError(
                 f"{name} is not allowed: the lab server always binds 127.0.0.1 with token authentication, "
@@ -58,10 +58,8 @@ def lab_command(root: Path, *, port: int | None = None, extra: list[str] | tuple
     if port is not None:
         command.append(f"--ServerApp.port={port}")
     command.extend(extra)
-    if not any(option.split("=", 1)[0] == "--LabApp.news_url" for option in extra):
-        command.append("--LabApp.news_url=None")  # no "Jupyter news" prompt over the start notebook
     if (root / START_NOTEBOOK).is_file():
-        if not any(option.split("=", 1)[0] == "--LabApp.default_url" for option in extra):
+        if "--LabApp.default_url" not in given:
             # The address Jupyter prints opens the start notebook too, not the Launcher: what someone
             # on SSH, in a container or with no browser copies is the page they should land on.
             command.append(f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}")

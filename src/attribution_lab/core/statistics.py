@@ -260,15 +260,16 @@ class StatementAgreement:
 
 def statement_agreement(
     case: Case, submissions: Sequence[Submission], *, which: str = "first", verdicts: Verdicts | None = None,
-    tally: Tally | None = None, fields: Sequence[str] = FIELDS,
+    tally: Tally | None = None, fields: Sequence[str] = FIELDS, rates: Mapping[str, tuple[float, float]] | None = None,
 ) -> list[StatementAgreement]:
     """Per statement, the share agreeing with the modal answer in each field; split statements first.
 
     Order: statements where the class splits, then by mean agreement (lowest first), then article order.
+    ``rates`` are the statements' :func:`difficulty`, when already computed.
     """
     verdicts = verdicts or Verdicts(case)
     tally = tally or Tally(case, submissions)
-    rates = difficulty(case, submissions, verdicts=verdicts, tally=tally, fields=fields)
+    rates = rates if rates is not None else difficulty(case, submissions, verdicts=verdicts, tally=tally, fields=fields)
     found = []
     order = _chain_order(case)
     for position, statement in enumerate(case.statements):
@@ -333,6 +334,7 @@ def class_statistics(
     weights = {f: (WEIGHTS[f] if f in fields else 0.0) for f in FIELDS}
     verdicts = Verdicts(case)
     tally = Tally(case, submissions)  # one pass over the class for every statistic below
+    rates = difficulty(case, submissions, verdicts=verdicts, tally=tally, fields=fields)  # shown, and used by agreement
     out_of = verdicts.out_of(weights)
     lines = [
         StudentLine(sid, str(submission.get("student", {}).get("name", "")),
@@ -349,11 +351,11 @@ def class_statistics(
         out_of=out_of,
         mean_points=sum(x.points for x in lines) / n if n else None,
         mean_first_try=sum(x.first_try_points for x in lines) / n if n else None,
-        difficulty=difficulty(case, submissions, verdicts=verdicts, tally=tally, fields=fields),
+        difficulty=rates,
         confusion=origin_confusion(case, submissions, tally=tally),
         calibration=believable_calibration(case, submissions, tally=tally),
         kappa=kappa_by_field(case, submissions, tally=tally, fields=fields),
-        statements=tuple(statement_agreement(case, submissions, verdicts=verdicts, tally=tally, fields=fields)),
+        statements=tuple(statement_agreement(case, submissions, verdicts=verdicts, tally=tally, fields=fields, rates=rates)),
         lowest_first_try=tuple(sorted(lines, key=lambda x: (x.first_try_points, x.student_id))[:lowest]),
         fields=fields,
     )

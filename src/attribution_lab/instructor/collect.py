@@ -23,6 +23,7 @@ from ..errors import Problem, SubmissionError
 from ..formats.answers import parse_submission
 from ..formats.answers_quick import decode_quickly, parse_quickly
 from ..formats.limits import MAX_SUBMISSION_BYTES
+from ..storage.files import read_open_file
 from ..storage.location import case_of_answers_file
 from .scoring import Scorer, Totals
 
@@ -137,22 +138,6 @@ def _not_regular(mode: int) -> str | None:
     return f"is {kind}, not a regular file; not read, no answers taken from it"
 
 
-def _read_all(fd: int, size: int) -> bytes:
-    """The bytes of an open file whose size was ``size``: read in one piece of that size (not a
-    buffer as large as the limit), until the end of the file or one byte past the limit, so a file
-    that grew meanwhile is still told to be too large.
-    """
-    parts, got, want = [], 0, size + 1
-    while got <= MAX_SUBMISSION_BYTES:
-        chunk = os.read(fd, min(want, MAX_SUBMISSION_BYTES + 1 - got))
-        if not chunk:
-            break
-        parts.append(chunk)
-        got += len(chunk)
-        want = MAX_SUBMISSION_BYTES + 1 - got
-    return parts[0] if len(parts) == 1 else b"".join(parts)
-
-
 def read_bytes(path: Path) -> tuple[bytes, float]:
     """An answers file's bytes (never more than the size limit allows) and its modification time.
 
@@ -175,7 +160,7 @@ def read_bytes(path: Path) -> tuple[bytes, float]:
                 raise SubmissionError(
                     [Problem(label, None, None, f"is {info.st_size:,} bytes; the limit is {MAX_SUBMISSION_BYTES:,}")]
                 )
-            raw = _read_all(fd, info.st_size)
+            raw = read_open_file(fd, info.st_size)
         finally:
             os.close(fd)
     except FileNotFoundError:

@@ -67,8 +67,11 @@ def written_heads() -> Sequence[str]:
     """The first bytes of a gradebook file the grader wrote, in any layout (quoted as it writes
     them): an existing file that starts otherwise is not replaced without ``--force``.
     """
-    return ('"student_id","points","out_of"', '"Student","ID","SIS User ID","SIS Login ID","Section",',
-            '"ID number","Full name",')
+    def quoted(columns: Sequence[str]) -> str:
+        return ",".join(f'"{c}"' for c in columns)
+
+    generic = Gradebook("generic", "-").head(0)[0]
+    return (quoted(generic), quoted(CANVAS_IDENTITY) + ",", quoted(MOODLE_IDENTITY) + ",")
 
 
 __all__ = ["CANVAS_IDENTITY", "CANVAS_POINTS_POSSIBLE", "FORMATS", "MOODLE_IDENTITY", "Gradebook", "default_assignment", "written_heads"]

@@ -181,7 +181,6 @@ def grade_files(
     outcome = Outcome()
     newest = Newest()
     files: list[str] = []  # paths as plain strings: a Path object costs several times the memory
-    out_of = None
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
         spool = _RowSpool(handle, gradebook)
         for path, submission, mtime, totals, student in iter_class(paths, case, outcome, say, scorer):
@@ -189,7 +188,6 @@ def grade_files(
             newest.add(row.student_id, newest_rank(submission, mtime), row.file)
             files.append(os.fspath(path))
             spool.add(row.cells(fields))
-            out_of = row.out_of
         keep = newest.kept()
         outcome.duplicates = newest.duplicates(merge, answers=lambda order: _reread(Path(files[order]), case))
         replaced = _merged_rows(outcome, newest, files, scorer, fields, say)
@@ -211,7 +209,7 @@ def grade_files(
         for line in duplicate_lines(outcome.duplicates):
             say(line)
     students = len(keep)
-    return GradeSummary(outcome, students, total / students if students else None, _num(out_of) if students and out_of is not None else None,
+    return GradeSummary(outcome, students, total / students if students else None, _num(scorer.out_of) if students else None,
                         str(results), str(lms))
 
 

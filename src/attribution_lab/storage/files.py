@@ -42,10 +42,28 @@ def read_regular(path: Path, limit: int = MAX_SUBMISSION_BYTES) -> bytes | None:
     except BaseException:
         os.close(handle)
         raise
-    with os.fdopen(handle, "rb") as stream:
+    try:
         if info.st_size > limit:
             return b" " * (limit + 1)
-        return stream.read(limit + 1)
+        return read_open_file(handle, info.st_size, limit)
+    finally:
+        os.close(handle)
+
+
+def read_open_file(fd: int, size: int, limit: int = MAX_SUBMISSION_BYTES) -> bytes:
+    """The bytes of an open file whose size was ``size``: read in one piece of that size (not a
+    buffer as large as the limit), until the end of the file or one byte past ``limit``, so a file
+    that grew meanwhile is still told to be too large.
+    """
+    parts, got, want = [], 0, size + 1
+    while got <= limit:
+        chunk = os.read(fd, min(want, limit + 1 - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+        want = limit + 1 - got
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
