@@ -62,23 +62,63 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: Any, lab: harness.Server, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A fresh page in a fresh browser context; a screenshot is saved if the test fails.
-
-    Kernels are shut down and the answers folder emptied afterwards, so each notebook starts as a
-    new student would and no idle kernel competes for the two cores.
-    """
+def _new_page(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     context.set_default_timeout(30_000)
-    page = context.new_page()
-    yield page
+    return context.new_page()
+
+
+@pytest.fixture(scope="session")
+def _kept_page() -> Iterator[dict[str, Any]]:
+    """Holds the session's one reused page (see :func:`page`)."""
+    kept: dict[str, Any] = {}
+    yield kept
+    if kept.get("page") is not None:
+        kept["page"].context.close()
+
+
+def _tidy(page: Any, lab: harness.Server, request: pytest.FixtureRequest) -> bool:
+    """After a test: a screenshot if it failed; kernels stopped and the answers folder emptied, so
+    each notebook starts as a new student would and no idle kernel competes for the two cores.
+    Returns whether the test failed."""
     report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
+    failed = report is not None and report.failed
+    if failed:
         harness.screenshot(page, f"FAILED-{request.node.name}")
-    context.close()
     lab.shutdown_kernels()
     lab.clear_answers()
+    return bool(failed)
+
+
+@pytest.fixture
+def page(browser: Any, lab: harness.Server, request: pytest.FixtureRequest, _kept_page: dict[str, Any]) -> Iterator[Any]:
+    """The session's JupyterLab page, reused from test to test: :func:`harness.open_in_lab` opens
+    the next notebook in it without loading JupyterLab again (seconds a notebook). Its documents
+    are closed after each test; after a failure the page is dropped and the next test gets a new
+    one, in a new browser context. Tests where a fresh start is the point use :func:`fresh_page`.
+    """
+    kept = _kept_page.get("page")
+    if kept is None or kept.is_closed():
+        kept = _kept_page["page"] = _new_page(browser)
+    yield kept
+    if _tidy(kept, lab, request):
+        kept.context.close()
+        _kept_page.clear()
+        return
+    try:
+        harness.close_documents(kept)
+    except Exception:  # the page is in no state to be reused: the next test starts a new one
+        kept.context.close()
+        _kept_page.clear()
+
+
+@pytest.fixture
+def fresh_page(browser: Any, lab: harness.Server, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A new page in a new browser context, as a student's first visit: nothing loaded or cached."""
+    page = _new_page(browser)
+    yield page
+    _tidy(page, lab, request)
+    page.context.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

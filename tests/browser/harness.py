@@ -182,8 +182,14 @@ class Server:
         return json.loads(body) if body else None
 
     def shutdown_kernels(self) -> None:
-        """Stop every kernel, so one notebook's kernel neither competes for the CPU nor writes
-        into the next notebook's answers folder."""
+        """Stop every session and kernel, so one notebook's kernel neither competes for the CPU nor
+        writes into the next notebook's answers folder (a session left without its kernel would be
+        reused, dead, when the same notebook opens again in a page that stays loaded)."""
+        for session in self.api("/api/sessions") or []:
+            try:
+                self.api(f"/api/sessions/{session['id']}", method="DELETE")
+            except urllib.error.URLError:
+                pass
         for kernel in self.api("/api/kernels") or []:
             try:
                 self.api(f"/api/kernels/{kernel['id']}", method="DELETE")
@@ -345,9 +351,56 @@ def lab_url(server: Server, path: str, workspace: str) -> str:
     return f"{server.base}/lab/workspaces/{workspace}/tree/{path}?reset&token={server.token}"
 
 
+#: Close every open document of the page's JupyterLab without saving (the kernels keep running, as
+#: when a student closes a tab): what leaving the page did to the tabs, without reloading the app.
+CLOSE_DOCUMENTS_JS = """async () => {
+  const app = window.jupyterapp;
+  if (!app) return 0;
+  await app.restored;
+  let closed = 0;
+  for (const w of Array.from(app.shell.widgets('main'))) {
+    if (w.context && w.context.model) w.context.model.dirty = false;  // no "save changes?" dialogue
+    w.dispose(); closed += 1;
+  }
+  return closed;
+}"""
+
+OPEN_DOCUMENT_JS = """async (path) => {
+  const app = window.jupyterapp;
+  await app.restored;
+  await app.commands.execute('docmanager:open', {path, factory: 'Notebook'});
+  return app.shell.currentWidget ? app.shell.currentWidget.context.path : null;
+}"""
+
+
+def shows_lab_of(page: Page, server: Server) -> bool:
+    """True when ``page`` already runs this server's JupyterLab (so a notebook opens without a reload)."""
+    if not page.url.startswith(f"{server.base}/lab"):
+        return False
+    try:
+        return bool(page.evaluate("() => !!(window.jupyterapp && window.jupyterapp.shell)"))
+    except Exception:  # a page half-way through navigating has no app to ask
+        return False
+
+
+def close_documents(page: Page) -> int:
+    """Close every document open in the page's JupyterLab without saving; how many were closed."""
+    return int(page.evaluate(CLOSE_DOCUMENTS_JS) or 0)
+
+
 def open_in_lab(page: Page, server: Server, path: str, workspace: str | None = None) -> None:
-    """Open a notebook in JupyterLab and wait until its panel is shown."""
-    page.goto(lab_url(server, path, workspace or f"w{secrets.token_hex(4)}"))
+    """Open a notebook in JupyterLab and wait until its panel is shown.
+
+    A page already running this server's JupyterLab opens the notebook in place (File > Open, after
+    closing what was open): loading the app again costs seconds per notebook and tests nothing new.
+    Any other page loads JupyterLab on the notebook, in a workspace of its own.
+    """
+    if shows_lab_of(page, server):
+        close_documents(page)
+        opened = page.evaluate(OPEN_DOCUMENT_JS, path)
+        assert opened == path, f"JupyterLab opened {opened!r}, not {path!r}"
+    else:
+        page.goto(lab_url(server, path, workspace or f"w{secrets.token_hex(4)}"))
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook", timeout=60_000)
 
 

@@ -15,11 +15,12 @@ from test_one_answers_file import clone_lab  # noqa: F401 - the fresh-clone serv
 pytestmark = pytest.mark.browser
 
 
-def test_the_start_notebook_opens_with_no_news_prompt(page: Any, clone_lab: harness.Server) -> None:  # noqa: F811
+def test_the_start_notebook_opens_with_no_news_prompt(fresh_page: Any, clone_lab: harness.Server) -> None:  # noqa: F811
     """A fresh clone's JupyterLab, with the environment `make` built: the start notebook opens and,
     after the time JupyterLab takes to ask, no notification about Jupyter news is shown."""
     settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     assert settings.is_file(), f"{settings} is missing: the environment was not set up by make"
+    page = fresh_page
     harness.open_in_lab(page, clone_lab, "notebooks/00_start_here.ipynb", workspace())
     page.wait_for_timeout(12_000)  # JupyterLab asks some seconds after the page is ready
     harness.screenshot(page, "no-news-prompt-start-notebook")
