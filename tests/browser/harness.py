@@ -798,3 +798,6 @@ def wrong_answer(case: Case, statement: Statement, field_name: str) -> str:
     raise AssertionError(f"every {field_name} label earns credit for {statement.id}")
 
 
+if __name__ == "__main__":  # `python tests/browser/harness.py --missing`: why the browser tests cannot run here, if they cannot
+    if sys.argv[1:] == ["--missing"]:
+        print(browser_missing_reason() or "")
