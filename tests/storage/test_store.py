@@ -173,10 +173,41 @@ def test_salvage_repairs_counts_and_times_without_losing_answers():
 
 
 def test_load_of_a_missing_file_gives_empty_answers(tmp_path):
-    """No file yet: empty answers, no notes, nothing written but the hidden lock file."""
+    """No file yet: empty answers, no notes, nothing written (not even the lock file: loading
+    with nothing to tidy takes no lock; the first save does)."""
     loaded = AnswersStore(tmp_path / "answers-kursk.json", CASE).load()
     assert loaded.submission["answers"] == {} and loaded.notes == [] and loaded.backup is None
-    assert [p.name for p in tmp_path.iterdir()] == [".answers-kursk.json.lock"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_valid_file_loads_at_once_while_another_notebook_holds_the_lock(tmp_path):
+    """A valid, current file is read without the lock (saves replace it in one rename, so a read
+    never sees half a file): a notebook opening while another saves neither waits nor gets a note."""
+    from filelock import FileLock
+
+    from attribution_lab.storage.files import lock_path
+
+    path = tmp_path / "answers-kursk.json"
+    store = AnswersStore(path, CASE)
+    statement = CASE.statements[0]
+    store.save(record_choice(CASE, new_submission(CASE, now=now_iso()), statement.id, "origin", statement.answers["origin"], now=now_iso()))
+    with FileLock(str(lock_path(path)), timeout=0):
+        loaded = AnswersStore(path, CASE).load()
+    assert loaded.notes == [] and loaded.submission["answers"][statement.id]["current"]["origin"] == statement.answers["origin"]
+
+
+def test_a_file_with_something_to_tidy_is_loaded_under_the_lock(tmp_path, monkeypatch):
+    """A left-over temporary file (a save killed half-way) sends loading the locked way, which
+    tidies it; the lock-free way is only for a load with nothing to write."""
+    path = tmp_path / "answers-kursk.json"
+    stale = tmp_path / ".answers-kursk.json.1234.tmp"
+    stale.write_bytes(b"{")
+    os.utime(stale, (1, 1))  # older than a minute: a dead save's, not a live one's
+    locked = []
+    real = AnswersStore._locked
+    monkeypatch.setattr(AnswersStore, "_locked", lambda self: (locked.append(True), real(self))[1])
+    AnswersStore(path, CASE).load()
+    assert locked and not stale.exists()
 
 
 def test_load_of_a_valid_file_uses_it_as_it_is(tmp_path):

@@ -141,6 +141,9 @@ class AnswersStore:
         (see :func:`salvage`) and saved, and the notes say what happened in plain words. Answers
         files left in the old places (:func:`old_answers_paths`) are then merged in once.
         """
+        plain = self._load_with_nothing_to_write()
+        if plain is not None:
+            return plain
         try:
             with self._locked():
                 loaded = self._load()
@@ -151,6 +154,31 @@ class AnswersStore:
             current = self.read_valid()
             return Loaded(current or new_submission(self.case, now=now_iso()),
                           [f"Your answers were read, but {error}; answers left elsewhere are merged next time."])
+
+    def _load_with_nothing_to_write(self) -> Loaded | None:
+        """The answers, read without the lock, when loading has nothing to write; else None.
+
+        That is the usual start: the file is missing, or valid and current, and no older answers
+        file and no left-over temporary file waits to be tidied. Every save replaces the file in
+        one rename (:func:`atomic_write`), so a read never sees half a file and needs no lock; the
+        first save takes it. Skipping the lock here spares each lesson's first panel importing
+        filelock (and asyncio with it) before anything is written.
+        """
+        if any(self.path.parent.glob(f".{self.path.name}.*.tmp")):
+            return None
+        try:
+            if any(os.path.lexists(old) for old in old_answers_paths(self.path) if old != self.path):
+                return None
+            raw = self._read()
+        except OSError:
+            return None
+        if raw is None:
+            return Loaded(new_submission(self.case, now=now_iso()))
+        try:
+            parsed = parse_submission(raw, self.case, self.path.name)
+        except SubmissionError:
+            return None
+        return Loaded(parsed) if parsed.get("key_version") == self.case.key_version else None
 
     def _load(self) -> Loaded:
         name = self.path.name
