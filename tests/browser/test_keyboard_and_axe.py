@@ -3,8 +3,9 @@
 Keyboard: one statement is completed with Tab, Space, Enter and the arrow keys only (Ctrl+Space
 adds a second choice in the chain's list, as in any multiple-choice list box), then checked with
 Enter; the feedback must show the engine's verdict for every field.
-axe-core runs in the page, scoped to the panel's container, after feedback is shown; serious and
-critical violations fail the test with every finding listed.
+axe-core then runs in the page, scoped to the panel's container, with that feedback shown; serious
+and critical violations fail the test with every finding listed. Both look at the same panel, so
+each notebook is opened and run once for the two.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import harness
 import pytest
-from test_lab_notebooks import as_shown, check_and_expect, expected_lines, open_and_run, shown_answers
+from test_lab_notebooks import as_shown, expected_lines, open_and_run, shown_answers
 
 from attribution_lab import Case
 from attribution_lab.core.feedback import VERDICT_MARKS
@@ -141,12 +142,10 @@ def panel_notebooks() -> list[str]:
     return [p for p in harness.discover(root) if harness.makes_panel(root / p)]
 
 
-@pytest.mark.parametrize("path", panel_notebooks())
-def test_one_statement_with_the_keyboard_alone(page: Any, lab: harness.Server, case: Case, path: str) -> None:
-    """Tab/Space/Enter/arrow keys alone choose the key's answer in every field, press Check and
-    bring the engine's right-answer feedback; the controls show what was chosen."""
-    open_and_run(page, lab, path)
-    case = _case_of(path, case)
+def keyboard_walk(page: Any, case: Case, path: str) -> harness.PanelView:
+    """Tab/Space/Enter/arrow keys alone choose the key's answer in every field of the first
+    statement and press Check (a worksheet: Hand in, which waits for every statement); the
+    controls must show what was chosen and the feedback the engine's right-answer verdicts."""
     panel = harness.find_panels(page, case)[0]
     panel.locator.scroll_into_view_if_needed()
     statement = panel.statement()
@@ -166,36 +165,19 @@ def test_one_statement_with_the_keyboard_alone(page: Any, lab: harness.Server, c
         while "Not handed in" not in panel.text() and time.monotonic() < deadline:
             page.wait_for_timeout(200)
         assert "Not handed in" in panel.text(), panel.text()[-600:]
-        harness.screenshot(page, "keyboard-" + path.replace("/", "__"))
-        return
+        return panel
     tab_to(panel, lambda f: f["tag"] == "BUTTON" and f["text"].startswith("Check"), "the Check button")
     symbols = [line.split(" ", 1)[0] for line in expected_lines(case, statement.id, answers)]
     before = panel.feedback()
     page.keyboard.press("Enter")
     text = panel.wait_feedback(symbols, before)
     assert VERDICT_MARKS["wrong"][0] not in text, f"keyboard answers judged wrong:\n{text}"
-    harness.screenshot(page, "keyboard-" + path.replace("/", "__"))
+    return panel
 
 
-@pytest.mark.parametrize("path", panel_notebooks())
-def test_axe_finds_no_serious_violation_in_the_panel(page: Any, lab: harness.Server, case: Case, path: str) -> None:
-    """axe-core, scoped to the panel's container with feedback shown, reports no serious or
-    critical violation; every finding (any impact) is listed in the failure message."""
-    script = axe_script()
-    if script is None:
-        message = "axe.min.js not found: pip install axe-playwright-python (or npm install --prefix .cache/axe axe-core@4)"
-        if harness.in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    open_and_run(page, lab, path)
-    case = _case_of(path, case)
-    panel = harness.find_panels(page, case)[0]
-    statement = panel.statement()
-    answers = {name: statement.answers[name] for name in panel.field_controls()}
-    for name, value in answers.items():
-        panel.choose(name, value)
-    if not path.startswith("exercises/"):  # a worksheet's panel checks nothing before the hand-in
-        check_and_expect(panel, case, statement.id, answers)
+def axe_scan(page: Any, panel: harness.PanelView, path: str, script: Path) -> None:
+    """axe-core, scoped to the panel's container, reports no serious or critical violation; every
+    finding (any impact) is listed in the failure message and kept in a JSON report."""
     page.add_script_tag(path=str(script))
     results = panel.locator.evaluate(
         "async (el) => { const r = await axe.run(el); "
@@ -216,3 +198,22 @@ def test_axe_finds_no_serious_violation_in_the_panel(page: Any, lab: harness.Ser
     serious = [f for f in findings if f["impact"] in ("serious", "critical")]
     assert not serious, "axe found serious or critical violations in the panel:\n" + json.dumps(
         findings, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("path", panel_notebooks())
+def test_one_statement_with_the_keyboard_alone_then_axe_finds_no_serious_violation(
+    page: Any, lab: harness.Server, case: Case, path: str
+) -> None:
+    """Each panel, opened and run once: one statement is answered and checked with the keyboard
+    alone (:func:`keyboard_walk`), then axe-core scans the panel as it stands, feedback shown
+    (:func:`axe_scan`)."""
+    script = axe_script()
+    if script is None:
+        message = "axe.min.js not found: pip install axe-playwright-python (or npm install --prefix .cache/axe axe-core@4)"
+        if harness.in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    open_and_run(page, lab, path)
+    panel = keyboard_walk(page, _case_of(path, case), path)
+    harness.screenshot(page, "keyboard-" + path.replace("/", "__"))
+    axe_scan(page, panel, path, script)
