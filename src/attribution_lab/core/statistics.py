@@ -50,25 +50,64 @@ class Tally:
     the pass grows with the number of distinct answers, not with the number of students.
 
     A chain is counted as the tuple of its links as stored; counts keep the order in which answers
-    were first met (Counter keeps insertion order), which is how ties are broken.
+    were first met (Counter keeps insertion order), which is how ties are broken. Empty answers
+    (``None``, ``""``, ``[]``) count as unanswered.
+
+    Given ``verdicts`` and ``weights``, the same pass also adds up each student's points
+    (:attr:`points`: (current, first try) per submission, in order), exactly as
+    :meth:`~attribution_lab.core.scoring.Verdicts.points` does: the same products added in the same
+    order, each answer's worth looked up once per distinct answer instead of once per student.
     """
 
-    def __init__(self, case: Case, submissions: Sequence[Submission]) -> None:
+    def __init__(
+        self, case: Case, submissions: Sequence[Submission], *, verdicts: Verdicts | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> None:
         self.students = len(submissions)
-        known = set(case.statement_ids)
         self.counts: dict[tuple[str, str, str], Counter[Any]] = {
             (which, sid, f): Counter() for which in (FIRST, CURRENT) for sid in case.statement_ids for f in FIELDS
         }
-        counts = self.counts
-        for submission in submissions:
-            for sid, entry in submission.get("answers", {}).items():
-                if sid not in known or not entry:
+        self.points: list[tuple[float, float]] = []
+        self._categories: dict[tuple[str, str, str], Counter[Any]] = {}
+        asked = verdicts.asked if verdicts is not None else {}
+        weighed = weights if weights is not None else {}
+        # Per statement and kind of answer: field -> (its counts, its answers' worth in points).
+        # The worth of an answer is shared by the first try and the current answer; a field that
+        # earns nothing (not asked, or weighed 0) is worth 0.0, which leaves a sum unchanged.
+        slots: dict[str, tuple[dict[str, tuple[Counter[Any], dict[Any, float]]], ...]] = {}
+        for sid in case.statement_ids:
+            worth: dict[str, dict[Any, float]] = {f: {} for f in FIELDS}
+            slots[sid] = tuple({f: (self.counts[(which, sid, f)], worth[f]) for f in FIELDS} for which in (FIRST, CURRENT))
+
+        def count(sid: str, given: Mapping[str, Any], cells: dict[str, tuple[Counter[Any], dict[Any, float]]], earned: float) -> float:
+            # The running total is passed in, not summed apart and added: float addition is not
+            # associative, and the points must equal Verdicts.points to the last bit.
+            for f, value in given.items():
+                cell = cells.get(f)
+                if cell is None or not value:
+                    # Not a field of the case, or unanswered (an answer is a label, never empty,
+                    # or a list of labels): counted nowhere, worth nothing.
                     continue
-                for which in (FIRST, CURRENT):
-                    for f, value in (entry.get(which) or {}).items():
-                        if f not in FIELDS or value is None or value == [] or value == "":
-                            continue
-                        counts[(which, sid, f)][tuple(value) if isinstance(value, list) else value] += 1
+                counted, worth = cell
+                key = tuple(value) if isinstance(value, list) else value
+                counted[key] = counted.get(key, 0) + 1
+                if verdicts is not None:
+                    points = worth.get(key)
+                    if points is None:
+                        scored = f in asked.get(sid, ()) and f in weighed
+                        points = worth[key] = verdicts.result(sid, f, value).credit * weighed[f] if scored else 0.0
+                    earned += points
+            return earned
+
+        for submission in submissions:
+            first = current = 0.0
+            for sid, entry in submission.get("answers", {}).items():
+                pair = slots.get(sid)
+                if pair is None or not entry:
+                    continue
+                first = count(sid, entry.get(FIRST) or {}, pair[0], first)
+                current = count(sid, entry.get(CURRENT) or {}, pair[1], current)
+            self.points.append((current, first))
 
     def given(self, which: str, statement_id: str, field_name: str) -> Counter[Any]:
         """Stored answer (a chain as a tuple) -> how many students gave it; unanswered left out."""
@@ -79,11 +118,17 @@ class Tally:
         return self.students - sum(self.counts[(which, statement_id, field_name)].values())
 
     def categories(self, which: str, statement_id: str, field_name: str, order: Mapping[str, int]) -> Counter[Any]:
-        """Counts by agreement category (a chain as the set of its links, see :func:`_category`)."""
-        merged: Counter[Any] = Counter()
-        for value, count in self.given(which, statement_id, field_name).items():
-            merged[_category(field_name, list(value) if field_name == "chain" else value, order)] += count
-        return merged
+        """Counts by agreement category (a chain as the set of its links, see :func:`_category`);
+        made once per (which, statement, field), since kappa and agreement both ask (``order``
+        is the case's chain order, the same for every call on one tally).
+        """
+        found = self._categories.get((which, statement_id, field_name))
+        if found is None:
+            found = Counter()
+            for value, count in self.given(which, statement_id, field_name).items():
+                found[_category(field_name, list(value) if field_name == "chain" else value, order)] += count
+            self._categories[(which, statement_id, field_name)] = found
+        return found
 
 
 def _stored(field_name: str, value: Any) -> Any:
@@ -333,13 +378,13 @@ def class_statistics(
     fields = tuple(f for f in FIELDS if f in fields)
     weights = {f: (WEIGHTS[f] if f in fields else 0.0) for f in FIELDS}
     verdicts = Verdicts(case)
-    tally = Tally(case, submissions)  # one pass over the class for every statistic below
+    # One pass over the class counts every answer and adds up every student's points.
+    tally = Tally(case, submissions, verdicts=verdicts, weights=weights)
     rates = difficulty(case, submissions, verdicts=verdicts, tally=tally, fields=fields)  # shown, and used by agreement
     out_of = verdicts.out_of(weights)
     lines = [
-        StudentLine(sid, str(submission.get("student", {}).get("name", "")),
-                    verdicts.points(submission, CURRENT, weights), verdicts.points(submission, FIRST, weights))
-        for sid, submission in zip(student_ids, submissions)
+        StudentLine(sid, str(submission.get("student", {}).get("name", "")), points, first_try)
+        for sid, submission, (points, first_try) in zip(student_ids, submissions, tally.points)
     ]
     n = len(submissions)
     return ClassStatistics(
