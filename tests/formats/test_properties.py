@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 import pytest
 from budget import examples
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -35,9 +36,10 @@ from attribution_lab.core.feedback import field_feedback
 from attribution_lab.core.submission import new_submission, record_check, record_choice
 from attribution_lab.errors import CaseError, Problem, SubmissionError, UnknownLabelError, UnknownStatementError
 from attribution_lab.formats.answers import parse_submission, salvage, submission_problems
-from attribution_lab.formats.answers_quick import parse_quickly
+from attribution_lab.formats.answers_quick import UNSET, parse_quickly
 from attribution_lab.formats.key import decode_key, parse_yaml, validate_key
 from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
+from attribution_lab.instructor.scoring import Scorer
 from attribution_lab.storage.answers_store import now_iso
 from attribution_lab.storage.cases import load_case, read_case_files
 
@@ -603,6 +605,66 @@ def test_quick_reader_agrees_with_the_full_check(tree: Any) -> None:
         assert caught.value.problems == error.problems
     else:
         assert parse_quickly(raw, KURSK, SUBMISSION_FILE) == full
+
+
+_GRADER = Scorer(KURSK)
+
+
+def _one_pass_agrees(raw: bytes) -> bool:
+    """The grader's one-pass read of ``raw`` (:meth:`Scorer.grade_bytes`) accepts only what
+    parse_submission accepts, and then reads the same student, times and key version and gives the
+    same totals as scoring the fully checked submission. True when it accepted the file."""
+    quick = _GRADER.grade_bytes(raw)
+    try:
+        full = parse_submission(raw, KURSK, SUBMISSION_FILE)
+    except SubmissionError:
+        assert quick is None, raw[:300]
+        return False
+    if quick is None:
+        return False
+    data, current, first = quick
+    student = full["student"]
+    assert (data.student.id, data.student.name) == (student.get("id", UNSET), student.get("name", UNSET))
+    assert (data.case_id, data.key_version, data.created, data.updated) == (
+        full["case_id"], full["key_version"], full["created"], full["updated"])
+    assert sorted(data.answers) == sorted(full["answers"])
+    assert json.loads(msgspec.json.encode(data)) == full  # every value read as the full check reads it
+    (points, out_of, by_field), (first_points, _, _) = _GRADER.grade(full)
+    assert (current[0], current[1], first[0]) == (pytest.approx(points), out_of, pytest.approx(first_points))
+    assert current[2] == pytest.approx(by_field)
+    return True
+
+
+def test_one_pass_reader_accepts_a_valid_file() -> None:
+    """The fast path is taken by a good file, so the property below compares something."""
+    assert _one_pass_agrees(_encode(VALID_SUBMISSION))
+
+
+@_settings(800)
+@given(mutated(VALID_SUBMISSION))
+@example(VALID_SUBMISSION | {"updated": "2025-04-29T10:00:00Z\n"})
+@example(VALID_SUBMISSION | {"handed_in": {"01": {"first": STAMP, "last": "2025-04-29", "times": 1}}})
+@example(VALID_SUBMISSION | {"handed_in": {"01": {"first": STAMP, "last": STAMP, "times": 1}}})
+@example(VALID_SUBMISSION | {"schema_version": 1.0})
+@example(VALID_SUBMISSION | {"schema_version": True})
+def test_one_pass_reader_agrees_with_the_full_check(tree: Any) -> None:
+    """The grader's one-pass decoder and scorer never accept a file the full check refuses, and
+    read and score what both accept alike."""
+    TRIED["grade_bytes vs parse_submission"] += 1
+    _one_pass_agrees(_encode(tree))
+
+
+@pytest.mark.parametrize("raw", [
+    # a key given twice: JSON readers keep the last; the one-pass reader must read the same
+    _encode(VALID_SUBMISSION)[:-1] + b', "case_id": "other"}',
+    _encode(VALID_SUBMISSION)[:-1] + b', "updated": "not a time"}',
+    _encode(VALID_SUBMISSION)[:-1] + b', "updated": "2025-04-30T10:00:00Z"}',
+    b"\xef\xbb\xbf" + _encode(VALID_SUBMISSION),  # a byte order mark: the full check reads it
+    _encode(VALID_SUBMISSION).replace(b'"Alice"', b'"Al\\ud800ice"'),  # a lone surrogate
+])
+def test_one_pass_reader_agrees_on_raw_bytes(raw: bytes) -> None:
+    """Bytes no tree encodes (repeated keys, a BOM, a lone surrogate) are read alike, or left to the full check."""
+    _one_pass_agrees(raw)
 
 
 @_settings(800)

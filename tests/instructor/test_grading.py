@@ -71,6 +71,7 @@ def test_quick_check_accepts_every_synthetic_submission_the_schema_accepts():
         assert submission_problems(sub, CASE, "f") == []
         assert quick_accepts(sub, CASE)
         assert Scorer(CASE).grade_raw(sub) is not None
+        assert Scorer(CASE).grade_bytes(encode(sub)) is not None
 
 
 def test_scorer_totals_equal_score_submission():
@@ -144,10 +145,18 @@ def test_quick_check_never_accepts_what_the_schema_or_case_refuse(where, action,
         else:
             parent[last] = value
     fast = quick_accepts(data, CASE)
-    one_pass = Scorer(CASE).grade_raw(data) is not None
+    scorer = Scorer(CASE)
+    one_pass = scorer.grade_raw(data) is not None
     if fast or one_pass:
         assert submission_problems(data, CASE, "f") == [], (where, action, value)
     assert fast == one_pass
+    from_bytes = scorer.grade_bytes(json.dumps(data).encode("utf-8"))
+    if from_bytes is not None:  # the grader's one-pass decoder: as sound, and it scores the same
+        assert submission_problems(data, CASE, "f") == [], (where, action, value)
+        _, current, first = from_bytes
+        (points, out_of, by_field), (first_points, _, _) = scorer.grade(data)
+        assert (current[0], current[1], first[0]) == (pytest.approx(points), out_of, pytest.approx(first_points))
+        assert current[2] == pytest.approx(by_field)
 
 
 # --------------------------------------------------------------------------------------------

@@ -234,9 +234,14 @@ def first_unanswered(submission: Submission, statement_ids: Iterable[str], field
 
 def key_version_note(submission: Submission, case: Case) -> str | None:
     """A plain sentence when the answers were given against another version of the key, else None."""
-    if submission.get("key_version") != case.key_version:
+    return version_note(submission.get("key_version"), case)
+
+
+def version_note(key_version: Any, case: Case) -> str | None:
+    """:func:`key_version_note` of a file whose ``key_version`` is given."""
+    if key_version != case.key_version:
         return (
-            f"These answers were given against version {submission.get('key_version')} of the key; "
+            f"These answers were given against version {key_version} of the key; "
             f"the key is now version {case.key_version}. They are checked against the current key."
         )
     return None
@@ -246,7 +251,11 @@ def student_id(submission: Submission, fallback: str) -> str:
     """Whose answers these are: the student id in the file, else ``fallback`` (what the grader
     knows of the file, such as its name). The one rule the grader and the class report share.
     """
-    given = submission.get("student", {}).get("id", "")
+    return given_id(submission.get("student", {}).get("id", ""), fallback)
+
+
+def given_id(given: Any, fallback: str) -> str:
+    """:func:`student_id` of a file whose student id is ``given`` (any value; not text means none)."""
     return given.strip() if isinstance(given, str) and given.strip() else fallback
 
 
@@ -265,7 +274,12 @@ def newest_rank(submission: Submission, modified: float) -> tuple[float, float]:
     (as a POSIX timestamp; a missing or impossible time ranks oldest), then the file's
     modification time ``modified``. The larger rank is the newer file.
     """
-    return _moment(submission.get("updated")), modified
+    return updated_rank(submission.get("updated"), modified)
+
+
+def updated_rank(updated: Any, modified: float) -> tuple[float, float]:
+    """:func:`newest_rank` of a file whose "updated" time is ``updated``."""
+    return _moment(updated), modified
 
 
 def _later(a: Any, b: Any) -> bool:

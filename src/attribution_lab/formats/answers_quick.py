@@ -3,6 +3,13 @@ accept, fast enough for a class of thousands.
 
 A False from :func:`quick_accepts` means "ask :func:`~attribution_lab.formats.answers.parse_submission`",
 never "reject"; tests compare the two on many files. :func:`parse_quickly` does exactly that.
+
+The grader reads with :func:`decode_frame` instead: one msgspec pass decodes the bytes into the
+structs below and checks the frame as it goes (types, required and unknown properties, limits), so
+no dict of the whole file is built and walked again. The structs follow the JSON Schema file
+(``schemas/submission-v1.schema.json``, the one definition of the format); a test compares their
+properties with the schema's, and property tests check that what they accept the full check
+accepts too, with the same values. A None from :func:`decode_frame` means "ask the full check".
 """
 
 from __future__ import annotations
@@ -10,7 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Literal, TypeVar
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
 
 from ..core.case import FIELDS, Case
 from ..core.submission import FORMAT, SCHEMA_VERSION, Submission
@@ -37,6 +48,20 @@ class AllowedValues:
     def fields(self) -> frozenset[str]:
         """The field names an answers file may use (for missed tries and revealed fields)."""
         return frozenset(self.labels)
+
+    @cached_property
+    def decoder(self) -> msgspec.json.Decoder[QuickSubmission[str, str]]:
+        """The grader's one-pass decoder of this case's answers files (:func:`decode_frame`)."""
+        ids = _literal(self.statement_ids)
+        labels = _literal(frozenset().union(*self.labels.values()))
+        return msgspec.json.Decoder(QuickSubmission[ids, labels])  # type: ignore[valid-type]
+
+
+def _literal(values: frozenset[str]) -> Any:
+    """The Literal type of some strings (sorted, so the same case gives the same type). With none,
+    a NUL character: no valid id or label, so the scorer refuses it and the full check decides.
+    """
+    return Literal[tuple(sorted(values))] if values else Literal["\x00"]
 
 
 _allowed_cache: dict[int, AllowedValues] = {}
@@ -169,3 +194,130 @@ def parse_quickly(raw: bytes, case: Case, file: str) -> Submission:
     if data is not None and quick_accepts(data, case):
         return data
     return parse_submission(raw, case, file)
+
+
+# --------------------------------------------------------------------------------------------
+# The grader's one-pass decoder: msgspec structs that follow the schema
+#
+# Stricter than the schema where that is cheaper (exact ints, no BOM, no lone surrogates, the
+# statement ids, labels and case id of one case), never looser: what they refuse goes to the full
+# check, which words the reason. Time stamps are decoded as short strings and matched against the
+# schema's pattern in :func:`decode_frame` (a pattern inside msgspec costs a Python call per value).
+# gc=False: the structs hold only strings, numbers and other such structs, never a cycle, so the
+# cyclic collector has no reason to track them.
+
+if TYPE_CHECKING:
+    FieldName = str
+    FormatName = str
+    SchemaVersion = int
+else:
+    FieldName = Literal[FIELDS]  # the schema allows any label here; the case's fields are a strict subset
+    FormatName, SchemaVersion = Literal[FORMAT], Literal[SCHEMA_VERSION]
+
+_Stamp = Annotated[str, Meta(max_length=40)]  # and TIME_PATTERN, checked by decode_frame
+_Count = Annotated[int, Meta(ge=0, le=MAX_ATTEMPTS)]
+_Text = Annotated[str, Meta(max_length=MAX_STUDENT_TEXT)]
+_PerField = Annotated[dict[FieldName, _Count], Meta(max_length=20)]
+
+
+#: A case's statement ids and labels: each case's decoder takes the structs with these bound to the
+#: Literal of its own ids and labels (:attr:`AllowedValues.decoder`), so msgspec refuses any other
+#: and hands back the case's own string objects, whose hashes are already known: the scorer's
+#: look-ups then cost next to nothing.
+S = TypeVar("S", bound=str)
+L = TypeVar("L", bound=str)
+
+
+class QuickValues(Struct, Generic[L], forbid_unknown_fields=True, frozen=True, gc=False):
+    """One statement's ``current`` or ``first`` answers, fields in FIELDS order. Any label of the
+    case is let through for any field here: the scorer checks each against its field's labels as
+    it scores it (its tables hold every valid label). Frozen, hence hashable.
+    """
+
+    origin: L | UnsetType = UNSET
+    reported_right: L | UnsetType = UNSET
+    believable: L | UnsetType = UNSET
+    claim_type: L | UnsetType = UNSET
+    chain: Annotated[tuple[L, ...], Meta(max_length=20)] | UnsetType = UNSET
+    red_flag: L | UnsetType = UNSET
+
+
+class QuickStatement(Struct, Generic[L], forbid_unknown_fields=True, gc=False):
+    """One statement's entry (the schema's ``statement_answers``)."""
+
+    current: QuickValues[L]
+    first: QuickValues[L]
+    attempts: _Count
+    missed: _PerField | UnsetType = UNSET
+    checks: _PerField | UnsetType = UNSET
+    revealed: Annotated[list[FieldName], Meta(max_length=20)] | UnsetType = UNSET
+    first_checked: _Stamp | UnsetType | None = UNSET
+    last_checked: _Stamp | UnsetType | None = UNSET
+    updated: _Stamp | UnsetType = UNSET
+
+
+class QuickStudent(Struct, forbid_unknown_fields=True, gc=False):
+    """Who handed the file in, as they typed it."""
+
+    id: _Text | UnsetType = UNSET
+    name: _Text | UnsetType = UNSET
+
+
+class QuickHandIn(Struct, forbid_unknown_fields=True, gc=False):
+    """When a worksheet was first and last handed in, and how many times."""
+
+    first: _Stamp
+    last: _Stamp
+    times: Annotated[int, Meta(ge=1, le=MAX_ATTEMPTS)]
+
+
+class QuickSubmission(Struct, Generic[S, L], forbid_unknown_fields=True, gc=False):
+    """An answers file as the grader reads it (the schema's top level)."""
+
+    format: FormatName
+    schema_version: SchemaVersion
+    case_id: str  # equal to the case's id, checked by decode_frame
+    key_version: Annotated[str, Meta(pattern=r"^[0-9]+\.[0-9]+\.[0-9]+\Z")]
+    student: QuickStudent
+    created: _Stamp
+    updated: _Stamp
+    answers: Annotated[dict[S, QuickStatement[L]], Meta(max_length=1000)]
+    handed_in: Annotated[dict[Annotated[str, Meta(pattern=r"^[0-9]{2}\Z")], QuickHandIn], Meta(max_length=20)] | UnsetType = UNSET
+
+
+#: Time stamps one to a line: all of a file's checked with one match (one call instead of sixty).
+_STAMP_LINES = re.compile(rf"(?:(?:{TIME_PATTERN.pattern})\n)*")
+
+
+def _stamps_ok(data: QuickSubmission[Any, Any]) -> bool:
+    """Every time stamp of a decoded file matches the schema's pattern (their length msgspec
+    checked). A newline cannot be part of a stamp, so each line must be one whole stamp.
+    """
+    stamps: list[Any] = [data.created, data.updated]
+    for entry in data.answers.values():
+        stamps.append(entry.updated)
+        stamps.append(entry.first_checked)
+        stamps.append(entry.last_checked)
+    if data.handed_in is not UNSET:
+        for record in data.handed_in.values():
+            stamps.append(record.first)
+            stamps.append(record.last)
+    text = "\n".join([stamp for stamp in stamps if type(stamp) is str])  # None and UNSET: no stamp, allowed there
+    return _STAMP_LINES.fullmatch(text + "\n") is not None
+
+
+def decode_frame(raw: bytes, allowed: AllowedValues) -> QuickSubmission[str, str] | None:
+    """An answers file's bytes decoded and checked in one pass, all but the answers' values (the
+    scorer checks those as it scores them, see :meth:`~attribution_lab.instructor.scoring.Scorer.grade_bytes`);
+    None when the full check must decide.
+    """
+    if len(raw) > MAX_SUBMISSION_BYTES:
+        return None
+    try:
+        data = allowed.decoder.decode(raw)
+    except msgspec.DecodeError:  # ValidationError included: parse_submission words the reason
+        return None
+    case_id = data.case_id
+    if case_id != allowed.case_id or len(case_id) > 40 or not _CASE_ID.fullmatch(case_id) or not _stamps_ok(data):
+        return None
+    return data

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..core.case import Case
-from ..core.submission import Submission, merge_submissions, newest_rank, student_id
+from ..core.submission import Submission, given_id, merge_submissions, newest_rank, student_id
 from ..errors import Problem, SubmissionError
 from ..formats.answers import parse_submission
 from ..formats.answers_quick import decode_quickly, parse_quickly
@@ -47,8 +47,11 @@ def shown(path: str | Path) -> str:
     r"""A path as printed in every message: control characters (and the backslash) escaped, as
     ``\n`` or ``\x1b``, so a file name holding a newline cannot forge a line of its own.
     """
+    text = str(path)
+    if "\\" not in text and text.isprintable():  # the usual path: nothing to escape
+        return text
     out = []
-    for char in str(path):
+    for char in text:
         if char == "\\":
             out.append("\\\\")
         elif char in "\n\r\t":
@@ -145,7 +148,7 @@ def read_bytes(path: Path) -> tuple[bytes, float]:
     is opened without waiting), so nothing hangs. Raises :class:`SubmissionError` naming the file
     when it is too large, vanished, unreadable or not a regular file.
     """
-    label = shown(path)
+    label = shown(path)  # cheap: a path with nothing to escape is returned as it is
     try:
         why = _not_regular(os.stat(path).st_mode)
         if why:
@@ -239,6 +242,31 @@ class Outcome:
         return EXIT_REJECTED if self.rejected or conflict else EXIT_OK
 
 
+def _files_to_read(paths: Iterable[str | Path], case: Case, outcome: Outcome, say: Callable[[str], None] | None) -> Iterator[Found]:
+    """Each answers file of ``case`` to read; the others are recorded in ``outcome`` as skipped."""
+    for found in submission_files(paths):
+        path, skip = found.path, found.skip
+        named = case_of_answers_file(path.name)
+        if not skip and named is not None and named != case.id:
+            # A student's folder holds one answers file per case (lessons, worksheets): the other
+            # case's file is not an error, it is graded with its own --case.
+            skip = f"the answers of case {named!r}; grade them with --case {named}"
+        if skip:
+            line = f"note: {shown(path)}: skipped, {skip}"
+            outcome.skipped.append(line)
+            if say:
+                say(line)
+            continue
+        yield found
+
+
+def _rejected(error: SubmissionError, outcome: Outcome, say: Callable[[str], None] | None) -> None:
+    line = rejection_line(error)
+    outcome.rejected.append(line)
+    if say:
+        say(line)
+
+
 def iter_class(
     paths: Iterable[str | Path],
     case: Case,
@@ -253,31 +281,58 @@ def iter_class(
     to :func:`fallback_id`). Rejected and skipped files are recorded in ``outcome`` and passed to
     ``say`` (one line each) as they are met, so nothing stops the rest of the class from being read.
     """
-    for path, skip, folder in submission_files(paths):
-        named = case_of_answers_file(path.name)
-        if not skip and named is not None and named != case.id:
-            # A student's folder holds one answers file per case (lessons, worksheets): the other
-            # case's file is not an error, it is graded with its own --case.
-            skip = f"the answers of case {named!r}; grade them with --case {named}"
-        if skip:
-            line = f"note: {shown(path)}: skipped, {skip}"
-            outcome.skipped.append(line)
-            if say:
-                say(line)
-            continue
+    for path, _, folder in _files_to_read(paths, case, outcome, say):
         try:
             if scorer is not None:
                 submission, mtime, totals = read_and_grade(path, scorer)
             else:
                 (submission, mtime), totals = read_submission(path, case), None
         except SubmissionError as error:
-            line = rejection_line(error)
-            outcome.rejected.append(line)
-            if say:
-                say(line)
+            _rejected(error, outcome, say)
             continue
         outcome.accepted += 1
         yield path, submission, mtime, totals, student_id(submission, fallback_id(path, folder))
+
+
+class GradedFile(NamedTuple):
+    """One accepted file as the grader needs it: no answers, only what its results row shows."""
+
+    path: Path
+    mtime: float
+    student: str  # its identity: the student id in the file, else fallback_id
+    name: str  # the student's name as typed, "" when none
+    updated: str
+    key_version: str
+    totals: tuple[Totals, Totals]
+
+
+def iter_graded(
+    paths: Iterable[str | Path], scorer: Scorer, outcome: Outcome, say: Callable[[str], None] | None = None
+) -> Iterator[GradedFile]:
+    """Like :func:`iter_class` with a scorer, for the grader: each accepted file read, checked and
+    scored in one pass when it is certainly valid (:meth:`Scorer.grade_bytes`), else through
+    :func:`parse_submission`; only what its row needs is kept.
+    """
+    for path, _, folder in _files_to_read(paths, scorer.case, outcome, say):
+        try:
+            raw, mtime = read_bytes(path)
+            quick = scorer.grade_bytes(raw)
+            if quick is not None:
+                data, current, first = quick
+                given, name = data.student.id, data.student.name
+                updated, key_version, totals = data.updated, data.key_version, (current, first)
+            else:
+                submission = parse_submission(raw, scorer.case, shown(path))
+                totals = scorer.grade(submission)
+                student = submission.get("student", {})
+                given, name = student.get("id", ""), student.get("name", "")
+                updated, key_version = str(submission.get("updated", "")), str(submission.get("key_version", ""))
+        except SubmissionError as error:
+            _rejected(error, outcome, say)
+            continue
+        outcome.accepted += 1
+        who = given_id(given, "") or fallback_id(path, folder)  # an id is never empty: no fallback needed
+        yield GradedFile(path, mtime, who, name if type(name) is str else "", updated, key_version, totals)
 
 
 def _answers_digest(submission: Submission | None) -> str:

@@ -18,9 +18,19 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..core.case import FIELDS, Case
-from ..core.submission import Submission, key_version_note, newest_rank, student_id
+from ..core.submission import Submission, key_version_note, student_id, updated_rank, version_note
 from ..errors import SubmissionError
-from .collect import Newest, Outcome, duplicate_lines, iter_class, merged_submission, read_submission, rejection_line, shown
+from .collect import (
+    GradedFile,
+    Newest,
+    Outcome,
+    duplicate_lines,
+    iter_graded,
+    merged_submission,
+    read_submission,
+    rejection_line,
+    shown,
+)
 from .gradebooks import Gradebook, default_assignment, written_heads
 from .scoring import Scorer, Totals
 
@@ -79,6 +89,13 @@ def grade_row(
         by_field=by_field,
         note=key_version_note(submission, scorer.case) or "",
     )
+
+
+def graded_row(scorer: Scorer, graded: GradedFile) -> GradeRow:
+    """The results row of a file the grader read (:func:`~attribution_lab.instructor.collect.iter_graded`)."""
+    (points, out_of, by_field), (first_points, _, _) = graded.totals
+    return GradeRow(graded.student, graded.name, os.fspath(graded.path), graded.updated, points, first_points, out_of,
+                    by_field, version_note(graded.key_version, scorer.case) or "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,10 +200,10 @@ def grade_files(
     files: list[str] = []  # paths as plain strings: a Path object costs several times the memory
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
         spool = _RowSpool(handle, gradebook)
-        for path, submission, mtime, totals, student in iter_class(paths, case, outcome, say, scorer):
-            row = grade_row(scorer, submission, path, totals, student)
-            newest.add(row.student_id, newest_rank(submission, mtime), row.file)
-            files.append(os.fspath(path))
+        for graded in iter_graded(paths, scorer, outcome, say):
+            row = graded_row(scorer, graded)
+            newest.add(row.student_id, updated_rank(graded.updated, graded.mtime), row.file)
+            files.append(row.file)
             spool.add(row.cells(fields))
         keep = newest.kept()
         outcome.duplicates = newest.duplicates(merge, answers=lambda order: _reread(Path(files[order]), case))

@@ -8,15 +8,19 @@ once, up front, and a class then gives the same few answers again and again.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import getitem
 from typing import Any
+
+from msgspec.structs import astuple
 
 from ..core.case import FIELDS, Case
 from ..core.engine import WEIGHTS, FieldResult
 from ..core.scoring import Verdicts
 from ..core.submission import Submission
-from ..formats.answers_quick import allowed_values, frame_ok
+from ..formats.answers_quick import UNSET, QuickSubmission, QuickValues, allowed_values, decode_frame, frame_ok
 
 Totals = tuple[float, float, dict[str, float]]
+
 
 
 class Scorer:
@@ -49,6 +53,12 @@ class Scorer:
                     for label in self._allowed.labels[f]:
                         self._points[sid][f][label] = self.result(sid, f, label).credit * weight
         self.out_of = float(sum(self.weights[f] for fields in scored.values() for f in fields))
+        self._kept_fields = tuple(FIELDS.index(f) for f in self.fields)
+        # The same tables in FIELDS order (QuickValues' order), each also giving an unanswered field no points.
+        for tables in self._points.values():
+            for table in tables.values():
+                table[UNSET] = 0.0
+        self._field_tables = {sid: tuple(self._points[sid][f] for f in FIELDS) for sid in self._allowed.statement_ids}
 
     def result(self, statement_id: str, field_name: str, value: Any) -> FieldResult:
         """The engine's verdict on one stored answer (``None`` when unanswered)."""
@@ -110,6 +120,47 @@ class Scorer:
         if first is None:
             return None
         return current, first
+
+    def _chain_seen(self, sid: str, values: QuickValues[str]) -> bool:
+        """Score a chain not seen before into the tables; False when it holds a label the case does not have."""
+        chain = values.chain
+        return type(chain) is tuple and self._chain_points(sid, list(chain)) is not None
+
+    def grade_bytes(self, raw: bytes) -> tuple[QuickSubmission[str, str], Totals, Totals] | None:
+        """An answers file's bytes decoded, checked and scored in one pass
+        (:func:`~attribution_lab.formats.answers_quick.decode_frame`): the file and its current and
+        first-try totals, or None unless it certainly passes the schema and the case's checks (then
+        ask :func:`parse_submission`). As :meth:`grade_raw`, the first-try totals leave the per-field
+        points out.
+        """
+        data = decode_frame(raw, self._allowed)
+        if data is None:
+            return None
+        field_tables, position = self._field_tables, self._position
+        current, earned, first_earned = [], [0.0] * len(position), [0.0] * len(position)
+        for sid, entry in data.answers.items():
+            tables = field_tables.get(sid)
+            if tables is None:
+                return None  # not a statement of this case
+            # One look-up per field, in C (the tables give an unanswered field, UNSET, no points):
+            # the decoder hands back the case's own label strings, whose hashes are known.
+            for _ in range(2):
+                try:
+                    points = tuple(map(getitem, tables, astuple(entry.current)))
+                    first = sum(map(getitem, tables, astuple(entry.first)))
+                    break
+                except KeyError:  # a chain not seen before (score it, then look again), or a label the case does not have
+                    if not (self._chain_seen(sid, entry.current) and self._chain_seen(sid, entry.first)):
+                        return None
+            else:
+                return None
+            at = position[sid]
+            earned[at] = sum(points)
+            first_earned[at] = first
+            current.append(points)
+        sums = [sum(column) for column in zip(*current)] if current else [0.0] * len(FIELDS)
+        by_field = {FIELDS[n]: sums[n] for n in self._kept_fields}
+        return data, (sum(earned), self.out_of, by_field), (sum(first_earned), self.out_of, {})
 
     def grade(self, submission: Submission) -> tuple[Totals, Totals]:
         """Current and first-try ``(points, out of, per field)`` of a checked submission."""
