@@ -66,11 +66,20 @@ import resource, sys
 from pathlib import Path
 from attribution_lab.instructor.results import grade_files
 from attribution_lab.storage.cases import load_case
+
+def peak_kb():
+    # VmHWM is this process's own peak; ru_maxrss on Linux also carries the peak of the process
+    # that started it (kept across exec), which would hide the grader's.
+    try:
+        with open("/proc/self/status") as status:
+            return int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 case = load_case(sys.argv[2])
 out = Path(sys.argv[3])
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
 grade_files([Path(sys.argv[1])], case, out / "rss.csv", out / "rss-lms.csv", force=True)
-print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(before, peak_kb())
 """
 
 
