@@ -408,3 +408,17 @@ def test_read_submission_raises_submission_error_naming_the_file(tmp_path):
     with pytest.raises(SubmissionError) as error:
         collect.read_submission(BAD / "nan.json", CASE)
     assert error.value.problems[0].file.endswith("nan.json")
+
+
+def test_a_lone_surrogate_is_rejected_by_name_and_the_class_still_graded(tmp_path, capsys):
+    """A student name holding a lone \\ud800 escape (no text can) is rejected with where it is,
+    instead of crashing the results file; the other students are graded."""
+    paths = write_class(CASE, 2, tmp_path / "in")
+    data = json.loads(paths[0].read_text("utf-8"))
+    data["student"]["name"] = "A\ud800B"
+    paths[0].write_text(json.dumps(data), encoding="utf-8")  # json.dumps writes the half pair as an escape
+    code = main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "results.csv")])
+    err = capsys.readouterr().err
+    assert code == 1 and f"rejected {paths[0]}" in err and "student.name" in err and "lone surrogate" in err
+    with open(tmp_path / "results.csv", encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 1

@@ -493,3 +493,18 @@ def test_a_folder_at_the_answers_path_is_left_alone(tmp_path):
     path.mkdir()
     loaded = AnswersStore(path, CASE).load()
     assert "folder" in loaded.notes[0] and path.is_dir()
+
+
+def test_a_lone_surrogate_in_the_file_is_refused_by_name_and_the_rest_kept(tmp_path):
+    """A \\ud800 escape on its own (no text can hold it) makes the file bad: it is set aside, the
+    note says where, and the answers are kept with the half character replaced, so saving works."""
+    path = tmp_path / "answers-kursk.json"
+    statement = CASE.statements[0]
+    good = record_choice(CASE, new_submission(CASE, now=now_iso()), statement.id, "origin", statement.answers["origin"], now=now_iso())
+    good["student"] = {"id": "s1", "name": "Ann"}
+    path.write_text(json.dumps(good).replace('"Ann"', '"A\\ud800nn"'), encoding="utf-8")
+    loaded = AnswersStore(path, CASE).load()
+    assert loaded.backup is not None and "student.name" in " ".join(loaded.notes)
+    assert loaded.submission["student"]["name"] == "A\ufffdnn"
+    assert loaded.submission["answers"][statement.id]["current"]["origin"] == statement.answers["origin"]
+    assert parse_submission(path.read_bytes(), CASE)["student"]["name"] == "A\ufffdnn"

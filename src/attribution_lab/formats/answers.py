@@ -154,7 +154,58 @@ def _decode(raw: bytes, file: str) -> Any:
         raise SubmissionError([Problem(file, None, None, f"is not valid JSON: {error}")]) from None
     if nesting_depth(data) > MAX_SUBMISSION_DEPTH:
         raise SubmissionError([Problem(file, None, None, "is nested too deeply to be an answers file")])
+    if "\\u" in text:  # only an escape can make a lone surrogate: text decoded from UTF-8 holds none
+        where = lone_surrogate_at(data)
+        if where is not None:
+            statement = str(where[1]) if len(where) > 2 and where[0] == "answers" else None
+            shown = ".".join(str(part) for part in where)
+            raise SubmissionError([Problem(file, statement, None,
+                                           f"has a \\u escape at {shown} that is half of a character pair (a lone surrogate), "
+                                           "which is no text")])
     return data
+
+
+def mend_surrogates(data: Any) -> Any:
+    """A copy of parsed JSON with every lone surrogate replaced by U+FFFD (the replacement
+    character), so that what is salvaged from a refused file can be saved as UTF-8.
+    """
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+            return data
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in data)
+    if isinstance(data, dict):
+        return {mend_surrogates(key): mend_surrogates(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [mend_surrogates(value) for value in data]
+    return data
+
+
+def lone_surrogate_at(data: Any, where: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """Where in parsed JSON a string (or key) holds a lone UTF-16 surrogate, or None.
+
+    ``json`` accepts the escape of half a character pair (U+D800 to U+DFFF) on its own, but such a string cannot be
+    written as UTF-8: a file holding one would crash whatever writes it next (a saved copy, the
+    grader's CSV), so it is refused where it is read.
+    """
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return where or ("(top)",)
+        return None
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found = lone_surrogate_at(key, (*where, "(a key)")) or lone_surrogate_at(value, (*where, key))
+            if found is not None:
+                return found
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found = lone_surrogate_at(value, (*where, index))
+            if found is not None:
+                return found
+    return None
 
 
 def parse_submission(raw: bytes, case: Case, file: str = "submission") -> Submission:

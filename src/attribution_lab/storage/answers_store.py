@@ -34,7 +34,7 @@ from typing import Any
 from ..core.case import Case
 from ..core.submission import Submission, merge_submissions, new_submission
 from ..errors import AttributionLabError, SubmissionError
-from ..formats.answers import encode, parse_submission, salvage
+from ..formats.answers import encode, mend_surrogates, parse_submission, salvage
 from .files import NotRegularFileError, atomic_write, lock_path, read_regular
 from .location import old_answers_paths
 
@@ -272,7 +272,8 @@ class AnswersStore:
     @staticmethod
     def _lenient_json(raw: bytes) -> Any:
         try:
-            return json.loads(raw.decode("utf-8-sig"))
+            # a lone surrogate is why such a file was refused: mended, the rest can be kept and saved
+            return mend_surrogates(json.loads(raw.decode("utf-8-sig")))
         except (UnicodeDecodeError, ValueError, RecursionError):
             return _UNREADABLE
 
