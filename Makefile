@@ -40,7 +40,7 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check src \
 	  && $(BIN)/ruff check --select E9,F,I tests benchmarks \
 	  && $(BIN)/mypy \
-	  && $(BIN)/python -m pytest -n auto --durations=20 \
+	  && $(BIN)/python -m pytest -n auto \
 	  && answers=$$(mktemp -d) \
 	  && if [ -n "$$($(BIN)/python tests/browser/harness.py --missing)" ]; then \
 	       ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks exercises; fi \
