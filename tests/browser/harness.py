@@ -189,7 +189,7 @@ class Server:
             try:
                 self.api(f"/api/sessions/{session['id']}", method="DELETE")
             except urllib.error.URLError:
-                pass
+                pass  # ended already (its kernel died or another teardown deleted it): nothing to stop
         for kernel in self.api("/api/kernels") or []:
             try:
                 self.api(f"/api/kernels/{kernel['id']}", method="DELETE")

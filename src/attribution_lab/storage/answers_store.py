@@ -118,6 +118,10 @@ class AnswersStore:
             return None
         return data if data.get("key_version") == self.case.key_version else None
 
+    def _temp_files(self) -> Iterator[Path]:
+        """Temporary files of saves into this answers file (see :func:`atomic_write`)."""
+        return self.path.parent.glob(f".{self.path.name}.*.tmp")
+
     def _remove_stale_temp_files(self, older_than: float = 60.0) -> None:
         """Delete temporary files left by saves that were killed half-way (see :func:`atomic_write`).
 
@@ -125,7 +129,7 @@ class AnswersStore:
         on the same answers file is making right now.
         """
         now = time.time()
-        for temp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for temp in self._temp_files():
             try:
                 if now - temp.stat().st_mtime > older_than:
                     temp.unlink()
@@ -164,7 +168,7 @@ class AnswersStore:
         first save takes it. Skipping the lock here spares each lesson's first panel importing
         filelock (and asyncio with it) before anything is written.
         """
-        if any(self.path.parent.glob(f".{self.path.name}.*.tmp")):
+        if any(self._temp_files()):
             return None
         try:
             if any(os.path.lexists(old) for old in old_answers_paths(self.path) if old != self.path):
