@@ -51,6 +51,27 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.Server]:
 
 
 @pytest.fixture(scope="session")
+def _clone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.Server]:
+    """JupyterLab on a fresh clone of the repository, one per test process (see :func:`clone_lab`)."""
+    require_browser()
+    work = tmp_path_factory.mktemp("clone")
+    server = harness.start_lab(work / "lab", source=harness.fresh_clone(work / "repository"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clone_lab(_clone_server: harness.Server) -> Iterator[harness.Server]:
+    """JupyterLab on a fresh clone, served as ``make lab`` serves it, with nothing set (no answers
+    folder in the environment): the path a new student takes. The server is shared by the test
+    process; after each test its kernels are stopped and its answers files removed, so every test
+    meets it as a new student would."""
+    yield _clone_server
+    _clone_server.shutdown_kernels()
+    _clone_server.clear_answers()
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """The session's one headless Chromium (Debian's, never a downloaded one)."""
     require_browser()

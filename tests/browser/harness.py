@@ -261,6 +261,16 @@ def start_lab(workdir: Path, source: Path | None = None) -> Server:
     return server
 
 
+def fresh_clone(target: Path) -> Path:
+    """A clone of the repository's committed state (as CI and a new user have it); a copy of the
+    working tree where the repository is not a git checkout."""
+    if (REPO / ".git").exists():
+        subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(target)], check=True)
+        return target
+    shutil.copytree(REPO, target, ignore=shutil.ignore_patterns(".venv", "answers-*", ".answers-*"))
+    return target
+
+
 def start_voila(workdir: Path, lab: Server, notebook: str) -> Server:
     """Start Voila on one notebook of the served copy (same answers folder and state folders as ``lab``)."""
     env = isolated_env(workdir / "voila-state")

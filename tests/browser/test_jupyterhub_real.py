@@ -27,7 +27,6 @@ from typing import Any
 import harness
 import pytest
 from test_lab_notebooks import answer_right, check_and_expect
-from test_one_answers_file import fresh_clone
 
 from attribution_lab import load_case
 from attribution_lab.core.submission import answers_of
@@ -55,7 +54,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             pytest.fail(f"CI is set but the JupyterHub test cannot run: {reason}")
         pytest.skip(reason)
     work = tmp_path_factory.mktemp("hub")
-    module = fresh_clone(work / "repository")
+    module = harness.fresh_clone(work / "repository")
     homes = work / "homes"
     homes.mkdir()
     port, hub_port, api_port = harness.free_port(), harness.free_port(), harness.free_port()

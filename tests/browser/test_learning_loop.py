@@ -15,7 +15,7 @@ from typing import Any
 import harness
 import pytest
 from conftest import workspace
-from test_one_answers_file import ANSWERS, clone_lab  # noqa: F401 - the fresh-clone server fixture
+from test_one_answers_file import ANSWERS
 
 from attribution_lab import Case
 from attribution_lab.core.engine import check_field
@@ -33,7 +33,7 @@ def _flat(text: str) -> str:
 
 
 def test_a_wrong_try_gets_a_hint_the_second_the_why_and_show_the_answer_tells(
-    page: Any, clone_lab: harness.Server, case: Case  # noqa: F811 - the fixture imported above
+    page: Any, clone_lab: harness.Server, case: Case
 ) -> None:
     """Hint first, why and answer after the second try or on request; a shown answer is recorded."""
     harness.open_in_lab(page, clone_lab, "notebooks/02_who_said_it.ipynb", workspace())
@@ -69,7 +69,7 @@ def test_a_wrong_try_gets_a_hint_the_second_the_why_and_show_the_answer_tells(
 
 
 def test_lesson_03_opens_at_its_own_first_unanswered_statement(
-    page: Any, clone_lab: harness.Server, case: Case  # noqa: F811 - the fixture imported above
+    page: Any, clone_lab: harness.Server, case: Case
 ) -> None:
     """Lesson 03 opens at its first statement with a field of its own unanswered, whatever lesson 02
     touched last; with that statement answered and checked, Restart and Run All opens at the next."""

@@ -10,12 +10,11 @@ from typing import Any
 import harness
 import pytest
 from conftest import workspace
-from test_one_answers_file import clone_lab  # noqa: F401 - the fresh-clone server fixture
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_start_notebook_opens_with_no_news_prompt(fresh_page: Any, clone_lab: harness.Server) -> None:  # noqa: F811
+def test_the_start_notebook_opens_with_no_news_prompt(fresh_page: Any, clone_lab: harness.Server) -> None:
     """A fresh clone's JupyterLab, with the environment `make` built: the start notebook opens and,
     after the time JupyterLab takes to ask, no notification about Jupyter news is shown."""
     settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"

@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,25 +36,6 @@ from attribution_lab.storage.location import answers_file_name
 pytestmark = pytest.mark.browser
 
 ANSWERS = "answers-kursk.json"
-
-
-def fresh_clone(target: Path) -> Path:
-    """A clone of the repository's committed state (as CI and a new user have it); a copy of the
-    working tree where the repository is not a git checkout."""
-    if (harness.REPO / ".git").exists():
-        subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(harness.REPO), str(target)], check=True)
-        return target
-    shutil.copytree(harness.REPO, target, ignore=shutil.ignore_patterns(".venv", "answers-*", ".answers-*"))
-    return target
-
-
-@pytest.fixture(scope="module")
-def clone_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[harness.Server]:
-    """JupyterLab on a fresh clone, nothing set (no answers folder in the environment)."""
-    work = tmp_path_factory.mktemp("clone")
-    server = harness.start_lab(work / "lab", source=fresh_clone(work / "repository"))
-    yield server
-    server.stop()
 
 
 def _flat(text: str) -> str:

@@ -13,7 +13,6 @@ from typing import Any
 import harness
 import pytest
 from conftest import workspace
-from test_one_answers_file import clone_lab  # noqa: F401 - the fresh-clone server fixture
 
 from attribution_lab import Case
 from attribution_lab.core.feedback import chain_path
@@ -53,7 +52,7 @@ RESTORE_JS = """(root) => {
 
 
 def test_the_glossary_wraps_between_words_and_restore_shows_no_count(
-    page: Any, clone_lab: harness.Server, case: Case  # noqa: F811 - the fixture imported above
+    page: Any, clone_lab: harness.Server, case: Case
 ) -> None:
     """Every word of the glossary sits on one line, the glossary is at least 14 em (about 190 px)
     wide, and the Restore from file button shows its name and hides the "(0)" ipywidgets adds."""
@@ -73,7 +72,7 @@ def test_the_glossary_wraps_between_words_and_restore_shows_no_count(
 
 
 def test_the_chain_figure_keeps_its_size_and_the_keys_chain_is_drawn_once_told(
-    page: Any, clone_lab: harness.Server, case: Case  # noqa: F811 - the fixture imported above
+    page: Any, clone_lab: harness.Server, case: Case
 ) -> None:
     """Lesson 04's figure is shown at (nearly) its own pixel size; a partly right chain draws no
     chain; after the second try the feedback draws the key's chain, every box in order."""
