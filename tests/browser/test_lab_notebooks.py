@@ -3,6 +3,8 @@
 For each notebook found in notebooks/ and exercises/: all cells run without an error output, the
 panel renders as live controls where the notebook builds one, a right and a wrong answer get the
 engine's feedback, the progress line counts them, and figures appear where the notebook draws any.
+Each panel is also worked from the keyboard alone and scanned with axe-core in the same opening
+(:mod:`keyboard_and_axe`): the right answer is given with the keys, the wrong one with the mouse.
 A worksheet's controls are its answers cell: a right and a wrong answer are written into it in the
 page and the cell is run; its printed feedback and its "N of M statements right" line must follow.
 One lesson is also restarted (its answers come back), and its answers are downloaded and restored
@@ -205,10 +207,30 @@ def wait_progress(panel: harness.PanelView, wanted: tuple[int, int, int], timeou
     assert panel.progress() == wanted, f"progress reads {panel.progress()}, expected {wanted}"
 
 
+def keyboard_and_axe(page: Any, case: Case, path: str) -> harness.PanelView:
+    """The first statement answered and checked (a worksheet: handed in) with the keyboard alone,
+    then axe-core on the panel (see :mod:`keyboard_and_axe`); returns the panel. Without axe.min.js
+    the test fails in CI, and elsewhere is skipped after the keyboard walk, saying why."""
+    # imported here: keyboard_and_axe uses this module's helpers, so a module-level import would be circular
+    from keyboard_and_axe import axe_scan, axe_script, keyboard_walk
+
+    panel = keyboard_walk(page, case, path)
+    harness.screenshot(page, "keyboard-" + path.replace("/", "__"))
+    script = axe_script()
+    if script is None:
+        message = "axe.min.js not found: pip install axe-playwright-python (or npm install --prefix .cache/axe axe-core@4)"
+        if harness.in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    axe_scan(page, panel, path, script)
+    return panel
+
+
 @pytest.mark.parametrize("path", notebook_ids())
 def test_notebook_runs_and_panel_gives_feedback(page: Any, lab: harness.Server, case: Case, path: str) -> None:
-    """All cells run without error; the panel (if any) renders, checks a right and a wrong answer
-    with the engine's feedback and counts them in its progress line; figures (if any) appear."""
+    """All cells run without error; the panel (if any) renders, checks a right answer given with the
+    keyboard alone and a wrong one given with the mouse, with the engine's feedback, and counts them
+    in its progress line; axe finds no serious fault in it; figures (if any) appear."""
     notebook = lab.root / path
     open_and_run(page, lab, path)
     try:
@@ -226,6 +248,8 @@ def test_notebook_runs_and_panel_gives_feedback(page: Any, lab: harness.Server, 
             practice = load_case(PRACTICE_CASE)
             _, field, given, _ = answer_worksheet(page, lab, practice)
             assert_recorded(lab, practice, field, given, "after saving")
+            if harness.makes_panel(notebook):
+                keyboard_and_axe(page, practice, path)
             return
 
         if not harness.makes_panel(notebook):
@@ -238,9 +262,8 @@ def test_notebook_runs_and_panel_gives_feedback(page: Any, lab: harness.Server, 
         assert start is not None, f"no progress line ('N of M answered') in the panel:\n{panel.text()[:600]}"
         answered, total, first = start
 
-        sid, answers = answer_right(panel, case)
-        text = check_and_expect(panel, case, sid, answers)
-        assert WRONG not in text, f"{sid}: the key's answers were marked wrong:\n{text}"
+        # the key's answers with the keyboard alone, Check with Enter; then axe on the panel as it stands
+        panel = keyboard_and_axe(page, case, path)
         wait_progress(panel, (answered + 1, total, first + 1))
 
         if go_next(panel):

@@ -4,8 +4,9 @@ Keyboard: one statement is completed with Tab, Space, Enter and the arrow keys o
 adds a second choice in the chain's list, as in any multiple-choice list box), then checked with
 Enter; the feedback must show the engine's verdict for every field.
 axe-core then runs in the page, scoped to the panel's container, with that feedback shown; serious
-and critical violations fail the test with every finding listed. Both look at the same panel, so
-each notebook is opened and run once for the two.
+and critical violations fail the test with every finding listed. Both look at the same panel, in
+the test that opens and runs each notebook (``test_lab_notebooks.py``), so each notebook is opened
+and run once for every check.
 """
 
 from __future__ import annotations
@@ -17,15 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import harness
-import pytest
-from test_lab_notebooks import as_shown, expected_lines, open_and_run, shown_answers
+from test_lab_notebooks import as_shown, expected_lines, shown_answers
 
 from attribution_lab import Case
 from attribution_lab.core.feedback import VERDICT_MARKS
-from attribution_lab.core.plan import PRACTICE_CASE
-from attribution_lab.storage.cases import load_case
-
-pytestmark = pytest.mark.browser
 
 #: Where axe.min.js may be: the axe-playwright-python package ships it; an npm install into the
 #: git-ignored .cache/axe works too; ATTRIBUTION_LAB_AXE names any other copy.
@@ -131,17 +127,6 @@ def key_choose(panel: harness.PanelView, control: harness.Control, name: str, an
     raise AssertionError(f"{name}: no keyboard recipe for a {control.kind} control")
 
 
-def _case_of(path: str, lessons_case: Case) -> Case:
-    """The case a notebook's panel shows: the worksheets' practice case, or the lessons' case."""
-    return load_case(PRACTICE_CASE) if path.startswith("exercises/") else lessons_case
-
-
-def panel_notebooks() -> list[str]:
-    """Every lesson or worksheet of the source folder that builds a panel (found by globbing)."""
-    root = harness.source_root()
-    return [p for p in harness.discover(root) if harness.makes_panel(root / p)]
-
-
 def keyboard_walk(page: Any, case: Case, path: str) -> harness.PanelView:
     """Tab/Space/Enter/arrow keys alone choose the key's answer in every field of the first
     statement and press Check (a worksheet: Hand in, which waits for every statement); the
@@ -198,22 +183,3 @@ def axe_scan(page: Any, panel: harness.PanelView, path: str, script: Path) -> No
     serious = [f for f in findings if f["impact"] in ("serious", "critical")]
     assert not serious, "axe found serious or critical violations in the panel:\n" + json.dumps(
         findings, indent=2, ensure_ascii=False)
-
-
-@pytest.mark.parametrize("path", panel_notebooks())
-def test_one_statement_with_the_keyboard_alone_then_axe_finds_no_serious_violation(
-    page: Any, lab: harness.Server, case: Case, path: str
-) -> None:
-    """Each panel, opened and run once: one statement is answered and checked with the keyboard
-    alone (:func:`keyboard_walk`), then axe-core scans the panel as it stands, feedback shown
-    (:func:`axe_scan`)."""
-    script = axe_script()
-    if script is None:
-        message = "axe.min.js not found: pip install axe-playwright-python (or npm install --prefix .cache/axe axe-core@4)"
-        if harness.in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    open_and_run(page, lab, path)
-    panel = keyboard_walk(page, _case_of(path, case), path)
-    harness.screenshot(page, "keyboard-" + path.replace("/", "__"))
-    axe_scan(page, panel, path, script)
