@@ -36,26 +36,57 @@ LINESPACING = 1.2
 
 
 class _QuickTextRenderer(RendererAgg):
-    """Agg, drawing each plain text as one bitmap of the whole string."""
+    """Agg, drawing each plain text as one bitmap of the whole string.
+
+    A text is measured (to lay the chart out) before it is drawn, and both need the string laid
+    out by FreeType: the bitmap is rendered when the text is measured and kept for its drawing.
+    """
+
+    def __init__(self, width: float, height: float, dpi: float) -> None:
+        super().__init__(width, height, dpi)
+        # (string, font properties, dpi) -> (width, height, descent, bitmap, the bitmap's offset).
+        self._texts: dict[tuple[str, Any, float], tuple[float, float, float, Any, float, float]] = {}
+
+    def _laid_out(self, s: str, prop: Any) -> tuple[float, float, float, Any, float, float]:
+        key = (s, prop, self.dpi)
+        found = self._texts.get(key)
+        if found is None:
+            # matplotlib 3.10's RendererAgg.draw_text: the string laid out and rendered in one
+            # call (with the font's fallbacks), at angle 0: the bitmap is rotated when placed.
+            font = self._prepare_font(prop)
+            font.set_text(s, 0, flags=get_hinting_flag())
+            font.draw_glyphs_to_bitmap(antialiased=True)
+            w, h = font.get_width_height()
+            xo, yo = font.get_bitmap_offset()
+            found = self._texts[key] = (w / 64, h / 64, font.get_descent() / 64, font.get_image(), xo / 64, yo / 64)
+        return found
+
+    def _quick(self, gc: Any, ismath: Any, mtext: Any) -> bool:
+        """Whether a text is drawn here (else by matplotlib): plain, antialiased, with no font
+        features or language set, on a renderer that can place a bitmap.
+        """
+        features = getattr(mtext, "get_fontfeatures", lambda: None)()  # matplotlib 3.11 and later
+        language = getattr(mtext, "get_language", lambda: None)()
+        return (not (ismath or features or language) and gc.get_antialiased()
+                and hasattr(self._renderer, "draw_text_image"))
+
+    def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any) -> tuple[float, float, float]:
+        """As matplotlib measures a text; a plain one is rendered too, for its drawing."""
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        w, h, d, *_ = self._laid_out(s, prop)
+        return w, h, d
 
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float, ismath: Any = False,
                   mtext: Any = None) -> None:
-        features = getattr(mtext, "get_fontfeatures", lambda: None)()
-        language = getattr(mtext, "get_language", lambda: None)()
-        draw_image = getattr(self._renderer, "draw_text_image", None)
-        if ismath or features or language or draw_image is None:
+        """Place the text's bitmap with its baseline starting at x, y (y downwards)."""
+        if not self._quick(gc, ismath, mtext):
             super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
             return
-        # matplotlib 3.10's RendererAgg.draw_text: lay out and render the string in one call (with
-        # the font's fallbacks), then place the bitmap; x, y are the baseline's start, y downwards.
-        font = self._prepare_font(prop)
-        font.set_text(s, 0, flags=get_hinting_flag())  # angle 0: the bitmap is rotated when placed
-        font.draw_glyphs_to_bitmap(antialiased=gc.get_antialiased())
-        descent = font.get_descent() / 64
-        xo, yo = (offset / 64 for offset in font.get_bitmap_offset())
+        _, _, descent, image, xo, yo = self._laid_out(s, prop)
         x = round(x + xo + descent * math.sin(math.radians(angle)))
         y = round(y + yo + descent * math.cos(math.radians(angle)))
-        draw_image(font.get_image(), x, y + 1, angle, gc)
+        self._renderer.draw_text_image(image, x, y + 1, angle, gc)
 
 
 class ReportCanvas(FigureCanvasAgg):
