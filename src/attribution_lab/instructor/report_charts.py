@@ -3,6 +3,9 @@
 Colours come from :mod:`attribution_lab.core.palette`; label names longer than an axis can hold are
 shortened (the full names are in the summary page). Every text is drawn as written
 (:func:`~attribution_lab.core.chart_text.literal_text`): a ``$`` in a label is a dollar sign.
+The charts draw on :class:`~attribution_lab.instructor.chart_canvas.ReportCanvas`, and the numbers
+in a heatmap's cells are one :class:`~attribution_lab.instructor.chart_canvas.CellLabels` artist:
+both draw the same texts as matplotlib's Agg, quicker.
 """
 
 from __future__ import annotations
