@@ -325,3 +325,37 @@ def test_report_draws_dollar_signs_in_label_names_as_dollar_signs(tmp_path, caps
         assert all(t.get_parse_math() is False for t in texts), name
         drawn_with_dollars.update(text for t in texts for text in DOLLAR_TEXTS if text in t.get_text())
     assert drawn_with_dollars == set(DOLLAR_TEXTS)  # the origin and believable names on the axes
+
+
+def test_report_pauses_the_collector_and_restores_it(tmp_path, monkeypatch):
+    """The collector is off while the statistics and charts are made, and as it was after the
+    report (nothing left frozen), also when a chart fails."""
+    import gc
+
+    seen = []
+    real_charts = report.charts
+
+    def charts(case, stats):
+        seen.append(gc.isenabled())
+        return real_charts(case, stats)
+
+    monkeypatch.setattr(report, "charts", charts)
+    students = generate_class(CASE, 3, seed=1)
+    assert gc.isenabled()
+    report.write_report(CASE, students, tmp_path / "rep")
+    assert seen == [False] and gc.isenabled() and gc.get_freeze_count() == 0
+
+    def failing(case, stats):
+        raise RuntimeError("chart failed")
+
+    monkeypatch.setattr(report, "charts", failing)
+    with pytest.raises(RuntimeError):
+        report.show(CASE, students)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        monkeypatch.setattr(report, "charts", real_charts)
+        report.show(CASE, students)
+        assert not gc.isenabled(), "a collector the caller had turned off stays off"
+    finally:
+        gc.enable()

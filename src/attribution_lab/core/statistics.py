@@ -64,50 +64,56 @@ class Tally:
         weights: Mapping[str, float] | None = None,
     ) -> None:
         self.students = len(submissions)
-        self.counts: dict[tuple[str, str, str], Counter[Any]] = {
-            (which, sid, f): Counter() for which in (FIRST, CURRENT) for sid in case.statement_ids for f in FIELDS
-        }
         self.points: list[tuple[float, float]] = []
         self._categories: dict[tuple[str, str, str], Counter[Any]] = {}
         asked = verdicts.asked if verdicts is not None else {}
         weighed = weights if weights is not None else {}
-        # Per statement and kind of answer: field -> (its counts, its answers' worth in points).
-        # The worth of an answer is shared by the first try and the current answer; a field that
-        # earns nothing (not asked, or weighed 0) is worth 0.0, which leaves a sum unchanged.
-        slots: dict[str, tuple[dict[str, tuple[Counter[Any], dict[Any, float]]], ...]] = {}
-        for sid in case.statement_ids:
-            worth: dict[str, dict[Any, float]] = {f: {} for f in FIELDS}
-            slots[sid] = tuple({f: (self.counts[(which, sid, f)], worth[f]) for f in FIELDS} for which in (FIRST, CURRENT))
 
-        def count(sid: str, given: Mapping[str, Any], cells: dict[str, tuple[Counter[Any], dict[Any, float]]], earned: float) -> float:
+        def worth(sid: str, f: str, value: Any) -> float:
+            # A field that earns nothing (not asked, or weighed 0, or no verdicts) is worth 0.0,
+            # which leaves a sum unchanged.
+            if verdicts is None or f not in asked.get(sid, ()) or f not in weighed:
+                return 0.0
+            return verdicts.result(sid, f, value).credit * weighed[f]
+
+        # Per statement and kind of answer (first try, current): field -> answer -> [how many gave
+        # it, its worth in points]. One look-up per answer finds both; the worth is worked out
+        # once per distinct answer.
+        tables: dict[str, tuple[dict[str, dict[Any, list[Any]]], ...]] = {
+            sid: ({f: {} for f in FIELDS}, {f: {} for f in FIELDS}) for sid in case.statement_ids
+        }
+
+        def count(sid: str, given: Mapping[str, Any], fields: dict[str, dict[Any, list[Any]]], earned: float) -> float:
             # The running total is passed in, not summed apart and added: float addition is not
             # associative, and the points must equal Verdicts.points to the last bit.
             for f, value in given.items():
-                cell = cells.get(f)
-                if cell is None or not value:
+                table = fields.get(f)
+                if table is None or not value:
                     # Not a field of the case, or unanswered (an answer is a label, never empty,
                     # or a list of labels): counted nowhere, worth nothing.
                     continue
-                counted, worth = cell
                 key = tuple(value) if isinstance(value, list) else value
-                counted[key] = counted.get(key, 0) + 1
-                if verdicts is not None:
-                    points = worth.get(key)
-                    if points is None:
-                        scored = f in asked.get(sid, ()) and f in weighed
-                        points = worth[key] = verdicts.result(sid, f, value).credit * weighed[f] if scored else 0.0
-                    earned += points
+                slot = table.get(key)
+                if slot is None:
+                    slot = table[key] = [0, worth(sid, f, value)]
+                slot[0] += 1
+                earned += slot[1]
             return earned
 
         for submission in submissions:
             first = current = 0.0
             for sid, entry in submission.get("answers", {}).items():
-                pair = slots.get(sid)
+                pair = tables.get(sid)
                 if pair is None or not entry:
                     continue
                 first = count(sid, entry.get(FIRST) or {}, pair[0], first)
                 current = count(sid, entry.get(CURRENT) or {}, pair[1], current)
             self.points.append((current, first))
+        # Counts keep the order in which answers were first met (ties are broken by it).
+        self.counts: dict[tuple[str, str, str], Counter[Any]] = {
+            (which, sid, f): Counter({key: slot[0] for key, slot in tables[sid][n][f].items()})
+            for n, which in enumerate((FIRST, CURRENT)) for sid in case.statement_ids for f in FIELDS
+        }
 
     def given(self, which: str, statement_id: str, field_name: str) -> Counter[Any]:
         """Stored answer (a chain as a tuple) -> how many students gave it; unanswered left out."""
