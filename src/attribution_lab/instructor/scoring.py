@@ -7,9 +7,10 @@ once, up front, and a class then gives the same few answers again and again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from operator import getitem
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
+from operator import attrgetter, getitem
+from typing import Any, cast
 
 from msgspec.structs import astuple
 
@@ -20,6 +21,10 @@ from ..core.submission import Submission
 from ..formats.answers_quick import UNSET, QuickSubmission, QuickValues, allowed_values, decode_frame, frame_ok
 
 Totals = tuple[float, float, dict[str, float]]
+
+_CURRENT, _FIRST = attrgetter("current"), attrgetter("first")
+#: ``_LOOK_UP(tables, values)``: each value looked up in its field's table, in C (map(getitem, ...)).
+_LOOK_UP = cast(Callable[[tuple[dict[Any, float], ...], tuple[Any, ...]], Iterator[float]], partial(map, getitem))
 
 
 
@@ -136,14 +141,42 @@ class Scorer:
         data = decode_frame(raw, self._allowed)
         if data is None:
             return None
+        answers = data.answers
+        # Every statement scored at once, with no Python code run per statement: for each, its
+        # field tables (FIELDS order) are paired with its answers (astuple, the same order) and
+        # looked up by map(getitem), all in C. The decoder hands back the case's own label strings,
+        # whose hashes are known. A KeyError (a chain not seen before, or a label of another field)
+        # sends the file to the statement-by-statement path, which scores new chains.
+        try:
+            tables = list(map(self._field_tables.__getitem__, answers))
+            current: list[tuple[float, ...]] = list(map(tuple, map(_LOOK_UP, tables, map(astuple, map(_CURRENT, answers.values())))))
+            first: list[float] = list(map(sum, map(_LOOK_UP, tables, map(astuple, map(_FIRST, answers.values())))))
+        except KeyError:
+            return self._grade_decoded(data)
+        earned: list[float] = list(map(sum, current))
+        positions = list(map(self._position.__getitem__, answers))
+        if positions != sorted(positions):
+            # The totals add the statements up in the case's order (as the engine does), so the
+            # float sums come out the same whatever order the file lists them in.
+            earned = [e for _, e in sorted(zip(positions, earned))]
+            first = [e for _, e in sorted(zip(positions, first))]
+        return data, self._totals(current, earned), (sum(first), self.out_of, {})
+
+    def _totals(self, current: list[tuple[float, ...]], earned: list[float]) -> Totals:
+        """Current totals from each answered statement's points per field (file order) and its sum (case order)."""
+        sums = [sum(column) for column in zip(*current)] if current else [0.0] * len(FIELDS)
+        return sum(earned), self.out_of, {FIELDS[n]: sums[n] for n in self._kept_fields}
+
+    def _grade_decoded(self, data: QuickSubmission[str, str]) -> tuple[QuickSubmission[str, str], Totals, Totals] | None:
+        """:meth:`grade_bytes` statement by statement, for a file holding a chain not seen before
+        (scored into the tables) or a label its field does not have (None).
+        """
         field_tables, position = self._field_tables, self._position
         current, earned, first_earned = [], [0.0] * len(position), [0.0] * len(position)
         for sid, entry in data.answers.items():
             tables = field_tables.get(sid)
             if tables is None:
                 return None  # not a statement of this case
-            # One look-up per field, in C (the tables give an unanswered field, UNSET, no points):
-            # the decoder hands back the case's own label strings, whose hashes are known.
             for _ in range(2):
                 try:
                     points = tuple(map(getitem, tables, astuple(entry.current)))
@@ -158,9 +191,7 @@ class Scorer:
             earned[at] = sum(points)
             first_earned[at] = first
             current.append(points)
-        sums = [sum(column) for column in zip(*current)] if current else [0.0] * len(FIELDS)
-        by_field = {FIELDS[n]: sums[n] for n in self._kept_fields}
-        return data, (sum(earned), self.out_of, by_field), (sum(first_earned), self.out_of, {})
+        return data, self._totals(current, earned), (sum(first_earned), self.out_of, {})
 
     def grade(self, submission: Submission) -> tuple[Totals, Totals]:
         """Current and first-try ``(points, out of, per field)`` of a checked submission."""
