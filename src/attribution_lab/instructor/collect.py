@@ -290,18 +290,42 @@ def _answers_digest(submission: Submission | None) -> str:
     return hashlib.sha256(json.dumps(submission.get("answers", {}), sort_keys=True).encode("utf-8")).hexdigest()
 
 
-class Newest:
-    """Which of several files of one student counts, by one rule that does not depend on the order
-    the files were named in: the latest "updated" time written in the file, then the latest
-    modification time, then the file path that sorts first
-    (:func:`~attribution_lab.core.submission.newest_rank`).
+#: One file of a student, as the rule for the newest file sees it: its rank
+#: (:func:`~attribution_lab.core.submission.newest_rank`), its path and its read order.
+FileRank = tuple[float, float, str, int]
 
-    The one owner of "the newest file", for grading and the report alike. Per student it keeps one
-    small tuple per file (rank, read order, path), to report duplicates.
+
+def newest_first(files: Iterable[FileRank]) -> list[FileRank]:
+    """A student's files, the one that counts first: the latest "updated" time written in the file,
+    then the latest modification time, then the file path that sorts first (a tie: read order).
+    The one owner of "the newest file", for grading and the report alike.
+    """
+    return sorted(files, key=lambda f: (-f[0], -f[1], f[2]))
+
+
+def duplicate_of(student: str, files: list[FileRank], merge: bool, answers: Callable[[int], Submission | None] | None) -> Duplicate:
+    """What a student's several files (in read order) come to: the one graded, the ones set aside
+    (or merged), and whether their answers differ. ``answers`` gives the submission of a read order,
+    to compare them (without it they are taken to differ).
+    """
+    ordered = newest_first(files)
+    digests = [_answers_digest(answers(f[3])) for f in files] if answers else [""]
+    differ = answers is None or "" in digests or len(set(digests)) > 1
+    folders = len({str(Path(f[2]).parent) for f in files})
+    return Duplicate(student, ordered[0][2], [f[2] for f in ordered[1:]], differ, merge and differ, folders)
+
+
+class Newest:
+    """Which of several files of one student counts (:func:`newest_first`), by one rule that does
+    not depend on the order the files were named in.
+
+    In memory, for the report (which holds its class in memory anyway): per student it keeps one
+    small tuple per file (rank, path, read order), to report duplicates. The grader keeps the same
+    on disk (:class:`~attribution_lab.instructor.class_index.ClassIndex`).
     """
 
     def __init__(self) -> None:
-        self._files: dict[str, list[tuple[float, float, str, int]]] = {}
+        self._files: dict[str, list[FileRank]] = {}
         self._count = 0
 
     def add(self, student: str, rank: tuple[float, float], file: str) -> int:
@@ -311,17 +335,13 @@ class Newest:
         self._files.setdefault(student, []).append((*rank, file, order))
         return order
 
-    @staticmethod
-    def _ordered(files: list[tuple[float, float, str, int]]) -> list[tuple[float, float, str, int]]:
-        return sorted(files, key=lambda f: (-f[0], -f[1], f[2]))  # newest first; a tie: path order
-
     def kept(self) -> set[int]:
         """The read orders of the files that count."""
-        return {self._ordered(files)[0][3] for files in self._files.values()}
+        return {newest_first(files)[0][3] for files in self._files.values()}
 
     def orders(self, student: str) -> list[int]:
         """The read orders of a student's files, oldest first (the order to merge them in)."""
-        return [f[3] for f in reversed(self._ordered(self._files[student]))]
+        return [f[3] for f in reversed(newest_first(self._files[student]))]
 
     def duplicates(self, merge: bool = False, answers: Callable[[int], Submission | None] | None = None) -> list[Duplicate]:
         """Each student with more than one file: the one graded and the ones set aside (or merged).
@@ -329,16 +349,7 @@ class Newest:
         ``answers`` gives the submission of a read order, to tell whether a student's files differ
         (asked only for students with several files; without it they are taken to differ).
         """
-        found = []
-        for student, files in self._files.items():
-            if len(files) < 2:
-                continue
-            ordered = self._ordered(files)
-            digests = [_answers_digest(answers(f[3])) for f in files] if answers else [""]
-            differ = answers is None or "" in digests or len(set(digests)) > 1
-            folders = len({str(Path(f[2]).parent) for f in files})
-            found.append(Duplicate(student, ordered[0][2], [f[2] for f in ordered[1:]], differ, merge and differ, folders))
-        return found
+        return [duplicate_of(student, files, merge, answers) for student, files in self._files.items() if len(files) > 1]
 
 
 RULE = 'latest "updated" time, then latest modification time, then file path in sorted order'
