@@ -229,8 +229,8 @@ def iter_class(
     to :func:`fallback_id`). Rejected and skipped files are recorded in ``outcome`` and passed to
     ``say`` (one line each) as they are met, so nothing stops the rest of the class from being read.
     """
-    for found, _, folder, _ in _files_to_read(paths, case, outcome, say):
-        path = Path(found)
+    for text, _, folder, _ in _files_to_read(paths, case, outcome, say):
+        path = Path(text)  # the report keeps its paths as Path objects
         try:
             if scorer is not None:
                 submission, mtime, totals = read_and_grade(path, scorer)
