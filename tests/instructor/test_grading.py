@@ -87,6 +87,27 @@ def test_scorer_totals_equal_score_submission():
             assert by_field[f] == pytest.approx(final.by_field[f][0], abs=1e-9)
 
 
+def test_one_pass_scores_statements_in_any_order_and_layouts_past_the_bound(monkeypatch):
+    """The one-pass scorer gives exactly the statement-by-statement path's totals (the same floats,
+    added in the same order) for files listing their statements in the case's order, reversed,
+    in part or not at all, also once more layouts were met than it remembers."""
+    from attribution_lab.instructor import scoring
+
+    monkeypatch.setattr(scoring, "_LAYOUTS_KEPT", 2)
+    scorer = Scorer(CASE)
+    files = []
+    for sub in generate_class(CASE, 12, seed=6):
+        items = list(sub["answers"].items())
+        for answers in (items, items[::-1], items[2:9], items[9:2:-1], []):
+            files.append(encode(sub | {"answers": dict(answers)}))
+    assert len({tuple(json.loads(raw)["answers"]) for raw in files}) > 2  # more layouts than remembered
+    for raw in files:
+        one_pass = scorer.grade_bytes(raw)
+        assert one_pass is not None
+        data = one_pass[0]
+        assert one_pass[1:] == scorer._grade_decoded(data)[1:]
+
+
 def test_scorer_with_some_fields_counts_only_those():
     """--fields origin,believable grades only those two fields, as the engine does with fields=..."""
     scorer = Scorer(CASE, ("origin", "believable"))
@@ -374,7 +395,7 @@ def test_file_that_vanishes_mid_run(tmp_path, capsys, monkeypatch):
 
     def listing_then_delete(paths):
         for found in real(paths):
-            if found.path.name == "b.json":
+            if os.path.basename(found.path) == "b.json":  # a listing gives paths as text
                 gone.unlink()
             yield found
 

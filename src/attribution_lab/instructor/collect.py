@@ -25,6 +25,7 @@ from ..formats.answers_quick import decode_quickly, parse_quickly
 from ..formats.limits import MAX_SUBMISSION_BYTES
 from ..storage.files import read_open_file
 from ..storage.location import case_of_answers_file
+from .listing import Found, submission_files
 from .scoring import Scorer, Totals
 
 EXIT_OK = 0
@@ -64,66 +65,12 @@ def shown(path: str | Path) -> str:
     return "".join(out)
 
 
-class Found(NamedTuple):
-    """A file met while collecting: its path, why it is skipped (None: read it), and the folder
-    given on the command line it was found in (None for a file named on its own).
-    """
-
-    path: Path
-    skip: str | None
-    folder: Path | None = None
-
-
-def _walk(folder: Path, top: Path, seen: set[tuple[int, int]]) -> Iterator[Found]:
-    """Every file under ``folder``, sorted; symlinked sub-folders are followed once, and a folder
-    met again (a symlink loop, or two links to one folder) is reported instead of read twice.
-    """
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError as error:
-        yield Found(folder, f"folder cannot be read ({error.strerror or error}); its files were not read", top)
-        return
-    for entry in entries:
-        path = Path(entry.path)
-        try:
-            is_dir = entry.is_dir(follow_symlinks=True)
-        except OSError:
-            is_dir = False
-        if is_dir:
-            info = os.stat(path)
-            if (info.st_dev, info.st_ino) in seen:
-                yield Found(path, "a folder already read (a symlink loop or a second link); not read again", top)
-                continue
-            seen.add((info.st_dev, info.st_ino))
-            yield from _walk(path, top, seen)
-        elif entry.name.lower().endswith(".json"):
-            yield Found(path, None, top)
-        else:
-            yield Found(path, "not a .json file", top)
-
-
-def submission_files(paths: Iterable[str | Path]) -> Iterator[Found]:
-    """Each answers file to grade, in a stable order, as ``Found(path, None, folder)``; other files
-    found in folders with the reason they are skipped. A folder is searched recursively for
-    ``*.json`` (symlinked sub-folders followed once); a file named on its own is always read.
-    Raises FileNotFoundError for a path that does not exist.
-    """
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            info = os.stat(path)
-            yield from _walk(path, path, {(info.st_dev, info.st_ino)})
-        elif path.exists():
-            yield Found(path, None, None)
-        else:
-            raise FileNotFoundError(str(path))
-
-
-def fallback_id(path: Path, folder: Path | None) -> str:
+def fallback_id(path: str | Path, folder: Path | None) -> str:
     """What a file without a student id is called: the name of the folder it sits in when that is
     a per-student folder (a sub-folder of a folder given to the grader, as hub and LMS exports make
     them: ``class/alice/answers-kursk.json`` is ``alice``), else the file name without ``.json``.
     """
+    path = Path(path)  # the grader asks only for a file without a student id: most files never need a Path
     if folder is not None and path.parent != folder:
         return path.parent.name
     return path.stem
@@ -141,43 +88,44 @@ def _not_regular(mode: int) -> str | None:
     return f"is {kind}, not a regular file; not read, no answers taken from it"
 
 
-def read_bytes(path: Path) -> tuple[bytes, float]:
+def read_bytes(path: str | Path, regular: bool = False) -> tuple[bytes, float]:
     """An answers file's bytes (never more than the size limit allows) and its modification time.
 
     Only regular files are read: a FIFO, device or socket is refused before it is opened (and it
-    is opened without waiting), so nothing hangs. Raises :class:`SubmissionError` naming the file
-    when it is too large, vanished, unreadable or not a regular file.
+    is opened without waiting), so nothing hangs. ``regular``: the folder's listing already said
+    the file is a regular file, so it is not asked again before opening (it is still checked once
+    open). Raises :class:`SubmissionError` naming the file when it is too large, vanished,
+    unreadable or not a regular file.
     """
-    label = shown(path)  # cheap: a path with nothing to escape is returned as it is
     try:
-        why = _not_regular(os.stat(path).st_mode)
+        why = None if regular else _not_regular(os.stat(path).st_mode)
         if why:
-            raise SubmissionError([Problem(label, None, None, why)])
+            raise SubmissionError([Problem(shown(path), None, None, why)])
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         try:
             info = os.fstat(fd)
             why = _not_regular(info.st_mode)  # it may have been swapped since the check above
             if why:
-                raise SubmissionError([Problem(label, None, None, why)])
+                raise SubmissionError([Problem(shown(path), None, None, why)])
             if info.st_size > MAX_SUBMISSION_BYTES:
                 raise SubmissionError(
-                    [Problem(label, None, None, f"is {info.st_size:,} bytes; the limit is {MAX_SUBMISSION_BYTES:,}")]
+                    [Problem(shown(path), None, None, f"is {info.st_size:,} bytes; the limit is {MAX_SUBMISSION_BYTES:,}")]
                 )
             raw = read_open_file(fd, info.st_size)
         finally:
             os.close(fd)
     except FileNotFoundError:
-        raise SubmissionError([Problem(label, None, None, "disappeared before it could be read")]) from None
+        raise SubmissionError([Problem(shown(path), None, None, "disappeared before it could be read")]) from None
     except PermissionError:
-        raise SubmissionError([Problem(label, None, None, "cannot be read: permission denied")]) from None
+        raise SubmissionError([Problem(shown(path), None, None, "cannot be read: permission denied")]) from None
     except IsADirectoryError:
-        raise SubmissionError([Problem(label, None, None, "is a folder, not an answers file")]) from None
+        raise SubmissionError([Problem(shown(path), None, None, "is a folder, not an answers file")]) from None
     except OSError as error:
-        raise SubmissionError([Problem(label, None, None, f"cannot be read: {error.strerror or error}")]) from None
+        raise SubmissionError([Problem(shown(path), None, None, f"cannot be read: {error.strerror or error}")]) from None
     return raw, info.st_mtime
 
 
-def read_submission(path: Path, case: Case) -> tuple[Submission, float]:
+def read_submission(path: str | Path, case: Case) -> tuple[Submission, float]:
     """Read and check one answers file; returns the submission and the file's modification time.
 
     Raises :class:`SubmissionError` naming the file for every reason it cannot be graded,
@@ -246,7 +194,7 @@ def _files_to_read(paths: Iterable[str | Path], case: Case, outcome: Outcome, sa
     """Each answers file of ``case`` to read; the others are recorded in ``outcome`` as skipped."""
     for found in submission_files(paths):
         path, skip = found.path, found.skip
-        named = case_of_answers_file(path.name)
+        named = case_of_answers_file(os.path.basename(path))
         if not skip and named is not None and named != case.id:
             # A student's folder holds one answers file per case (lessons, worksheets): the other
             # case's file is not an error, it is graded with its own --case.
@@ -281,7 +229,8 @@ def iter_class(
     to :func:`fallback_id`). Rejected and skipped files are recorded in ``outcome`` and passed to
     ``say`` (one line each) as they are met, so nothing stops the rest of the class from being read.
     """
-    for path, _, folder in _files_to_read(paths, case, outcome, say):
+    for text, _, folder, _ in _files_to_read(paths, case, outcome, say):
+        path = Path(text)  # the report keeps its paths as Path objects
         try:
             if scorer is not None:
                 submission, mtime, totals = read_and_grade(path, scorer)
@@ -297,7 +246,7 @@ def iter_class(
 class GradedFile(NamedTuple):
     """One accepted file as the grader needs it: no answers, only what its results row shows."""
 
-    path: Path
+    path: str
     mtime: float
     student: str  # its identity: the student id in the file, else fallback_id
     name: str  # the student's name as typed, "" when none
@@ -313,9 +262,9 @@ def iter_graded(
     scored in one pass when it is certainly valid (:meth:`Scorer.grade_bytes`), else through
     :func:`parse_submission`; only what its row needs is kept.
     """
-    for path, _, folder in _files_to_read(paths, scorer.case, outcome, say):
+    for path, _, folder, regular in _files_to_read(paths, scorer.case, outcome, say):
         try:
-            raw, mtime = read_bytes(path)
+            raw, mtime = read_bytes(path, regular)
             quick = scorer.grade_bytes(raw)
             if quick is not None:
                 data, current, first = quick
@@ -341,18 +290,42 @@ def _answers_digest(submission: Submission | None) -> str:
     return hashlib.sha256(json.dumps(submission.get("answers", {}), sort_keys=True).encode("utf-8")).hexdigest()
 
 
-class Newest:
-    """Which of several files of one student counts, by one rule that does not depend on the order
-    the files were named in: the latest "updated" time written in the file, then the latest
-    modification time, then the file path that sorts first
-    (:func:`~attribution_lab.core.submission.newest_rank`).
+#: One file of a student, as the rule for the newest file sees it: its rank
+#: (:func:`~attribution_lab.core.submission.newest_rank`), its path and its read order.
+FileRank = tuple[float, float, str, int]
 
-    The one owner of "the newest file", for grading and the report alike. Per student it keeps one
-    small tuple per file (rank, read order, path), to report duplicates.
+
+def newest_first(files: Iterable[FileRank]) -> list[FileRank]:
+    """A student's files, the one that counts first: the latest "updated" time written in the file,
+    then the latest modification time, then the file path that sorts first (a tie: read order).
+    The one owner of "the newest file", for grading and the report alike.
+    """
+    return sorted(files, key=lambda f: (-f[0], -f[1], f[2]))
+
+
+def duplicate_of(student: str, files: list[FileRank], merge: bool, answers: Callable[[int], Submission | None] | None) -> Duplicate:
+    """What a student's several files (in read order) come to: the one graded, the ones set aside
+    (or merged), and whether their answers differ. ``answers`` gives the submission of a read order,
+    to compare them (without it they are taken to differ).
+    """
+    ordered = newest_first(files)
+    digests = [_answers_digest(answers(f[3])) for f in files] if answers else [""]
+    differ = answers is None or "" in digests or len(set(digests)) > 1
+    folders = len({str(Path(f[2]).parent) for f in files})
+    return Duplicate(student, ordered[0][2], [f[2] for f in ordered[1:]], differ, merge and differ, folders)
+
+
+class Newest:
+    """Which of several files of one student counts (:func:`newest_first`), by one rule that does
+    not depend on the order the files were named in.
+
+    In memory, for the report (which holds its class in memory anyway): per student it keeps one
+    small tuple per file (rank, path, read order), to report duplicates. The grader keeps the same
+    on disk (:class:`~attribution_lab.instructor.class_index.ClassIndex`).
     """
 
     def __init__(self) -> None:
-        self._files: dict[str, list[tuple[float, float, str, int]]] = {}
+        self._files: dict[str, list[FileRank]] = {}
         self._count = 0
 
     def add(self, student: str, rank: tuple[float, float], file: str) -> int:
@@ -362,17 +335,13 @@ class Newest:
         self._files.setdefault(student, []).append((*rank, file, order))
         return order
 
-    @staticmethod
-    def _ordered(files: list[tuple[float, float, str, int]]) -> list[tuple[float, float, str, int]]:
-        return sorted(files, key=lambda f: (-f[0], -f[1], f[2]))  # newest first; a tie: path order
-
     def kept(self) -> set[int]:
         """The read orders of the files that count."""
-        return {self._ordered(files)[0][3] for files in self._files.values()}
+        return {newest_first(files)[0][3] for files in self._files.values()}
 
     def orders(self, student: str) -> list[int]:
         """The read orders of a student's files, oldest first (the order to merge them in)."""
-        return [f[3] for f in reversed(self._ordered(self._files[student]))]
+        return [f[3] for f in reversed(newest_first(self._files[student]))]
 
     def duplicates(self, merge: bool = False, answers: Callable[[int], Submission | None] | None = None) -> list[Duplicate]:
         """Each student with more than one file: the one graded and the ones set aside (or merged).
@@ -380,16 +349,7 @@ class Newest:
         ``answers`` gives the submission of a read order, to tell whether a student's files differ
         (asked only for students with several files; without it they are taken to differ).
         """
-        found = []
-        for student, files in self._files.items():
-            if len(files) < 2:
-                continue
-            ordered = self._ordered(files)
-            digests = [_answers_digest(answers(f[3])) for f in files] if answers else [""]
-            differ = answers is None or "" in digests or len(set(digests)) > 1
-            folders = len({str(Path(f[2]).parent) for f in files})
-            found.append(Duplicate(student, ordered[0][2], [f[2] for f in ordered[1:]], differ, merge and differ, folders))
-        return found
+        return [duplicate_of(student, files, merge, answers) for student, files in self._files.items() if len(files) > 1]
 
 
 RULE = 'latest "updated" time, then latest modification time, then file path in sorted order'

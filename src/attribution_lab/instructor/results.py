@@ -1,28 +1,25 @@
 """Grading a class into files: one CSV row per student, and a file for the LMS.
 
-:func:`grade_files` streams: each file is read, checked, scored and spooled as one row before the
-next is opened; only a small index per student stays in memory to keep the newest file. CSV cells
-that a spreadsheet could run as formulas are neutralised (:func:`safe_cell`).
+:func:`grade_files` streams: each file is read, checked, scored and its row written to an index on
+disk before the next is opened, so memory stays the same whatever the class's size. CSV cells that
+a spreadsheet could run as formulas are neutralised (:func:`safe_cell`).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import os
-import tempfile
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..core.case import FIELDS, Case
-from ..core.submission import Submission, key_version_note, student_id, updated_rank, version_note
+from ..core.submission import Submission, key_version_note, student_id, version_note
 from ..errors import SubmissionError
+from .class_index import ClassIndex
 from .collect import (
     GradedFile,
-    Newest,
     Outcome,
     duplicate_lines,
     iter_graded,
@@ -114,7 +111,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _csv_writer(handle: TextIO) -> Any:
+class _ListSink:
+    """What csv.writer writes to: ``write`` is the given function (a list's append)."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self.write = write
+
+
+def _csv_writer(handle: TextIO | _ListSink) -> Any:
     return csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
 
 
@@ -131,43 +135,23 @@ class GradeSummary:
     lms: str
 
 
-class _RowSpool:
-    """Rows written as CSV text to a temporary file as they are graded, and copied out once the
-    newest file of every student is known. In memory per row: its length and points only.
+class _RowText:
+    """A row's results line and LMS line as CSV text (formulas neutralised). One csv writer per
+    layout writes into a list, whose ``append`` is its ``write``: no Python code runs per line.
     """
 
-    def __init__(self, file: TextIO, gradebook: Gradebook) -> None:
-        self.file = file
+    def __init__(self, gradebook: Gradebook) -> None:
         self.gradebook = gradebook
-        self._buffer = io.StringIO()
-        self._writer = _csv_writer(self._buffer)
-        self.lengths = array("q")  # characters of each row's results line, then of its LMS line
-        self.points = array("d")
+        self._lines: list[str] = []
+        self._writer = _csv_writer(_ListSink(self._lines.append))
 
-    def _text(self, cells: list[Any]) -> str:
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._writer.writerow(cells)
-        return self._buffer.getvalue()
-
-    def rows(self, cells: list[Any]) -> tuple[str, str]:
-        """The results line and the LMS line of a row's cells, as CSV text (formulas neutralised)."""
+    def text(self, cells: list[Any]) -> tuple[str, str]:
+        """The results line and the LMS line of a row's cells."""
         gradebook_row = self.gradebook.row(cells[0], cells[1], cells[4], cells[6])
-        return self._text([safe_cell(c) for c in cells]), self._text([safe_cell(c) for c in gradebook_row])
-
-    def add(self, cells: list[Any]) -> None:
-        """Spool one row."""
-        full, short = self.rows(cells)
-        self.file.write(full)
-        self.file.write(short)
-        self.lengths.extend((len(full), len(short)))
-        self.points.append(cells[4])
-
-    def read(self) -> Iterable[tuple[int, str, str]]:
-        """Each spooled row in the order written: ``(index, results line, LMS line)``."""
-        self.file.seek(0, os.SEEK_SET)
-        for index in range(len(self.points)):
-            yield index, self.file.read(self.lengths[2 * index]), self.file.read(self.lengths[2 * index + 1])
+        self._writer.writerow([safe_cell(c) if type(c) is str else c for c in cells])  # numbers pass safe_cell unchanged
+        self._writer.writerow([safe_cell(c) for c in gradebook_row])
+        lms = self._lines.pop()
+        return self._lines.pop(), lms
 
 
 def grade_files(
@@ -185,10 +169,10 @@ def grade_files(
     """Grade every answers file under ``paths`` and write the results CSV and the LMS CSV (in the
     ``gradebook`` layout; default the generic one, see :mod:`attribution_lab.instructor.gradebooks`).
 
-    Streams: each file is read, checked, scored and spooled as one row before the next is opened;
-    only a small index (student id, newest time, row number) stays in memory for duplicates. A
-    student's files are read again only when there are several (to compare their answers) and,
-    with ``merge``, to merge them per field.
+    Streams: each file is read, checked, scored and its row written to an index on disk
+    (:class:`~attribution_lab.instructor.class_index.ClassIndex`) before the next is opened, so
+    memory does not grow with the class. A student's files are read again only when there are
+    several (to compare their answers) and, with ``merge``, to merge them per field.
     The outputs are checked first (:func:`check_outputs`); :class:`OutputRefused` says why not.
     """
     paths = list(paths)
@@ -196,41 +180,35 @@ def grade_files(
     scorer = Scorer(case, fields)
     gradebook = gradebook or Gradebook("generic", default_assignment(case.id))
     outcome = Outcome()
-    newest = Newest()
-    files: list[str] = []  # paths as plain strings: a Path object costs several times the memory
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as handle:
-        spool = _RowSpool(handle, gradebook)
+    text = _RowText(gradebook)
+    with ClassIndex() as index:
         for graded in iter_graded(paths, scorer, outcome, say):
             row = graded_row(scorer, graded)
-            newest.add(row.student_id, updated_rank(graded.updated, graded.mtime), row.file)
-            files.append(row.file)
-            spool.add(row.cells(fields))
-        keep = newest.kept()
-        outcome.duplicates = newest.duplicates(merge, answers=lambda order: _reread(Path(files[order]), case))
-        replaced = _merged_rows(outcome, newest, files, scorer, fields, say)
-        total = 0.0
+            cells = row.cells(fields)
+            index.add(row.student_id, graded.updated, graded.mtime, row.file, cells[4], *text.text(cells))
+        outcome.duplicates = index.duplicates(merge, answers=lambda path: _reread(path, case))
+        replaced = _merged_rows(outcome, index, scorer, fields, say)
+        total, students = 0.0, 0
         with open_output(results) as out, open_output(lms) as lms_out:
             _csv_writer(out).writerow(header(fields))
             _csv_writer(lms_out).writerows(gradebook.head(_num(scorer.out_of)))
-            for index, full, short in spool.read():
-                if index not in keep:
-                    continue
-                if index in replaced:
-                    full, short = spool.rows(replaced[index])
-                    total += replaced[index][4]
+            for order, points, full, short in index.kept_rows():
+                students += 1
+                if order in replaced:
+                    full, short = text.text(replaced[order])
+                    total += replaced[order][4]
                 else:
-                    total += spool.points[index]
+                    total += points
                 out.write(full)
                 lms_out.write(short)
     if say:
         for line in duplicate_lines(outcome.duplicates):
             say(line)
-    students = len(keep)
     return GradeSummary(outcome, students, total / students if students else None, _num(scorer.out_of) if students else None,
                         str(results), str(lms))
 
 
-def _reread(path: Path, case: Case) -> Submission | None:
+def _reread(path: str, case: Case) -> Submission | None:
     """A file read again to compare a student's files (None: it cannot be read or checked now)."""
     try:
         return read_submission(path, case)[0]
@@ -239,16 +217,16 @@ def _reread(path: Path, case: Case) -> Submission | None:
 
 
 def _merged_rows(
-    outcome: Outcome, newest: Newest, files: list[str], scorer: Scorer, fields: Sequence[str], say: Callable[[str], None] | None
+    outcome: Outcome, index: ClassIndex, scorer: Scorer, fields: Sequence[str], say: Callable[[str], None] | None
 ) -> dict[int, list[Any]]:
     """The rows of students whose files are merged, by the read order of their newest file."""
     rows: dict[int, list[Any]] = {}
     for d in outcome.duplicates:
         if not d.merged:
             continue
-        orders = newest.orders(d.student_id)
+        files = index.merge_order(d.student_id)
         try:
-            parts = [read_submission(Path(files[o]), scorer.case)[0] for o in orders]
+            parts = [read_submission(path, scorer.case)[0] for _, path in files]
         except SubmissionError as error:  # changed since it was read: grade the newest, say so
             d.merged = False
             line = rejection_line(error) + "; not merged, the newest file graded alone"
@@ -256,9 +234,10 @@ def _merged_rows(
             if say:
                 say(line)
             continue
-        row = grade_row(scorer, merged_submission(parts), Path(files[orders[-1]]), None, d.student_id)
+        newest_order, newest_path = files[-1]
+        row = grade_row(scorer, merged_submission(parts), Path(newest_path), None, d.student_id)
         row.note = " ".join(filter(None, [row.note, f"Merged from {len(parts)} files."]))
-        rows[orders[-1]] = row.cells(fields)
+        rows[newest_order] = row.cells(fields)
     return rows
 
 

@@ -8,7 +8,8 @@ once, up front, and a class then gives the same few answers again and again.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from operator import getitem
+from itertools import chain
+from operator import attrgetter, getitem
 from typing import Any
 
 from msgspec.structs import astuple
@@ -20,6 +21,10 @@ from ..core.submission import Submission
 from ..formats.answers_quick import UNSET, QuickSubmission, QuickValues, allowed_values, decode_frame, frame_ok
 
 Totals = tuple[float, float, dict[str, float]]
+
+_CURRENT, _FIRST = attrgetter("current"), attrgetter("first")
+#: How many layouts of statements (which, in what order) a scorer remembers (:meth:`Scorer._layout`).
+_LAYOUTS_KEPT = 64
 
 
 
@@ -59,6 +64,7 @@ class Scorer:
             for table in tables.values():
                 table[UNSET] = 0.0
         self._field_tables = {sid: tuple(self._points[sid][f] for f in FIELDS) for sid in self._allowed.statement_ids}
+        self._layouts: dict[tuple[str, ...], tuple[tuple[dict[Any, float], ...], list[int] | None]] = {}
 
     def result(self, statement_id: str, field_name: str, value: Any) -> FieldResult:
         """The engine's verdict on one stored answer (``None`` when unanswered)."""
@@ -136,14 +142,60 @@ class Scorer:
         data = decode_frame(raw, self._allowed)
         if data is None:
             return None
+        answers = data.answers
+        # Every answer of the file looked up at once, with no Python code run per statement: the
+        # tables of its statements, one per field in FIELDS order, laid end to end, are paired with
+        # their answers laid end to end (astuple gives them in the same order) by map(getitem), in
+        # C. The decoder hands back the case's own label strings, whose hashes are known. A
+        # KeyError (a chain not seen before, or a label of another field) sends the file to the
+        # statement-by-statement path, which scores new chains.
+        width = len(FIELDS)
+        try:
+            tables, order = self._layout(tuple(answers))
+            entries = answers.values()
+            points = list(map(getitem, tables, chain.from_iterable(map(astuple, map(_CURRENT, entries)))))
+            first: list[float] = list(map(sum, zip(*[map(getitem, tables, chain.from_iterable(map(astuple, map(_FIRST, entries))))] * width)))
+        except KeyError:
+            return self._grade_decoded(data)
+        earned: list[float] = list(map(sum, zip(*[iter(points)] * width)))  # each statement's, fields in order
+        if order is not None:
+            # The totals add the statements up in the case's order (as the engine does), so the
+            # float sums come out the same whatever order the file lists them in.
+            earned, first = [earned[n] for n in order], [first[n] for n in order]
+        # Per field, the statements in file order; no statement answered: 0.0, as in _grade_decoded.
+        by_field = {FIELDS[n]: sum(points[n::width]) if points else 0.0 for n in self._kept_fields}
+        return data, (sum(earned, 0.0), self.out_of, by_field), (sum(first, 0.0), self.out_of, {})
+
+    def _layout(self, ids: tuple[str, ...]) -> tuple[tuple[dict[Any, float], ...], list[int] | None]:
+        """The field tables of the statements ``ids`` laid end to end, and the order that puts the
+        statements in the case's order (None: they are in it). Remembered for the few layouts a
+        class has (most files list the same statements in the same order), up to a bound, so
+        memory does not grow with the class. A KeyError: not a statement of this case.
+        """
+        found = self._layouts.get(ids)
+        if found is None:
+            tables = tuple(chain.from_iterable(map(self._field_tables.__getitem__, ids)))
+            positions = [self._position[sid] for sid in ids]
+            found = tables, (None if positions == sorted(positions) else sorted(range(len(ids)), key=positions.__getitem__))
+            if len(self._layouts) < _LAYOUTS_KEPT:
+                self._layouts[ids] = found
+        return found
+
+    def _totals(self, current: list[tuple[float, ...]], earned: list[float]) -> Totals:
+        """Current totals from each answered statement's points per field (file order) and its sum (case order)."""
+        sums = [sum(column) for column in zip(*current)] if current else [0.0] * len(FIELDS)
+        return sum(earned), self.out_of, {FIELDS[n]: sums[n] for n in self._kept_fields}
+
+    def _grade_decoded(self, data: QuickSubmission[str, str]) -> tuple[QuickSubmission[str, str], Totals, Totals] | None:
+        """:meth:`grade_bytes` statement by statement, for a file holding a chain not seen before
+        (scored into the tables) or a label its field does not have (None).
+        """
         field_tables, position = self._field_tables, self._position
         current, earned, first_earned = [], [0.0] * len(position), [0.0] * len(position)
         for sid, entry in data.answers.items():
             tables = field_tables.get(sid)
             if tables is None:
                 return None  # not a statement of this case
-            # One look-up per field, in C (the tables give an unanswered field, UNSET, no points):
-            # the decoder hands back the case's own label strings, whose hashes are known.
             for _ in range(2):
                 try:
                     points = tuple(map(getitem, tables, astuple(entry.current)))
@@ -158,9 +210,7 @@ class Scorer:
             earned[at] = sum(points)
             first_earned[at] = first
             current.append(points)
-        sums = [sum(column) for column in zip(*current)] if current else [0.0] * len(FIELDS)
-        by_field = {FIELDS[n]: sums[n] for n in self._kept_fields}
-        return data, (sum(earned), self.out_of, by_field), (sum(first_earned), self.out_of, {})
+        return data, self._totals(current, earned), (sum(first_earned), self.out_of, {})
 
     def grade(self, submission: Submission) -> tuple[Totals, Totals]:
         """Current and first-try ``(points, out of, per field)`` of a checked submission."""

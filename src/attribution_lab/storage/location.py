@@ -46,9 +46,14 @@ def answers_file_name(case_id: str) -> str:
     return f"answers-{case_id}.json"
 
 
+_ANSWERS_FILE = re.compile(r"answers-([a-z][a-z0-9_]*)\.json")
+
+
 def case_of_answers_file(name: str) -> str | None:
     """The case an answers file's name says it holds (``answers-<case>.json``), or None."""
-    match = re.fullmatch(r"answers-([a-z][a-z0-9_]*)\.json", name)
+    if not name.startswith("answers-"):  # most names in a class's folders: no pattern to match
+        return None
+    match = _ANSWERS_FILE.fullmatch(name)
     return match.group(1) if match else None
 
 
