@@ -443,3 +443,24 @@ def test_a_lone_surrogate_is_rejected_by_name_and_the_class_still_graded(tmp_pat
     assert code == 1 and f"rejected {paths[0]}" in err and "student.name" in err and "lone surrogate" in err
     with open(tmp_path / "results.csv", encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 1
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names that are not UTF-8 are a POSIX thing")
+def test_a_file_name_that_is_not_utf8_is_graded_and_written_with_its_byte_escaped(tmp_path, capsys):
+    """A file whose name holds a byte that is not UTF-8 (b"caf\\xe9"), with no student id inside
+    (so the id comes from the name): it is graded, and the CSVs and messages write that byte as
+    ``\\xe9`` instead of the grader crashing while writing the results."""
+    paths = write_class(CASE, 2, tmp_path / "in")
+    data = json.loads(paths[0].read_text("utf-8"))
+    data["student"].pop("id", None)
+    paths[0].write_text(json.dumps(data), encoding="utf-8")
+    odd = os.path.join(os.fsencode(tmp_path / "in"), b"caf\xe9.json")
+    os.rename(os.fsencode(paths[0]), odd)
+    code = main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "results.csv")])
+    assert code == 0, capsys.readouterr().err
+    with open(tmp_path / "results.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 2
+    row = next(r for r in rows if "caf" in r["file"])
+    assert row["file"].endswith("caf\\xe9.json") and row["student_id"] == "caf\\xe9"
+    assert "caf\\xe9" in (tmp_path / "results-lms.csv").read_text("utf-8")

@@ -46,7 +46,8 @@ class StudentAnswers:
 
 def shown(path: str | Path) -> str:
     r"""A path as printed in every message: control characters (and the backslash) escaped, as
-    ``\n`` or ``\x1b``, so a file name holding a newline cannot forge a line of its own.
+    ``\n`` or ``\x1b``, so a file name holding a newline cannot forge a line of its own; a byte
+    of a name that is not UTF-8 is written ``\xe9``, so the name can be printed and written at all.
     """
     text = str(path)
     if "\\" not in text and text.isprintable():  # the usual path: nothing to escape
@@ -57,6 +58,8 @@ def shown(path: str | Path) -> str:
             out.append("\\\\")
         elif char in "\n\r\t":
             out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[char])
+        elif 0xDC80 <= ord(char) <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+            out.append(f"\\x{ord(char) - 0xDC00:02x}")
         elif not char.isprintable():
             code = ord(char)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")

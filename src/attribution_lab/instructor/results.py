@@ -135,6 +135,14 @@ class GradeSummary:
     lms: str
 
 
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class _RowText:
     """A row's results line and LMS line as CSV text (formulas neutralised). One csv writer per
     layout writes into a list, whose ``append`` is its ``write``: no Python code runs per line.
@@ -150,8 +158,12 @@ class _RowText:
         gradebook_row = self.gradebook.row(cells[0], cells[1], cells[4], cells[6])
         self._writer.writerow([safe_cell(c) if type(c) is str else c for c in cells])  # numbers pass safe_cell unchanged
         self._writer.writerow([safe_cell(c) for c in gradebook_row])
-        lms = self._lines.pop()
-        return self._lines.pop(), lms
+        lms, line = self._lines.pop(), self._lines.pop()
+        if not (line.isascii() or _encodes(line)):
+            # a file name (or the student id taken from it) with bytes that are not UTF-8: written
+            # as the messages show it, since a CSV of such text could not be written at all
+            return self.text([shown(c) if type(c) is str else c for c in cells])
+        return line, lms
 
 
 def grade_files(
