@@ -157,8 +157,16 @@ def _lay_out(fig: Figure, grid: list[list[Axes]], top: float = 0.0, bottom: floa
         if legend is not None:
             moving[ax].append(legend)
     placed: tuple[float, ...] = ()
-    for _ in range(3):
-        out = {ax: tuple(map(max, fixed[ax], reach(ax, [a.get_window_extent(renderer) for a in moving[ax]]))) for ax in axes}
+    for n in range(3):
+        extents = {ax: [(a, a.get_window_extent(renderer)) for a in moving[ax]] for ax in axes}
+        out = {ax: tuple(map(max, fixed[ax], reach(ax, [e for _, e in extents[ax]]))) for ax in axes}
+        if n == 0:
+            # Only what comes near the box's edge can come to reach past it (the grid's hundred
+            # cell marks, the bars' value labels do not): measure only those again.
+            for ax in axes:
+                box = ax.get_window_extent(renderer).padded(-4 * edge)
+                moving[ax] = [a for a, e in extents[ax] if not (box.containsx(e.x0) and box.containsx(e.x1)
+                                                               and box.containsy(e.y0) and box.containsy(e.y1))]
         left = edge + max(out[row[0]][0] for row in grid)
         right = edge + max(out[row[-1]][2] for row in grid)
         upper = edge + top + max(out[ax][3] for ax in grid[0])
