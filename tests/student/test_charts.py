@@ -215,3 +215,117 @@ def test_dollar_signs_in_case_text_are_drawn_as_dollar_signs(tmp_path) -> None:
             assert DOLLAR_TEXTS[0] in words and DOLLAR_TEXTS[1] in words, name
     chain_words = flat([t.get_text() for t in _drawn_texts(figures["chain"])])
     assert "$x^2$" in chain_words  # the quote and the intermediaries' names
+
+
+# --------------------------------------------------------------------------------------------
+# Laid out once, in margins measured from the figure's own texts; drawn once when shown
+
+
+def _every_figure(case):
+    statement = max(case.statements, key=lambda s: len(s.answers["chain"]))
+    first = case.statements[0]
+    submission = record_check(case, new_submission(case, now=now_iso()), first.id, {"origin": first.answers["origin"]}, now=now_iso())
+    return {
+        "chain": plots.draw_chain(case, statement.id),
+        "short chain": plots.draw_chain(case, min(case.statements, key=lambda s: len(s.answers["chain"])).id),
+        "timeline": plots.estimates_timeline(case, case.estimates[0].quantity),
+        "estimates": plots.estimates_figure(case),
+        "no estimates": plots.estimates_figure(load_case("alder_river")),
+        "dashboard": plots.results_dashboard(case, submission),
+        "grid": plots.results_grid(case, submission),
+    }
+
+
+def _inline_png(fig: Figure) -> bytes:
+    """The figure as the inline backend shows it (IPython's print_figure, cropped "tight")."""
+    from IPython.core.pylabtools import print_figure
+
+    return print_figure(fig, "png", bbox_inches="tight")
+
+
+@pytest.mark.parametrize("dollars", [False, True], ids=["kursk", "dollar case"])
+def test_no_text_is_cut_off_and_the_blocks_do_not_overlap(kursk, tmp_path, monkeypatch, dollars) -> None:
+    """Drawn as shown, every visible text (tick labels, legends and the note included) lies inside
+    the figure; each axes with its texts, the foot's note and a figure-wide title or legend keep
+    clear of one another."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    drawn: list = []  # (text, its extent) as each text is drawn
+    original = Text.draw
+
+    def draw(self, renderer):
+        if self.get_visible() and self.get_text():
+            # the figure's box as drawn: a cropped save draws on a box of the cropped size
+            drawn.append((self, self.get_window_extent(renderer), self.get_figure(root=True).bbox.frozen()))
+        return original(self, renderer)
+
+    monkeypatch.setattr(Text, "draw", draw)
+    for name, fig in _every_figure(_dollar_case(tmp_path) if dollars else kursk).items():
+        drawn.clear()
+        _inline_png(fig)
+        renderer = fig.canvas.get_renderer() if isinstance(fig.canvas, FigureCanvasAgg) else None
+        assert drawn, name
+        for text, extent, box in drawn:
+            inside = box.padded(0.5)
+            assert inside.containsx(extent.x0) and inside.containsx(extent.x1), (name, text.get_text())
+            assert inside.containsy(extent.y0) and inside.containsy(extent.y1), (name, text.get_text())
+        blocks = [(f"axes {n}", ax.get_tightbbox(renderer)) for n, ax in enumerate(fig.axes)]
+        blocks += [(t.get_text()[:20], t.get_window_extent(renderer)) for t in fig.texts if t.get_text()]
+        blocks += [("legend", legend.get_window_extent(renderer)) for legend in fig.legends]
+        for i, (a, box_a) in enumerate(blocks):
+            for b, box_b in blocks[i + 1:]:
+                overlap = box_a.intersection(box_a, box_b)
+                assert overlap is None or overlap.width < 1 or overlap.height < 1, (name, a, b)
+
+
+def test_a_figure_is_drawn_once_when_shown_at_its_own_size(kursk, monkeypatch) -> None:
+    """The inline backend's "tight" crop would draw a figure twice; a student figure already fits,
+    so it is drawn once, and the picture is the figure's own size with at most a little blank
+    margin on any side (what the crop would have taken off)."""
+    import io
+
+    from PIL import Image
+
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: (draws.append(1), original(self, renderer))[1])
+    for name, fig in _every_figure(kursk).items():
+        draws.clear()
+        image = Image.open(io.BytesIO(_inline_png(fig)))
+        assert len(draws) == 1, name
+        assert abs(image.width - fig.bbox.width) < 1 and abs(image.height - fig.bbox.height) < 1, name
+        pixels = image.convert("L").point(lambda v: 255 if v < 250 else 0)  # anything not white
+        x0, y0, x1, y1 = pixels.getbbox()
+        most = 0.45 * fig.dpi  # inches of blank margin at most
+        assert x0 <= most and y0 <= most and image.width - x1 <= most and image.height - y1 <= most, (name, pixels.getbbox())
+
+
+def test_a_figure_saved_with_another_crop_is_still_cropped(kursk, tmp_path) -> None:
+    """Only "tight" is skipped: a box given by the caller still crops the picture."""
+    from matplotlib.transforms import Bbox
+    from PIL import Image
+
+    fig = plots.draw_chain(kursk, kursk.statements[0].id)
+    fig.savefig(tmp_path / "part.png", bbox_inches=Bbox.from_bounds(0, 0, 2, 1))
+    assert Image.open(tmp_path / "part.png").size == (2 * fig.dpi, fig.dpi)
+
+
+def test_date_ticks_name_the_year_and_stay_few_in_the_span() -> None:
+    """From a fortnight to thirty years: two to about nine ticks, inside the span, in order, evenly
+    spaced by their rule; the first label names its year, and so does every label where it changes."""
+    from datetime import date, timedelta
+
+    from attribution_lab.student.charts import _date_ticks
+
+    start = date(2024, 12, 17)
+    for days in (14, 40, 50, 51, 75, 100, 101, 181, 250, 251, 500, 513, 750, 1100, 1500, 1501, 4000, 11000):
+        ticks, labels = _date_ticks(start, start + timedelta(days=days))
+        assert 2 <= len(ticks) <= 10, (days, labels)
+        assert all(start <= t <= start + timedelta(days=days) for t in ticks) and ticks == sorted(ticks)
+        assert str(ticks[0].year) in labels[0]
+        for before, tick, label in zip(ticks, ticks[1:], labels[1:]):
+            assert (str(tick.year) in label) == (tick.year != before.year) or label == str(tick.year), (days, labels)
+    # the short span of a single estimate: every Monday, named by day
+    ticks, labels = _date_ticks(date(2024, 12, 17), date(2025, 1, 26))
+    assert labels == ["23 Dec 2024", "30 Dec", "6 Jan 2025", "13 Jan", "20 Jan"]

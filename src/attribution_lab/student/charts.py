@@ -13,11 +13,17 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.text import Text
+from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Bbox
 
 from ..core.case import FIELD_NAMES, FIELDS, Case
 from ..core.chart_text import literal_text
@@ -36,23 +42,147 @@ from ..core.plan import asked
 from ..core.submission import Submission, answers_of, score_submission
 from .lessons import graded_lessons, lesson_scores, quantities
 
+# Spaces in points. _EDGE is what the inline backend's tight crop leaves around a figure
+# (savefig.pad_inches, 0.1 in); _GAP separates a note, a figure-wide title or legend, and the
+# axes' own texts from one another, as constrained layout's padding did.
+_EDGE, _GAP = 7.2, 6.0
+#: Space between the grid's cells and their headings, in points (matplotlib's default tick pad).
+_TICK_PAD = 3.5
 
-def _source_note(fig: Figure, case: Case, evidence_ids: Iterable[str], prefix: str = "Sources") -> None:
-    """Write the outlets behind a figure at its foot (the key's evidence, in first-use order)."""
+
+class _FittedCanvas(FigureCanvasAgg):
+    """An Agg canvas for a figure that :func:`_lay_out` has fitted to its own size: every text
+    inside, the content within ``_EDGE`` (the tight crop's own padding) of each edge.
+
+    The inline backend saves every figure with ``bbox_inches="tight"``, which draws the figure
+    once without output to find its extent and then again, at the cropped size, on a new renderer
+    that measures every text afresh: about half the time of showing a figure. Cropping a figure
+    that already fits changes nothing, so this canvas draws it once, at its own size, on the
+    renderer that measured it. Other ``bbox_inches`` values are passed on unchanged.
+    """
+
+    def print_figure(self, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(kwargs.get("bbox_inches"), str) and kwargs["bbox_inches"] == "tight":
+            kwargs["bbox_inches"] = None
+        return super().print_figure(*args, **kwargs)
+
+    def print_png(self, filename_or_obj: Any, *, metadata: dict[str, str] | None = None,
+                  pil_kwargs: dict[str, Any] | None = None, **_drawn_already: Any) -> None:
+        # zlib level 3 unless asked otherwise: within 5% of the default level 6's size in about
+        # half its time (a lesson's PNG took 75 ms to compress at level 6), as the class report does.
+        # print_figure hands a method of ours its dpi, colours and orientation as well; like
+        # matplotlib's own print_png, this one has no use for them (the figure carries them).
+        super().print_png(filename_or_obj, metadata=metadata, pil_kwargs={"compress_level": 3} if pil_kwargs is None else pil_kwargs)
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    """A figure on a :class:`_FittedCanvas`: its renderer measures the texts when the figure is
+    laid out, and drawing the figure as PNG (as the inline backend does) reuses it and what it measured.
+    """
+    fig = Figure(figsize=(width, height))
+    _FittedCanvas(fig)
+    return fig
+
+
+def _as_written(fig: Figure) -> None:
+    """Mark the figure's texts so far as drawn as written (:func:`literal_text`'s rule) before
+    they are measured: measuring a text reads it, and a ``$`` would be read as math.
+    """
+    literal_text(lambda: fig)()
+
+
+def _fit_width(text: Text, width: float) -> None:
+    """Wrap a figure text to lines that fit ``width`` pixels (a long note would be cut off)."""
+    extent = text.get_window_extent()
+    if extent.width > width:
+        words = " ".join(text.get_text().split())
+        chars = max(20, int(len(words) * width / extent.width))
+        text.set_text(textwrap.fill(words, chars))
+        while text.get_window_extent().width > width and chars > 20:  # a line of wide letters
+            chars -= 5
+            text.set_text(textwrap.fill(words, chars))
+
+
+def _source_note(fig: Figure, case: Case, evidence_ids: Iterable[str], prefix: str = "Sources") -> Text:
+    """Write the outlets behind a figure at its foot (the key's evidence, in first-use order),
+    wrapped to the figure's width; :func:`_lay_out` keeps the axes above it.
+    """
     outlets: list[str] = []
     for evidence_id in evidence_ids:
         outlet = case.evidence[evidence_id].outlet
         if outlet not in outlets:
             outlets.append(outlet)
-    text = textwrap.fill(
-        f"{prefix}: " + ("; ".join(outlets) if outlets else "the case's answer key") + f". Case: {case.id}.", 150
-    )
-    fig.text(0.01, 0.005, text, fontsize=8, va="bottom", ha="left", color=NOTE_GREY)
-    # Keep the note clear of axis labels: the layout may use only the part of the figure above it.
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        bottom = (0.16 * (text.count("\n") + 1) + 0.06) / fig.get_figheight()
-        engine.set(rect=(0, bottom, 1, 1 - bottom))  # type: ignore[call-arg]  # constrained layout takes rect
+    text = f"{prefix}: " + ("; ".join(outlets) if outlets else "the case's answer key") + f". Case: {case.id}."
+    pt = fig.dpi / 72
+    note = fig.text(_EDGE * pt / fig.bbox.width, _EDGE * pt / fig.bbox.height, text, fontsize=8, va="bottom", ha="left",
+                    color=NOTE_GREY)
+    _as_written(fig)
+    _fit_width(note, fig.bbox.width - 2 * _EDGE * pt)
+    return note
+
+
+def _lay_out(fig: Figure, grid: list[list[Axes]], top: float = 0.0, bottom: float = 0.0) -> None:
+    """Place a grid of axes (rows of subplots) in fixed margins measured from their own texts:
+    tick labels, axis labels, titles, legends and annotations, each kept inside the figure and
+    clear of its neighbours'. ``top`` and ``bottom`` are pixels kept free above and below (a
+    figure-wide title or legend, the source note).
+
+    This does what constrained layout did for these figures without its repeated passes over
+    every artist at each draw (about half the time of drawing a figure). The ticks are fixed
+    before this is called, so the ticks, axis labels and titles keep their distance to the axes
+    whatever its size: they are measured once. Texts and legends placed in data or axes
+    coordinates move with the axes, so they are measured again after each placement; as the axes
+    only grow from matplotlib's default place, what they reach past it only shrinks, and the
+    placement stops once it changes by less than a pixel.
+    """
+    _as_written(fig)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # an Agg canvas: _new_figure
+    pt = fig.dpi / 72
+    width, height = fig.bbox.width, fig.bbox.height
+    edge, gap = _EDGE * pt, _GAP * pt
+    rows, cols = len(grid), len(grid[0])
+    axes = [ax for row in grid for ax in row]
+
+    def reach(ax: Axes, extents: list[Bbox]) -> tuple[float, float, float, float]:
+        """How far ``extents`` reach past the axes' box: left, bottom, right, top (pixels, at least 0)."""
+        box = ax.get_window_extent(renderer)
+        return (max([0.0, *(box.x0 - e.x0 for e in extents)]), max([0.0, *(box.y0 - e.y0 for e in extents)]),
+                max([0.0, *(e.x1 - box.x1 for e in extents)]), max([0.0, *(e.y1 - box.y1 for e in extents)]))
+
+    # bbox_extra_artists=[]: the axis (ticks, their labels, the axis label) and the titles only
+    fixed = {ax: reach(ax, [ax.get_tightbbox(renderer, bbox_extra_artists=[]) or ax.get_window_extent(renderer)]) for ax in axes}
+    moving: dict[Axes, list[Artist]] = {ax: list(ax.texts) for ax in axes}
+    for ax in axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            moving[ax].append(legend)
+    placed: tuple[float, ...] = ()
+    for n in range(3):
+        extents = {ax: [(a, a.get_window_extent(renderer)) for a in moving[ax]] for ax in axes}
+        out = {ax: tuple(map(max, fixed[ax], reach(ax, [e for _, e in extents[ax]]))) for ax in axes}
+        if n == 0:
+            # Only what comes near the box's edge can come to reach past it (the grid's hundred
+            # cell marks, the bars' value labels do not): measure only those again.
+            for ax in axes:
+                box = ax.get_window_extent(renderer).padded(-4 * edge)
+                moving[ax] = [a for a, e in extents[ax] if not (box.containsx(e.x0) and box.containsx(e.x1)
+                                                               and box.containsy(e.y0) and box.containsy(e.y1))]
+        left = edge + max(out[row[0]][0] for row in grid)
+        right = edge + max(out[row[-1]][2] for row in grid)
+        upper = edge + top + max(out[ax][3] for ax in grid[0])
+        lower = edge + bottom + max(out[ax][1] for ax in grid[-1])
+        across = max((out[row[c]][2] + out[row[c + 1]][0] for row in grid for c in range(cols - 1)), default=0.0) + 2 * gap
+        down = max((out[grid[r][c]][1] + out[grid[r + 1][c]][3] for r in range(rows - 1) for c in range(cols)), default=0.0) + 2 * gap
+        margins = (left, right, upper, lower, across, down)
+        if placed and max(abs(a - b) for a, b in zip(margins, placed)) < 1:
+            break
+        cell_width = (width - left - right - (cols - 1) * across) / cols
+        cell_height = (height - upper - lower - (rows - 1) * down) / rows
+        fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=lower / height, top=1 - upper / height,
+                            wspace=across / cell_width, hspace=down / cell_height)
+        placed = margins
+        if not any(moving.values()):
+            break
 
 
 def _wrap(text: str, width: int) -> str:
@@ -69,12 +199,12 @@ def draw_chain(case: Case, statement_id: str) -> Figure:
     # At most 8.5 inches wide: JupyterLab shows a wider picture scaled down, and a long chain's
     # labels then shrank to about 6 px. Long chains get narrower boxes, not smaller text.
     width = min(8.5, max(6.5, 1.5 * len(names)))
-    fig = Figure(figsize=(width, 3.2), layout="constrained")
+    fig = _new_figure(width, 3.2)
     ax = fig.add_subplot()
     ax.set_xlim(-0.6, len(names) - 0.4)
     ax.set_ylim(-1.0, 1.0)
     ax.axis("off")
-    ax.set_title(f"{statement.id}: how the claim reached you", fontsize=13, loc="left")
+    ax.set_title(f"{statement.id}: how the claim reached you", fontsize=13, loc="left", y=1.0)
     per_box = int(width * 72 / len(names) / 7.5)  # characters of 11-point text a box holds on a line
     for n, name in enumerate(names):
         box = FancyBboxPatch((n - 0.44, -0.4), 0.88, 0.8, boxstyle="round,pad=0.02", facecolor=chain_colour(n, len(names)),
@@ -86,7 +216,8 @@ def draw_chain(case: Case, statement_id: str) -> Figure:
             ax.add_patch(FancyArrowPatch((n - 1 + 0.46, 0.0), (n - 0.46, 0.0), arrowstyle="-|>",
                                          mutation_scale=14, color="#000000", gid=f"chain-arrow-{n}"))
     ax.text(-0.55, 0.92, _wrap(f"“{statement.quote}”", int(width * 72 / 6.5)), fontsize=10, va="top", ha="left")
-    _source_note(fig, case, statement.evidence, "Checked against")
+    note = _source_note(fig, case, statement.evidence, "Checked against")
+    _lay_out(fig, [[ax]], bottom=note.get_window_extent().height + _GAP * fig.dpi / 72)
     return fig
 
 
@@ -99,6 +230,38 @@ def _nice_date(text: str) -> str:
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
+def _date_ticks(start: date, end: date) -> tuple[list[date], list[str]]:
+    """Calendar ticks from ``start`` to ``end`` (at most about nine) and their labels: every
+    Monday over seven weeks or less, the 1st and 15th of each month up to about three months,
+    then the first of every month, or of every 2nd, 3rd or 6th month, then years. A label names the
+    year at the first tick and wherever the year changes, so no tick leaves its year to be guessed.
+    """
+    span = (end - start).days
+    months = []
+    year, month = start.year, start.month
+    while date(year, month, 1) <= end:
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    by_day = span <= 100
+    if span <= 50:
+        monday = start + timedelta(days=-start.weekday() % 7)
+        days = [monday + timedelta(weeks=n) for n in range((end - monday).days // 7 + 1)]
+    elif by_day:
+        days = [d.replace(day=n) for d in months for n in (1, 15) if start <= d.replace(day=n) <= end]
+    elif span <= 1500:
+        step = 1 if span <= 250 else 2 if span <= 500 else 3 if span <= 750 else 6
+        days = [d for d in months if d >= start and (d.month - 1) % step == 0]
+    else:
+        step = -(-span // (365 * 8))  # years between ticks, rounded up
+        days = [d for d in months if d >= start and d.month == 1 and d.year % step == 0]
+        return days, [str(d.year) for d in days]
+    labels = []
+    for n, day in enumerate(days):
+        label = f"{day.day} {day:%b}" if by_day else f"{day:%b}"
+        labels.append(label + (f" {day.year}" if n == 0 or day.year != days[n - 1].year else ""))
+    return days, labels
+
+
 @literal_text
 def estimates_timeline(case: Case, quantity: str) -> Figure:
     """Every dated estimate of one quantity as a point (labelled with who gave it and when), and the
@@ -107,9 +270,11 @@ def estimates_timeline(case: Case, quantity: str) -> Figure:
     known = quantities(case)
     if quantity not in known:
         raise KeyError(f"case {case.id!r} has no estimates of {quantity!r}; it has: {', '.join(known) or 'none'}")
-    fig = Figure(figsize=(9.0, 5.0), layout="constrained")
-    _draw_estimates(fig.add_subplot(), case, quantity)
-    _source_note(fig, case, [e.evidence for e in case.estimates if e.quantity == quantity])
+    fig = _new_figure(9.0, 5.0)
+    ax = fig.add_subplot()
+    _draw_estimates(ax, case, quantity)
+    note = _source_note(fig, case, [e.evidence for e in case.estimates if e.quantity == quantity])
+    _lay_out(fig, [[ax]], bottom=note.get_window_extent().height + _GAP * fig.dpi / 72)
     return fig
 
 
@@ -119,15 +284,22 @@ def estimates_figure(case: Case) -> Figure:
     that says so when the case has no estimates, so a lesson still runs.
     """
     known = quantities(case)
-    fig = Figure(figsize=(9.0, 4.6 * max(1, len(known))), layout="constrained")
     if not known:
+        fig = _new_figure(9.0, 0.6)  # one line of title: the figure is not cropped to it when shown
         ax = fig.add_subplot()
         ax.axis("off")
-        ax.set_title(f"Case {case.id!r} has no dated estimates to compare", loc="left")
+        title = ax.set_title(f"Case {case.id!r} has no dated estimates to compare", loc="left", y=1.0)
+        _as_written(fig)
+        # as wide as its one line, as the inline backend's crop used to make it
+        fig.set_size_inches(title.get_window_extent().width / fig.dpi + 2 * _EDGE / 72, 0.6)
+        _lay_out(fig, [[ax]])
         return fig
-    for ax, quantity in zip(fig.subplots(len(known), 1, squeeze=False)[:, 0], known):
+    fig = _new_figure(9.0, 4.6 * len(known))
+    axes = list(fig.subplots(len(known), 1, squeeze=False)[:, 0])
+    for ax, quantity in zip(axes, known):
         _draw_estimates(ax, case, quantity)
-    _source_note(fig, case, [e.evidence for e in case.estimates])
+    note = _source_note(fig, case, [e.evidence for e in case.estimates])
+    _lay_out(fig, [[ax] for ax in axes], bottom=note.get_window_extent().height + _GAP * fig.dpi / 72)
     return fig
 
 
@@ -156,19 +328,21 @@ def _draw_estimates(ax: Axes, case: Case, quantity: str) -> None:
         ax.axhline(figure.value, color=OKABE_ITO[6], linestyle="--", linewidth=1.5,
                    label=f"The article ({figure.statement}): {figure.value:,.0f}, no date given")
     values = [e.value for e in estimates] + [f.value for f in figures]
-    ax.set_ylim(0, max(values) * 1.25)
+    top = max(values) * 1.25
+    ax.set_ylim(0, top)
     if estimates:
         first, last = _day(estimates[0].date), _day(estimates[-1].date)
         pad = max((last - first).days * 0.12, 10)
-        ax.set_xlim(first - timedelta(days=pad), last + timedelta(days=pad * 3))  # type: ignore[arg-type]
-        locator = AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        # the offset names the year only ("2025", not "2025-May"): the ticks already name the months
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, offset_formats=["", "%Y", "%Y", "%Y", "%Y", "%Y"]))
-    ax.set_title(f"Estimates of {quantity} over time" + (", and the article's figure" if figures else ""), loc="left")
+        start, end = first - timedelta(days=pad), last + timedelta(days=pad * 3)
+        ax.set_xlim(start, end)  # type: ignore[arg-type]
+        # Ticks fixed once, here: a date locator and formatter chose and wrote them again at every draw.
+        days, day_labels = _date_ticks(start, end)
+        ax.set_xticks(date2num(days), day_labels)
+    ax.set_title(f"Estimates of {quantity} over time" + (", and the article's figure" if figures else ""), loc="left", y=1.0)
     ax.set_xlabel("Date the estimate was published")
     ax.set_ylabel(f"{quantity.capitalize()} (number of people)")
-    ax.yaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
+    ticks = [v for v in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(0, top) if 0 <= v <= top]
+    ax.set_yticks(ticks, [f"{v:,.0f}" for v in ticks])
     ax.grid(True, axis="y", color=GRID_GREY)
     ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
 
@@ -184,8 +358,9 @@ def _bars(ax: Axes, names: list[str], first: list[float], current: list[float], 
     ax.set_yticks(list(positions), names)
     ax.invert_yaxis()
     ax.set_xlim(0, 112)
+    ax.set_xticks(range(0, 101, 20), [str(v) for v in range(0, 101, 20)])
     ax.set_xlabel("Score (% of points)")
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="left", y=1.0)
 
 
 @literal_text
@@ -193,7 +368,7 @@ def results_dashboard(case: Case, submission: Submission) -> Figure:
     """Two bar charts of a submission: score by lesson and score by field, first try beside current answers."""
     current_lessons, first_lessons = lesson_scores(case, submission, "current"), lesson_scores(case, submission, "first")
     current, first = score_submission(case, submission)
-    fig = Figure(figsize=(10.0, 4.6), layout="constrained")
+    fig = _new_figure(10.0, 4.6)
     by_lesson, by_field = fig.subplots(1, 2)
     lessons = graded_lessons()
     _bars(by_lesson, [f"{item.number} {item.title}" for item in lessons],
@@ -207,11 +382,17 @@ def results_dashboard(case: Case, submission: Submission) -> Figure:
     _bars(by_field, [FIELD_NAMES[f] for f in FIELDS], [percent(first.by_field[f]) for f in FIELDS],
           [percent(current.by_field[f]) for f in FIELDS], "Score by field")
     by_field.set_ylabel("Field")
+    pt = fig.dpi / 72
+    edge_x, edge_y = _EDGE * pt / fig.bbox.width, _EDGE * pt / fig.bbox.height
     # one legend for both charts, above them: inside an axes it covered the last bars
-    fig.legend(*by_lesson.get_legend_handles_labels(), loc="outside upper right", ncols=2, fontsize=8, frameon=False)
-    fig.suptitle(f"My results: {100 * current.fraction:.0f}% with current answers, {100 * first.fraction:.0f}% at first try", x=0.01,
-                 ha="left")
-    _source_note(fig, case, [], "Scored against")
+    legend = fig.legend(*by_lesson.get_legend_handles_labels(), loc="upper right", bbox_to_anchor=(1 - edge_x, 1 - edge_y),
+                        borderaxespad=0, ncols=2, fontsize=8, frameon=False)
+    title = fig.suptitle(f"My results: {100 * current.fraction:.0f}% with current answers, {100 * first.fraction:.0f}% at first try",
+                         x=edge_x, y=1 - edge_y, ha="left", va="top")
+    note = _source_note(fig, case, [], "Scored against")
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # an Agg canvas: _new_figure
+    band = max(title.get_window_extent(renderer).height, legend.get_window_extent(renderer).height)
+    _lay_out(fig, [[by_lesson, by_field]], top=band + _GAP * pt, bottom=note.get_window_extent().height + _GAP * pt)
     return fig
 
 
@@ -223,7 +404,7 @@ def results_grid(case: Case, submission: Submission) -> Figure:
     """
     answers = answers_of(submission, "current")
     scored = asked(case)
-    fig = Figure(figsize=(7.5, 0.32 * len(case.statements) + 1.6), layout="constrained")
+    fig = _new_figure(7.5, 0.32 * len(case.statements) + 1.6)
     ax = fig.add_subplot()
     for row, statement in enumerate(case.statements):
         for col, field in enumerate(FIELDS):
@@ -242,12 +423,18 @@ def results_grid(case: Case, submission: Submission) -> Figure:
     ax.set_yticks([r + 0.5 for r in range(len(case.statements))], list(case.statement_ids))
     ax.set_xlabel("Field")
     ax.set_ylabel("Statement")
-    ax.set_title("Every statement and field, as answered now", loc="left")
-    ax.tick_params(length=0)
+    ax.tick_params(length=0, pad=_TICK_PAD)
+    # Above the field names at the top: placed once from their measured height (matplotlib would
+    # otherwise measure them again at every draw to find the title's place).
+    _as_written(fig)
+    headings = max(t.get_window_extent(fig.canvas.get_renderer()).height for t in ax.get_xticklabels())  # type: ignore[attr-defined]
+    ax.set_title("Every statement and field, as answered now", loc="left", y=1.0,
+                 pad=headings * 72 / fig.dpi + _TICK_PAD + _GAP)
     handles = [FancyBboxPatch((0, 0), 1, 1, facecolor=VERDICT_COLOURS[v], edgecolor="#999999",
                               label=f"{VERDICT_MARKS[v][0]} {VERDICT_MARKS[v][1]}") for v in VERDICT_COLOURS]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    _source_note(fig, case, [], "Scored against")
+    note = _source_note(fig, case, [], "Scored against")
+    _lay_out(fig, [[ax]], bottom=note.get_window_extent().height + _GAP * fig.dpi / 72)
     return fig
 
 
