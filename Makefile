@@ -31,6 +31,8 @@ app: $(STAMP)
 
 ## Run every test: lint and types, unit, notebooks (nbval) and, where a browser exists, browser tests.
 ## Tests run on every core (pytest-xdist); a notebook's cells stay together on one (--dist loadfile).
+## Each test process is handed two tests at a time (--maxschedchunk=2), so one process cannot be left
+## with a queue of long browser tests while the other has finished.
 ## The 15 slowest tests are listed at the end of the run, then the time the whole run took.
 # The notebooks save to the module's answers file: nbval runs them with a temporary one, so that a
 # test run never writes into yours.
@@ -41,7 +43,7 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check src \
 	  && $(BIN)/ruff check --select E9,F,I tests benchmarks \
 	  && $(BIN)/mypy \
-	  && $(BIN)/python -m pytest -n auto --durations=15 \
+	  && $(BIN)/python -m pytest -n auto --maxschedchunk=2 --durations=15 \
 	  && answers=$$(mktemp -d) \
 	  && if [ -n "$$($(BIN)/python tests/browser/harness.py --missing)" ]; then \
 	       ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks exercises; fi \

@@ -432,7 +432,7 @@ def wait_idle(page: Page, timeout: float = 180) -> None:
     while settled < 2:
         remaining = max(1.0, deadline - time.monotonic())
         page.wait_for_function(IDLE_JS, timeout=remaining * 1000, polling=100)
-        time.sleep(0.4)
+        time.sleep(0.2)  # long enough for a cell's reply to queue the next request, if it does
         settled = settled + 1 if page.evaluate(IDLE_JS) else 0
         if time.monotonic() > deadline:
             raise TimeoutError("the notebook did not become idle")
