@@ -26,7 +26,8 @@ def test_the_start_notebook_opens_with_no_news_prompt(fresh_page: Any, clone_lab
     page = fresh_page
     # JupyterLab's announcements plugin decides whether to ask once three things are ready: the
     # app restored, the notification settings loaded, and its config section read from the server.
-    # The asking is a toast drawn a frame or two later, so the test waits for all three, then 2 s.
+    # The test waits for the config read and the restore (the settings are read at start-up, with
+    # the rest of the settings), then 2 s for the toast, which is drawn a frame or two later.
     with page.expect_response(lambda r: ANNOUNCEMENTS_CONFIG in r.url, timeout=60_000):
         harness.open_in_lab(page, clone_lab, "notebooks/00_start_here.ipynb", workspace())
     page.evaluate("() => window.jupyterapp.restored.then(() => true)")
