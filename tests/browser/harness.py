@@ -779,7 +779,10 @@ class PanelView:
             if text and (text != before or not before) and all(e in text for e in expect):
                 return text
             time.sleep(0.1)
-        raise AssertionError(f"the feedback never showed {list(expect)!r}; it shows: {text!r}")
+        # what the panel shows then (its hint, progress line and marks) tells a lost answer from a
+        # judged one: the feedback blocks alone are empty when a first try got a hint
+        shown = _norm(self.text())[:1200]
+        raise AssertionError(f"the feedback never showed {list(expect)!r}; it shows: {text!r}; the panel shows: {shown!r}")
 
 
 def find_panels(page: Page, case: Case, timeout: float = 30) -> list[PanelView]:

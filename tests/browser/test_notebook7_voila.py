@@ -65,7 +65,14 @@ def test_voila_renders_the_panel_and_checks(page: Any, voila: harness.Server, la
         assert not errors, "Voila shows error output:\n" + "\n---\n".join(errors)
         panels[0].locator.scroll_into_view_if_needed()
         sid, answers = answer_right(panels[0], case)
-        text = check_and_expect(panels[0], case, sid, answers)
+        try:
+            text = check_and_expect(panels[0], case, sid, answers)
+        except AssertionError as failure:
+            # what the kernel saved and logged tells whether it met an earlier answers file or
+            # judged other values than the ones chosen
+            saved = {p.name: p.read_text("utf-8")[:1500] for p in sorted(voila.answers.glob("answers-*"))}
+            raise AssertionError(f"{failure}\nchosen: {answers}\nanswers files: {saved}\n"
+                                 f"Voila's log:\n{voila.log_tail(15)}") from None
         assert VERDICT_MARKS["wrong"][0] not in text
     finally:
         harness.screenshot(page, "voila-panel")

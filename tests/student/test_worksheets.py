@@ -430,13 +430,21 @@ def test_refreshed_solution_takes_outputs_and_keeps_the_authors_form() -> None:
         refreshed_solution(notebook, {"cells": executed["cells"][:1]})
 
 
+def _changed_outputs(stored: Path, refreshed: Path) -> str:
+    """The cells whose outputs a refresh changed, each with its outputs before and after (for a failure message)."""
+    before, after = (json.loads(p.read_text("utf-8"))["cells"] for p in (stored, refreshed))
+    changed = [f"cell {n}: {old.get('outputs')!r:.600}\n  became {new.get('outputs')!r:.600}"
+               for n, (old, new) in enumerate(zip(before, after)) if old != new]
+    return "\n".join(changed) or "no cell changed (the notebook's other bytes did)"
+
+
 @pytest.mark.slow
 def test_refreshing_a_current_solution_changes_no_byte_and_a_stale_one_is_repaired(tmp_path: Path) -> None:
     """refresh-solutions on a copy of a committed solution leaves it byte for byte as it is; with
     one stored output altered, the run puts the true output back and reports the file."""
     name = "04_chain_worksheet.ipynb"
     shutil.copy(ROOT / "solutions" / name, tmp_path / name)
-    assert refresh_solutions(tmp_path) == []
+    assert refresh_solutions(tmp_path) == [], _changed_outputs(ROOT / "solutions" / name, tmp_path / name)
     assert (tmp_path / name).read_bytes() == (ROOT / "solutions" / name).read_bytes()
 
     stale = json.loads((tmp_path / name).read_text("utf-8"))
