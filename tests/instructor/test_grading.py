@@ -20,7 +20,7 @@ from attribution_lab.core.plan import asked
 from attribution_lab.core.submission import new_submission, record_check, score_submission
 from attribution_lab.errors import SubmissionError
 from attribution_lab.formats.answers import encode, submission_problems
-from attribution_lab.formats.answers_quick import quick_accepts
+from attribution_lab.formats.answers_quick import allowed_values, answers_in_their_fields, decode_frame, parse_quickly
 from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
 from attribution_lab.instructor import collect
 from attribution_lab.instructor.results import safe_cell
@@ -65,13 +65,22 @@ def _grade(capsys, *args: str) -> tuple[int, str, str]:
 # The quick check and the scorer agree with the schema and the engine
 
 
+def _quickly_read(raw: bytes) -> bool:
+    """Whether the quick reading takes the file without asking the full check."""
+    allowed = allowed_values(CASE)
+    frame = decode_frame(raw, allowed)
+    return frame is not None and answers_in_their_fields(frame, allowed)
+
+
 def test_quick_check_accepts_every_synthetic_submission_the_schema_accepts():
-    """Good files take the fast path: each synthetic submission passes both the quick check and the schema."""
+    """Good files take the fast path: each synthetic submission passes the schema, the quick
+    reading takes it as it is, and the grader's one pass scores it."""
     for sub in generate_class(CASE, 60, seed=11):
         assert submission_problems(sub, CASE, "f") == []
-        assert quick_accepts(sub, CASE)
-        assert Scorer(CASE).grade_raw(sub) is not None
-        assert Scorer(CASE).grade_bytes(encode(sub)) is not None
+        raw = encode(sub)
+        assert _quickly_read(raw)
+        assert parse_quickly(raw, CASE, "f") == sub
+        assert Scorer(CASE).grade_bytes(raw) is not None
 
 
 def test_scorer_totals_equal_score_submission():
@@ -146,7 +155,7 @@ _BASE_PATHS = [p for p in _paths(_BASE) if p]
 @given(where=st.sampled_from(_BASE_PATHS), action=st.sampled_from(["replace", "delete", "add"]),
        value=_json_values, extra_key=st.text(max_size=12))
 def test_quick_check_never_accepts_what_the_schema_or_case_refuse(where, action, value, extra_key):
-    """Soundness of the fast path: any mutation of a valid file that the quick check (or the one-pass
+    """Soundness of the fast path: any mutation of a valid file that the quick reading (or the one-pass
     scorer) accepts is also accepted by the schema and the case's label checks."""
     data = copy.deepcopy(_BASE)
     parent = data
@@ -165,13 +174,14 @@ def test_quick_check_never_accepts_what_the_schema_or_case_refuse(where, action,
             target.append(value)
         else:
             parent[last] = value
-    fast = quick_accepts(data, CASE)
-    scorer = Scorer(CASE)
-    one_pass = scorer.grade_raw(data) is not None
-    if fast or one_pass:
+    raw = json.dumps(data).encode("utf-8")
+    fast = _quickly_read(raw)
+    if fast:  # the report's quick reading: sound, and it reads the same data
         assert submission_problems(data, CASE, "f") == [], (where, action, value)
-    assert fast == one_pass
-    from_bytes = scorer.grade_bytes(json.dumps(data).encode("utf-8"))
+        assert parse_quickly(raw, CASE, "f") == data
+    scorer = Scorer(CASE)
+    from_bytes = scorer.grade_bytes(raw)
+    assert (from_bytes is not None) == fast, (where, action, value)  # the grader takes the same files
     if from_bytes is not None:  # the grader's one-pass decoder: as sound, and it scores the same
         assert submission_problems(data, CASE, "f") == [], (where, action, value)
         _, current, first = from_bytes

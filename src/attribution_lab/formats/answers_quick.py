@@ -1,15 +1,15 @@
-"""The grader's quick check of an answers file: a strict subset of what the schema and the case
-accept, fast enough for a class of thousands.
+"""The quick reading of an answers file: a strict subset of what the schema and the case accept,
+fast enough for a class of thousands.
 
-A False from :func:`quick_accepts` means "ask :func:`~attribution_lab.formats.answers.parse_submission`",
-never "reject"; tests compare the two on many files. :func:`parse_quickly` does exactly that.
-
-The grader reads with :func:`decode_frame` instead: one msgspec pass decodes the bytes into the
-structs below and checks the frame as it goes (types, required and unknown properties, limits), so
-no dict of the whole file is built and walked again. The structs follow the JSON Schema file
-(``schemas/submission-v1.schema.json``, the one definition of the format); a test compares their
-properties with the schema's, and property tests check that what they accept the full check
-accepts too, with the same values. A None from :func:`decode_frame` means "ask the full check".
+:func:`decode_frame` decodes the bytes into the structs below in one msgspec pass and checks the
+frame as it goes (types, required and unknown properties, limits), so no dict of the whole file is
+built and walked in Python. The grader scores the structs as they are
+(:meth:`~attribution_lab.instructor.scoring.Scorer.grade_bytes`); the class report reads the same
+file as plain data (:func:`parse_quickly`). A None from :func:`decode_frame` means "ask the full
+check" (:func:`~attribution_lab.formats.answers.parse_submission`), never "reject". The structs
+follow the JSON Schema file (``schemas/submission-v1.schema.json``, the one definition of the
+format); a test compares their properties with the schema's, and property tests check that what
+they accept the full check accepts too, with the same values.
 """
 
 from __future__ import annotations
@@ -27,15 +27,12 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from ..core.case import FIELDS, Case
 from ..core.submission import FORMAT, SCHEMA_VERSION, Submission
-from .answers import TIME_PATTERN, handed_in_ok, is_time, load_json, parse_submission
+from .answers import TIME_PATTERN, parse_submission
 from .limits import MAX_ATTEMPTS, MAX_STUDENT_TEXT, MAX_SUBMISSION_BYTES
 
 _LABEL = re.compile(r"[a-z][a-z0-9_]*")
 _STATEMENT_ID = re.compile(r"S[0-9]{2,3}")
 _CASE_ID = re.compile(r"[a-z][a-z0-9_]*")
-_KEY_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
-_TOP_KEYS = frozenset(("format", "schema_version", "case_id", "key_version", "student", "created", "updated", "answers"))
-_STUDENT_KEYS = frozenset(("id", "name"))
 
 
 @dataclass(frozen=True)
@@ -45,11 +42,6 @@ class AllowedValues:
     case_id: str
     statement_ids: frozenset[str]
     labels: Mapping[str, frozenset[str]]
-
-    @property
-    def fields(self) -> frozenset[str]:
-        """The field names an answers file may use (for missed tries and revealed fields)."""
-        return frozenset(self.labels)
 
     @cached_property
     def case_id_ok(self) -> bool:
@@ -90,115 +82,21 @@ def allowed_values(case: Case) -> AllowedValues:
     return found
 
 
-def _values_ok(values: Any, labels: Mapping[str, frozenset[str]]) -> bool:
-    if type(values) is not dict:
-        return False
-    for name, value in values.items():
-        allowed = labels.get(name)
-        if allowed is None:
-            return False
-        if type(value) is str:
-            if value not in allowed or name == "chain":
-                return False
-        elif type(value) is list and name == "chain" and len(value) <= 20:
-            for item in value:
-                if type(item) is not str or item not in allowed:
-                    return False
-        else:
-            return False
-    return True
-
-
-def frame_ok(data: Any, allowed: AllowedValues) -> bool:
-    """Everything of the quick check but the answers' values (which the scorer checks as it scores)."""
-    if type(data) is not dict or not (data.keys() == _TOP_KEYS or data.keys() == _TOP_KEYS | {"handed_in"}):
-        return False
-    if "handed_in" in data and not handed_in_ok(data["handed_in"]):
-        return False
-    if data["format"] != FORMAT or type(data["schema_version"]) is not int or data["schema_version"] != SCHEMA_VERSION:
-        return False
-    case_id = data["case_id"]
-    if type(case_id) is not str or case_id != allowed.case_id or len(case_id) > 40 or not _CASE_ID.fullmatch(case_id):
-        return False
-    key_version = data["key_version"]
-    if type(key_version) is not str or not _KEY_VERSION.fullmatch(key_version):
-        return False
-    student = data["student"]
-    if type(student) is not dict or not student.keys() <= _STUDENT_KEYS:
-        return False
-    for value in student.values():
-        if type(value) is not str or len(value) > MAX_STUDENT_TEXT:
-            return False
-    if not (is_time(data["created"]) and is_time(data["updated"])):
-        return False
-    answers = data["answers"]
-    if type(answers) is not dict or len(answers) > 1000:
-        return False
-    ids, time_match = allowed.statement_ids, TIME_PATTERN.fullmatch
-    for sid, entry in answers.items():
-        if sid not in ids or type(entry) is not dict or "current" not in entry or "first" not in entry or "attempts" not in entry:
-            return False
-        for name, value in entry.items():
-            if name == "current" or name == "first":
-                if type(value) is not dict:
-                    return False
-            elif name == "attempts":
-                if type(value) is not int or not 0 <= value <= MAX_ATTEMPTS:
-                    return False
-            elif name == "missed" or name == "checks":
-                if type(value) is not dict or not value.keys() <= allowed.fields:
-                    return False
-                if any(type(n) is not int or not 0 <= n <= MAX_ATTEMPTS for n in value.values()):
-                    return False
-            elif name == "revealed":
-                if type(value) is not list or not all(type(f) is str and f in allowed.fields for f in value):
-                    return False
-            elif name == "first_checked" or name == "last_checked" or name == "updated":
-                if type(value) is str:
-                    if len(value) > 40 or time_match(value) is None:
-                        return False
-                elif value is not None or name == "updated":  # the two "checked" times may be null
-                    return False
-            else:
-                return False
-    return True
-
-
-def quick_accepts(data: Any, case: Case) -> bool:
-    """True only when a parsed answers file certainly passes the schema and the case's checks.
-
-    Stricter than the schema on purpose (exact types, exact label ids, anchored patterns): a False
-    means "ask the full check", never "reject". Tests compare it with the schema on many files.
-    """
-    allowed = allowed_values(case)
-    if not frame_ok(data, allowed):
-        return False
-    return all(
-        _values_ok(entry["current"], allowed.labels) and _values_ok(entry["first"], allowed.labels)
-        for entry in data["answers"].values()
-    )
-
-
-def decode_quickly(raw: bytes) -> Any:
-    """The parsed JSON of an answers file's bytes, or None when :func:`parse_submission` must word
-    why it cannot be read.
-    """
-    if len(raw) > MAX_SUBMISSION_BYTES:
-        return None
-    try:
-        return load_json(raw.decode("utf-8-sig"))
-    except (ValueError, RecursionError):
-        return None  # parse_submission words the reason
-
-
 def parse_quickly(raw: bytes, case: Case, file: str) -> Submission:
     """Like :func:`~attribution_lab.submission.parse_submission`, and as strict, but fast for good files.
 
-    A file the quick check accepts is returned at once; any other goes to ``parse_submission``,
-    which either accepts it too or raises :class:`SubmissionError` with every problem.
+    A file that the grader's one-pass decoder accepts (:func:`decode_frame`), with every answer a
+    label of its own field, is returned as plain data at once; any other goes to
+    ``parse_submission``, which either accepts it too or raises :class:`SubmissionError` with every
+    problem.
     """
-    data = decode_quickly(raw)
-    if data is not None and quick_accepts(data, case):
+    allowed = allowed_values(case)
+    frame = decode_frame(raw, allowed)
+    if frame is not None and answers_in_their_fields(frame, allowed):
+        # The same bytes as plain data: dicts with the keys in the file's order and lists, as
+        # json.loads gives them (the structs would give the fields in the schema's order and
+        # chains as tuples). Decoding twice costs less than walking the parsed file in Python.
+        data: Submission = msgspec.json.decode(raw)
         return data
     return parse_submission(raw, case, file)
 
@@ -317,6 +215,25 @@ def _stamps_ok(data: QuickSubmission[Any, Any]) -> bool:
     # The usual shape, exactly one stamp a line (as many newlines as stamps, so none inside one),
     # is certainly a match; any other text is matched against the pattern itself.
     return text.translate(_DIGITS_TO_ZERO) == _USUAL_SHAPE * len(stamps) or _STAMP_LINES.fullmatch(text) is not None
+
+
+_CURRENT, _FIRST = attrgetter("current"), attrgetter("first")
+
+
+def answers_in_their_fields(data: QuickSubmission[str, str], allowed: AllowedValues) -> bool:
+    """Whether every answer of a decoded file is a label of its own field (the decoder lets any
+    label of the case through for any field). One set a field, built in C: no Python code per answer.
+    """
+    entries = data.answers.values()
+    tries = [*map(_CURRENT, entries), *map(_FIRST, entries)]
+    for name in FIELDS:
+        given = set(map(attrgetter(name), tries))
+        given.discard(UNSET)
+        if name == "chain":
+            given = set(chain.from_iterable(given))
+        if not given <= allowed.labels[name]:
+            return False
+    return True
 
 
 def decode_frame(raw: bytes, allowed: AllowedValues) -> QuickSubmission[str, str] | None:

@@ -21,7 +21,7 @@ from ..core.case import Case
 from ..core.submission import Submission, given_id, merge_submissions, newest_rank, student_id
 from ..errors import Problem, SubmissionError
 from ..formats.answers import parse_submission
-from ..formats.answers_quick import decode_quickly, parse_quickly
+from ..formats.answers_quick import parse_quickly
 from ..formats.limits import MAX_SUBMISSION_BYTES
 from ..storage.files import read_open_file
 from ..storage.location import case_of_answers_file
@@ -138,19 +138,6 @@ def read_submission(path: str | Path, case: Case) -> tuple[Submission, float]:
     return parse_quickly(raw, case, shown(path)), mtime
 
 
-def read_and_grade(path: Path, scorer: Scorer) -> tuple[Submission, float, tuple[Totals, Totals]]:
-    """Read, check and score one answers file in one pass when it is certainly valid (the usual
-    case), else through :func:`parse_submission`. Raises :class:`SubmissionError` naming the file.
-    """
-    raw, mtime = read_bytes(path)
-    data = decode_quickly(raw)
-    totals = scorer.grade_raw(data) if data is not None else None
-    if totals is None:
-        data = parse_submission(raw, scorer.case, shown(path))
-        totals = scorer.grade(data)
-    return data, mtime, totals
-
-
 def rejection_line(error: SubmissionError) -> str:
     """One line for standard error: the file, where, and the first reason (and how many more)."""
     problems = error.problems or [Problem("submission", None, None, str(error))]
@@ -223,11 +210,9 @@ def iter_class(
     case: Case,
     outcome: Outcome,
     say: Callable[[str], None] | None = None,
-    scorer: Scorer | None = None,
-) -> Iterator[tuple[Path, Submission, float, tuple[Totals, Totals] | None, str]]:
-    """Each accepted submission as ``(path, submission, mtime, totals, student)``, one at a time.
+) -> Iterator[tuple[Path, Submission, float, str]]:
+    """Each accepted submission as ``(path, submission, mtime, student)``, one at a time.
 
-    ``totals`` are its current and first-try scores when a ``scorer`` is given, else None;
     ``student`` is its identity (:func:`~attribution_lab.core.submission.student_id`, falling back
     to :func:`fallback_id`). Rejected and skipped files are recorded in ``outcome`` and passed to
     ``say`` (one line each) as they are met, so nothing stops the rest of the class from being read.
@@ -235,15 +220,12 @@ def iter_class(
     for text, _, folder, _ in _files_to_read(paths, case, outcome, say):
         path = Path(text)  # the report keeps its paths as Path objects
         try:
-            if scorer is not None:
-                submission, mtime, totals = read_and_grade(path, scorer)
-            else:
-                (submission, mtime), totals = read_submission(path, case), None
+            submission, mtime = read_submission(path, case)
         except SubmissionError as error:
             _rejected(error, outcome, say)
             continue
         outcome.accepted += 1
-        yield path, submission, mtime, totals, student_id(submission, fallback_id(path, folder))
+        yield path, submission, mtime, student_id(submission, fallback_id(path, folder))
 
 
 class GradedFile(NamedTuple):
@@ -416,7 +398,7 @@ def read_class(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for path, submission, mtime, _, student in iter_class(paths, case, outcome, say):
+        for path, submission, mtime, student in iter_class(paths, case, outcome, say):
             students.append(StudentAnswers(student, str(path), submission))
             newest.add(student, newest_rank(submission, mtime), str(path))
     finally:

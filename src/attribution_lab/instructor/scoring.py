@@ -18,7 +18,7 @@ from ..core.case import FIELDS, Case
 from ..core.engine import WEIGHTS, FieldResult
 from ..core.scoring import Verdicts
 from ..core.submission import Submission
-from ..formats.answers_quick import UNSET, QuickSubmission, QuickValues, allowed_values, decode_frame, frame_ok
+from ..formats.answers_quick import UNSET, QuickSubmission, QuickValues, allowed_values, decode_frame
 
 Totals = tuple[float, float, dict[str, float]]
 
@@ -34,8 +34,8 @@ class Scorer:
     Totals equal ``score_submission``'s (tests compare them on many submissions): unanswered
     fields earn nothing in the engine, so only answered fields are looked up.
 
-    :meth:`grade_raw` also checks the answers' values while it scores them (one pass over each
-    file instead of two), which is what makes grading a large class fast.
+    :meth:`grade_bytes` decodes, checks and scores a file in one pass, which is what makes
+    grading a large class fast.
     """
 
     def __init__(self, case: Case, fields: Sequence[str] = FIELDS, weights: Mapping[str, float] = WEIGHTS) -> None:
@@ -112,32 +112,19 @@ class Scorer:
             return None
         return sum(earned_by_statement), self.out_of, ({f: by_field[f] for f in self.fields} if per_field else {})
 
-    def grade_raw(self, data: Any) -> tuple[Totals, Totals] | None:
-        """Current and first-try totals of a parsed file, or None unless it certainly passes the
-        schema and the case's checks (then ask :func:`parse_submission`). The first-try totals
-        leave the per-field points out (an empty dict): the results have no column for them.
-        """
-        if not frame_ok(data, self._allowed):
-            return None
-        current = self._points_of(data["answers"], "current")
-        if current is None:
-            return None
-        first = self._points_of(data["answers"], "first", per_field=False)
-        if first is None:
-            return None
-        return current, first
-
     def _chain_seen(self, sid: str, values: QuickValues[str]) -> bool:
-        """Score a chain not seen before into the tables; False when it holds a label the case does not have."""
+        """Score a chain not seen before into the tables; False when it holds a label the case does
+        not have. No chain given is seen already (its look-up finds nothing to add).
+        """
         chain = values.chain
-        return type(chain) is tuple and self._chain_points(sid, list(chain)) is not None
+        return chain is UNSET or (type(chain) is tuple and self._chain_points(sid, list(chain)) is not None)
 
     def grade_bytes(self, raw: bytes) -> tuple[QuickSubmission[str, str], Totals, Totals] | None:
         """An answers file's bytes decoded, checked and scored in one pass
         (:func:`~attribution_lab.formats.answers_quick.decode_frame`): the file and its current and
         first-try totals, or None unless it certainly passes the schema and the case's checks (then
-        ask :func:`parse_submission`). As :meth:`grade_raw`, the first-try totals leave the per-field
-        points out.
+        ask :func:`parse_submission`). The first-try totals leave the per-field points out (an empty
+        dict): the results have no column for them.
         """
         data = decode_frame(raw, self._allowed)
         if data is None:
