@@ -11,6 +11,7 @@ import csv
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -51,7 +52,7 @@ class GradeRow:
         return [
             self.student_id, self.name, self.file, self.updated,
             _num(self.points), _num(self.first_try_points), _num(self.out_of),
-            *(_num(self.by_field[f]) for f in fields), self.note,
+            *map(_num, map(self.by_field.__getitem__, fields)), self.note,
         ]
 
 
@@ -62,7 +63,11 @@ def header(fields: Sequence[str]) -> list[str]:
 
 
 
+@lru_cache(maxsize=4096)
 def _num(value: float) -> float | int:
+    """Points as the CSV shows them: two decimals at most, a whole number without any. A class
+    gives the same few sums again and again, so each is worked out once (the cache is bounded).
+    """
     rounded = round(value, 2)
     return int(rounded) if rounded == int(rounded) else rounded
 
