@@ -30,9 +30,12 @@ app: $(STAMP)
 	$(BIN)/attribution-lab app
 
 ## Run every test: lint and types, unit, notebooks (nbval) and, where a browser exists, browser tests.
-## Tests run on every core (pytest-xdist); a notebook's cells stay together on one (--dist loadfile).
+## Tests run on one process more than the machine has cores (pytest-xdist): the browser tests spend
+## part of their time waiting for a page or a kernel, which a third process on two cores fills.
+## A notebook's cells stay together on one process (--dist loadfile, or no xdist at all).
 ## Each test process is handed two tests at a time (--maxschedchunk=2), so one process cannot be left
-## with a queue of long browser tests while the other has finished.
+## with a queue of long browser tests while the others have finished.
+## The solutions run under nbval in one more process, beside the rest (their output is printed after).
 ## The 15 slowest tests are listed at the end of the run, then the time the whole run took.
 # The notebooks save to the module's answers file: nbval runs them with a temporary one, so that a
 # test run never writes into yours.
@@ -43,13 +46,20 @@ test: $(TEST_STAMP)
 	$(BIN)/ruff check src \
 	  && $(BIN)/ruff check --select E9,F,I tests benchmarks \
 	  && $(BIN)/mypy \
-	  && $(BIN)/python -m pytest -n auto --maxschedchunk=2 --durations=15 \
-	  && answers=$$(mktemp -d) \
-	  && if [ -n "$$($(BIN)/python tests/browser/harness.py --missing)" ]; then \
-	       ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks exercises; fi \
-	  && ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest -n auto --dist loadfile --nbval --nbval-current-env \
-	       --nbval-sanitize-with tests/nbval-sanitize.cfg solutions; \
-	status=$$?; [ -n "$${answers:-}" ] && rm -rf "$$answers"; \
+	  && answers=$$(mktemp -d) && solutions_log=$$(mktemp) \
+	  && { ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest -p no:xdist -q --nbval --nbval-current-env \
+	         --nbval-sanitize-with tests/nbval-sanitize.cfg solutions > $$solutions_log 2>&1 & } \
+	  && solutions=$$! \
+	  && workers=$$($(BIN)/python -c 'import os; print((os.cpu_count() or 1) + 1)') \
+	  && $(BIN)/python -m pytest -n $$workers --maxschedchunk=2 --durations=15; \
+	status=$$?; \
+	if [ -n "$${solutions:-}" ]; then \
+	  wait $$solutions; solved=$$?; echo "The solutions under nbval:"; cat $$solutions_log; \
+	  [ $$status -eq 0 ] && status=$$solved; fi; \
+	[ $$status -eq 0 ] && if [ -n "$$($(BIN)/python tests/browser/harness.py --missing)" ]; then \
+	  ATTRIBUTION_LAB_ANSWERS_DIR=$$answers $(BIN)/python -m pytest -n auto --dist loadfile --nbval-lax --nbval-current-env notebooks exercises; \
+	  status=$$?; fi; \
+	[ -n "$${answers:-}" ] && rm -rf "$$answers" "$$solutions_log"; \
 	echo "make test: $$(( $$(date +%s) - start )) s in all, exit status $$status"; exit $$status
 
 ## The notebooks alone under nbval: every lesson and worksheet runs (lax), the solutions match (strict).

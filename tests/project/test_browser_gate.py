@@ -52,8 +52,8 @@ def test_ci_installs_chromium_and_runs_the_readme_test_command() -> None:
     assert "make test" in (ROOT / "README.md").read_text(encoding="utf-8")
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = re.search(r"^test:[^\n]*\n((?:\t[^\n]*\n)+)", makefile, re.M)
-    # pytest with no folder named (on every core, with long options such as --durations=15) runs
-    # testpaths, the whole tests/ folder
-    assert recipe and re.search(r"python -m pytest(?: -n auto| --[\w-]+(?:=\S+)?)*\s*\\?$", recipe.group(1), re.M), (
-        "make test must run the whole tests/ folder")
+    # pytest with no folder named (on several processes, with long options such as --durations=15)
+    # runs testpaths, the whole tests/ folder
+    assert recipe and re.search(r"python -m pytest(?: -n (?:auto|\$\$\w+)| --[\w-]+(?:=\S+)?)*\s*(?:;\s*)?\\?$",
+                                recipe.group(1), re.M), "make test must run the whole tests/ folder"
     assert (ROOT / "tests" / "browser" / "test_lab_notebooks.py").is_file()
