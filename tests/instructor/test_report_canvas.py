@@ -1,4 +1,4 @@
-"""The report's canvas and cell labels draw what matplotlib's own Agg texts draw, where they draw it."""
+"""The quick-text canvas and the report's cell labels draw what matplotlib's own Agg texts draw, where they draw it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from attribution_lab.drawing.text_canvas import QuickTextCanvas
 from attribution_lab.instructor import report, report_charts
-from attribution_lab.instructor.chart_canvas import CellLabels, ReportCanvas
+from attribution_lab.instructor.chart_canvas import CellLabels
 from attribution_lab.instructor.synthetic import generate_class
 from attribution_lab.storage.cases import load_case
 
@@ -50,7 +51,7 @@ def test_cell_labels_land_where_texts_would():
     Texts put theirs, within a pixel and a half (matplotlib 3.11 places glyphs at fractions of a
     pixel, a whole string's bitmap goes at a whole pixel), and as much of it."""
     texts = _pixels(_figure(FigureCanvasAgg, cells_as_texts=True))
-    stamped = _pixels(_figure(ReportCanvas, cells_as_texts=False))
+    stamped = _pixels(_figure(QuickTextCanvas, cells_as_texts=False))
     height, width = texts.shape
     for rows in (slice(0, height // 2), slice(height // 2, height)):
         for cols in (slice(0, width // 2), slice(width // 2, width)):
@@ -73,7 +74,7 @@ def test_report_canvas_draws_texts_as_matplotlib_does():
         ax.set_ylabel(r"grew $x^2$ fold")  # math: left to matplotlib's own drawing
         return _pixels(fig)
 
-    ours, theirs = drawn(ReportCanvas), drawn(FigureCanvasAgg)
+    ours, theirs = drawn(QuickTextCanvas), drawn(FigureCanvasAgg)
     ink_ours, ink_theirs = np.argwhere(ours < 128), np.argwhere(theirs < 128)
     assert np.abs(ink_ours.mean(axis=0) - ink_theirs.mean(axis=0)).max() <= 2.0
     assert len(ink_ours) == pytest.approx(len(ink_theirs), rel=0.1)
@@ -107,7 +108,7 @@ def test_cell_labels_are_text_in_a_vector_file():
     """Saved as SVG (not the report's PNG), every cell label is written as text, as written."""
     from matplotlib import rc_context
 
-    fig = _figure(ReportCanvas, cells_as_texts=False)
+    fig = _figure(QuickTextCanvas, cells_as_texts=False)
     buffer = io.BytesIO()
     with rc_context({"svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg")

@@ -3,7 +3,7 @@
 Colours come from :mod:`attribution_lab.core.palette`; label names longer than an axis can hold are
 shortened (the full names are in the summary page). Every text is drawn as written
 (:func:`~attribution_lab.core.chart_text.literal_text`): a ``$`` in a label is a dollar sign.
-The charts draw on :class:`~attribution_lab.instructor.chart_canvas.ReportCanvas`, and the numbers
+The charts draw on :class:`~attribution_lab.drawing.text_canvas.QuickTextCanvas`, and the numbers
 in a heatmap's cells are one :class:`~attribution_lab.instructor.chart_canvas.CellLabels` artist:
 both draw the same texts as matplotlib's Agg, quicker.
 """
@@ -60,10 +60,10 @@ _EDGE, _TICK, _LABEL_PAD, _TITLE_PAD, _COLORBAR_GAP, _COLORBAR_WIDTH = 3.0, 7.0,
 def _new_figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure  # no pyplot: nothing global, works under Agg anywhere
 
-    from .chart_canvas import ReportCanvas
+    from ..drawing.text_canvas import QuickTextCanvas
 
     fig = Figure(figsize=(width, height), dpi=DPI)
-    ReportCanvas(fig)  # its renderer measures the texts in _lay_out, and the draw reuses it
+    QuickTextCanvas(fig)  # its renderer measures the texts in _lay_out, and the draw reuses it
     return fig
 
 
@@ -287,10 +287,10 @@ def png_bytes(fig: Any) -> bytes:
     """A chart as PNG bytes (Agg)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from .chart_canvas import ReportCanvas
+    from ..drawing.text_canvas import QuickTextCanvas
 
     if not isinstance(fig.canvas, FigureCanvasAgg):
-        ReportCanvas(fig)  # keeps the canvas the chart was laid out with, and its renderer
+        QuickTextCanvas(fig)  # keeps the canvas the chart was laid out with, and its renderer
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     return buffer.getvalue()

@@ -17,7 +17,6 @@ from typing import Any
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -40,6 +39,7 @@ from ..core.palette import (
 )
 from ..core.plan import asked
 from ..core.submission import Submission, answers_of, score_submission
+from ..drawing.text_canvas import QuickTextCanvas
 from .lessons import graded_lessons, lesson_scores, quantities
 
 # Spaces in points. _EDGE is what the inline backend's tight crop leaves around a figure
@@ -50,9 +50,10 @@ _EDGE, _GAP = 7.2, 6.0
 _TICK_PAD = 3.5
 
 
-class _FittedCanvas(FigureCanvasAgg):
+class _FittedCanvas(QuickTextCanvas):
     """An Agg canvas for a figure that :func:`_lay_out` has fitted to its own size: every text
-    inside, the content within ``_EDGE`` (the tight crop's own padding) of each edge.
+    inside, the content within ``_EDGE`` (the tight crop's own padding) of each edge. Its texts
+    are drawn as the class report's are, each as one bitmap (:class:`QuickTextCanvas`).
 
     The inline backend saves every figure with ``bbox_inches="tight"``, which draws the figure
     once without output to find its extent and then again, at the cropped size, on a new renderer
