@@ -603,6 +603,20 @@ class Control:
     description: str = ""
 
 
+#: The mark that the statement list (a dropdown whose options read "<mark> S01: ...") gives the
+#: statement it has selected, or "" when the panel shows no such list.
+JUMP_MARK_JS = r"""
+(el, marks) => {
+  for (const select of el.querySelectorAll('select')) {
+    const option = select.options[select.selectedIndex];
+    const text = option ? option.textContent.trim() : '';
+    if (marks.includes(text.charAt(0)) && /^\S\s*S\d+/.test(text)) return text.charAt(0);
+  }
+  return '';
+}
+"""
+
+
 @dataclass
 class PanelView:
     """A panel on the page, read through the DOM."""
@@ -672,6 +686,22 @@ class PanelView:
             if _norm(FIELD_NAMES[name]) and _norm(FIELD_NAMES[name]) in words:
                 return name
         return None
+
+    def jump_mark(self) -> str:
+        """The statement list's mark for the statement shown: every field answered, some, or none
+        (PROGRESS_MARKS); "" when the panel has no statement list."""
+        from attribution_lab.core.feedback import PROGRESS_MARKS
+
+        return str(self.locator.evaluate(JUMP_MARK_JS, "".join(PROGRESS_MARKS.values())))
+
+    def wait_jump_mark(self, mark: str, timeout: float = 30) -> None:
+        """Wait until the statement list marks the statement shown with ``mark``: the kernel has
+        then handled the choices that earn it."""
+        deadline = time.monotonic() + timeout
+        while self.jump_mark() != mark:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the statement list never marked the statement {mark!r}; it shows {self.jump_mark()!r}")
+            time.sleep(0.05)
 
     def progress(self) -> tuple[int, int, int] | None:
         """(answered, statements, right first time) from the progress line, or None if not shown."""

@@ -27,6 +27,7 @@ from test_lab_notebooks import answer_right, check_and_expect
 
 from attribution_lab import Case
 from attribution_lab.core.engine import WEIGHTS, score
+from attribution_lab.core.feedback import PROGRESS_MARKS
 from attribution_lab.core.plan import PRACTICE_CASE, asked, lesson
 from attribution_lab.core.submission import answers_of
 from attribution_lab.formats.answers import parse_submission
@@ -81,12 +82,16 @@ def test_lessons_worksheets_and_voila_share_one_answers_file(
             sheet.choose("origin", harness.wrong_answer(practice, statement, "origin"))
         else:
             sheet.choose("origin", statement.answers["origin"])
-        page.wait_for_timeout(300)
+        # Once the list marks the statement answered, the kernel has handled the choice: a check
+        # it made then would show beside it.
+        sheet.wait_jump_mark(PROGRESS_MARKS["all"])
         assert "✗" not in sheet.feedback() and "Why" not in sheet.text(), "the worksheet checked before the hand-in"
         if sheet.button("Next").is_disabled():
             break
         sheet.button("Next").click()
-        page.wait_for_timeout(300)
+        deadline = time.monotonic() + 30
+        while sheet.statement().id == statement.id and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
     sheet.button("Hand in").click()
     deadline = time.monotonic() + 30
     while "graded try" not in sheet.text() and time.monotonic() < deadline:
