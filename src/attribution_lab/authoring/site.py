@@ -83,7 +83,8 @@ def build_site(root: Path, out: Path) -> Path:
         env = dict(os.environ, **{SITE_ENV: "1", ANSWERS_DIR_ENV: str(Path(work) / "answers"),
                                   "MPLBACKEND": "agg"})
         build = Path(work) / "html"
-        run = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(source), str(build)],
+        # The notebooks run on every core (sphinx -j: a failed build still names the notebook).
+        run = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", str(source), str(build)],
                              capture_output=True, text=True, env=env, timeout=1800)
         if run.returncode != 0:
             raise RuntimeError(f"the site did not build:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
