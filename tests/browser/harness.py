@@ -703,6 +703,22 @@ class PanelView:
                 raise AssertionError(f"the statement list never marked the statement {mark!r}; it shows {self.jump_mark()!r}")
             time.sleep(0.05)
 
+    def wait_answered(self, mark_before: str) -> None:
+        """After choosing in every field, wait until the statement list marks the statement
+        answered: the kernel then has every choice before anything else is pressed.
+
+        ipywidgets holds back a control's new value while an earlier update of that control is
+        still unanswered by the kernel, but sends a button's click at once; so a Check pressed at
+        machine speed right after a choice can reach the kernel before the choice does (the panel
+        then asks for the field, and clears that prompt when the choice arrives). A person's
+        click rarely follows that fast. ``mark_before`` is the mark before choosing: a statement
+        marked answered already (or a panel without a statement list) gives nothing to wait for.
+        """
+        from attribution_lab.core.feedback import PROGRESS_MARKS
+
+        if mark_before not in ("", PROGRESS_MARKS["all"]):
+            self.wait_jump_mark(PROGRESS_MARKS["all"])
+
     def progress(self) -> tuple[int, int, int] | None:
         """(answered, statements, right first time) from the progress line, or None if not shown."""
         text = self.text()

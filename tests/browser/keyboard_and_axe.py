@@ -138,9 +138,11 @@ def keyboard_walk(page: Any, case: Case, path: str) -> harness.PanelView:
     # Stand where a keyboard user arrives when they Tab into the panel: its first focusable element.
     assert panel.locator.evaluate(FOCUS_FIRST_JS), "nothing in the panel can take the keyboard focus"
     answers = {name: statement.answers[name] for name in controls}
+    before = panel.jump_mark()
     for name, control in controls.items():
         tab_to(panel, lambda f, c=control: f["control"] == c.index, f"the {name} control")
         key_choose(panel, control, name, answers[name])
+    panel.wait_answered(before)
     assert as_shown(shown_answers(panel)) == as_shown(answers), (
         f"the keys did not set the controls: they show {shown_answers(panel)}, wanted {answers}")
     if path.startswith("exercises/"):  # a worksheet checks nothing before Hand in, which waits for every statement
