@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from attribution_lab.cli.server import running_as_root
 from attribution_lab.core.case import FIELD_NAMES, FIELDS, Case, Statement
 from attribution_lab.core.engine import check_field
+from attribution_lab.core.feedback import PROGRESS_MARKS
 from attribution_lab.storage.location import ANSWERS_DIR_ENV, MODULE_FOLDERS
 
 if TYPE_CHECKING:  # playwright is imported lazily so the suite can skip cleanly without it
@@ -690,8 +691,6 @@ class PanelView:
     def jump_mark(self) -> str:
         """The statement list's mark for the statement shown: every field answered, some, or none
         (PROGRESS_MARKS); "" when the panel has no statement list."""
-        from attribution_lab.core.feedback import PROGRESS_MARKS
-
         return str(self.locator.evaluate(JUMP_MARK_JS, "".join(PROGRESS_MARKS.values())))
 
     def wait_jump_mark(self, mark: str, timeout: float = 30) -> None:
@@ -714,8 +713,6 @@ class PanelView:
         click rarely follows that fast. ``mark_before`` is the mark before choosing: a statement
         marked answered already (or a panel without a statement list) gives nothing to wait for.
         """
-        from attribution_lab.core.feedback import PROGRESS_MARKS
-
         if mark_before not in ("", PROGRESS_MARKS["all"]):
             self.wait_jump_mark(PROGRESS_MARKS["all"])
 
@@ -773,6 +770,13 @@ class PanelView:
                     box.click()
         else:
             element.locator("label", has_text=re.compile(rf"^\s*{re.escape(texts[0])}\s*$")).locator("input").check()
+
+    def choose_all(self, answers: Mapping[str, Any]) -> None:
+        """Choose each field's answer, then wait until the kernel has them all (:meth:`wait_answered`)."""
+        before = self.jump_mark()
+        for name, value in answers.items():
+            self.choose(name, value)
+        self.wait_answered(before)
 
     def button(self, name: str) -> Locator:
         """The panel's button whose text holds the word ``name`` (icons and arrows around it allowed)."""

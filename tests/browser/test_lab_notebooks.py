@@ -121,10 +121,7 @@ def answer_right(panel: harness.PanelView, case: Case) -> tuple[str, dict[str, A
     controls = panel.field_controls()
     assert controls, f"the panel shows no control for any field; it shows:\n{panel.text()[:600]}"
     answers = {name: statement.answers[name] for name in controls}
-    before = panel.jump_mark()
-    for name, value in answers.items():
-        panel.choose(name, value)
-    panel.wait_answered(before)
+    panel.choose_all(answers)
     return statement.id, answers
 
 
@@ -136,10 +133,7 @@ def answer_wrong(panel: harness.PanelView, case: Case) -> tuple[str, dict[str, A
     target = next(n for n in ("origin", "believable", "claim_type", "red_flag", "chain") if n in controls)
     wrong = harness.wrong_answer(case, statement, target)
     answers[target] = (wrong,) if target == "chain" else wrong
-    before = panel.jump_mark()
-    for name, value in answers.items():
-        panel.choose(name, value)
-    panel.wait_answered(before)
+    panel.choose_all(answers)
     return statement.id, answers
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import harness
 import pytest
 from conftest import workspace
-from test_lab_notebooks import answer_right, check_and_expect
+from test_lab_notebooks import answer_right, check_and_expect, go_next
 
 from attribution_lab import Case
 from attribution_lab.core.engine import WEIGHTS, score
@@ -86,12 +86,8 @@ def test_lessons_worksheets_and_voila_share_one_answers_file(
         # it made then would show beside it.
         sheet.wait_jump_mark(PROGRESS_MARKS["all"])
         assert "✗" not in sheet.feedback() and "Why" not in sheet.text(), "the worksheet checked before the hand-in"
-        if sheet.button("Next").is_disabled():
+        if not go_next(sheet):  # the last statement: Next is disabled
             break
-        sheet.button("Next").click()
-        deadline = time.monotonic() + 30
-        while sheet.statement().id == statement.id and time.monotonic() < deadline:
-            page.wait_for_timeout(50)
     sheet.button("Hand in").click()
     deadline = time.monotonic() + 30
     while "graded try" not in sheet.text() and time.monotonic() < deadline:

@@ -217,7 +217,8 @@ def _stamps_ok(data: QuickSubmission[Any, Any]) -> bool:
     return text.translate(_DIGITS_TO_ZERO) == _USUAL_SHAPE * len(stamps) or _STAMP_LINES.fullmatch(text) is not None
 
 
-_CURRENT, _FIRST = attrgetter("current"), attrgetter("first")
+#: A decoded statement's current and first-try answers, read in C (the scorer uses them too).
+current_of, first_of = attrgetter("current"), attrgetter("first")
 
 
 def answers_in_their_fields(data: QuickSubmission[str, str], allowed: AllowedValues) -> bool:
@@ -225,7 +226,7 @@ def answers_in_their_fields(data: QuickSubmission[str, str], allowed: AllowedVal
     label of the case through for any field). One set a field, built in C: no Python code per answer.
     """
     entries = data.answers.values()
-    tries = [*map(_CURRENT, entries), *map(_FIRST, entries)]
+    tries = [*map(current_of, entries), *map(first_of, entries)]
     for name in FIELDS:
         given = set(map(attrgetter(name), tries))
         given.discard(UNSET)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import chain
-from operator import attrgetter, getitem
+from operator import getitem
 from typing import Any
 
 from msgspec.structs import astuple
@@ -18,11 +18,10 @@ from ..core.case import FIELDS, Case
 from ..core.engine import WEIGHTS, FieldResult
 from ..core.scoring import Verdicts
 from ..core.submission import Submission
-from ..formats.answers_quick import UNSET, QuickSubmission, QuickValues, allowed_values, decode_frame
+from ..formats.answers_quick import UNSET, QuickSubmission, QuickValues, allowed_values, current_of, decode_frame, first_of
 
 Totals = tuple[float, float, dict[str, float]]
 
-_CURRENT, _FIRST = attrgetter("current"), attrgetter("first")
 #: How many layouts of statements (which, in what order) a scorer remembers (:meth:`Scorer._layout`).
 _LAYOUTS_KEPT = 64
 
@@ -140,8 +139,8 @@ class Scorer:
         try:
             tables, order = self._layout(tuple(answers))
             entries = answers.values()
-            points = list(map(getitem, tables, chain.from_iterable(map(astuple, map(_CURRENT, entries)))))
-            first: list[float] = list(map(sum, zip(*[map(getitem, tables, chain.from_iterable(map(astuple, map(_FIRST, entries))))] * width)))
+            points = list(map(getitem, tables, chain.from_iterable(map(astuple, map(current_of, entries)))))
+            first: list[float] = list(map(sum, zip(*[map(getitem, tables, chain.from_iterable(map(astuple, map(first_of, entries))))] * width)))
         except KeyError:
             return self._grade_decoded(data)
         earned: list[float] = list(map(sum, zip(*[iter(points)] * width)))  # each statement's, fields in order
