@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from attribution_lab.authoring.site import build_site, site_notebooks
+from attribution_lab.authoring.site import BUILD_FOLDER_PREFIX, build_site, site_notebooks
 from attribution_lab.core.plan import graded_lessons
 from attribution_lab.storage.cases import load_case
 
@@ -66,17 +66,26 @@ def panel_problems(site: Path) -> list[str]:
     return problems
 
 
+def build_paths_shown(site: Path) -> list[str]:
+    """Pages that show the folder the site was built in (say, where a lesson's kernel saved its
+    answers): a path of the build machine, which would tell a reader nothing about their own."""
+    return [str(page.relative_to(site)) for page in site.rglob("*.html")
+            if BUILD_FOLDER_PREFIX in unescape(page.read_text("utf-8"))]
+
+
 def test_the_site_has_every_lesson_no_broken_link_and_panels_that_tell_no_asked_why(
     tmp_path: Path,
 ) -> None:
     """The site built from the checkout (once: building runs every lesson): each notebook it
     shows has its page, linked from the start page; every href and src that points inside the
     site names a file that exists; a lesson's panel appears as its statements and choices, not as
-    a dead widget; and for every (statement, field) the lesson's panel asks, the key's why for it
-    is not on the page."""
+    a dead widget; for every (statement, field) the lesson's panel asks, the key's why for it
+    is not on the page; and no page shows the folder the site was built in."""
     pytest.importorskip("myst_nb", reason="make site needs the site extra (make test installs it)")
     site = build_site(ROOT, tmp_path / "html").parent
     missing, broken, panels = missing_lesson_pages(site), broken_links(site), panel_problems(site)
     assert not missing, "\n".join(missing)
     assert not broken, "\n".join(broken[:20])
     assert not panels, "\n".join(panels)
+    shown = build_paths_shown(site)
+    assert not shown, f"pages that show the build's own folder: {shown}"

@@ -14,6 +14,7 @@ from attribution_lab.core.case import FIELD_NAMES, FIELDS
 from attribution_lab.core.plan import asked, asked_by
 from attribution_lab.core.submission import new_submission, record_check
 from attribution_lab.storage.answers_store import now_iso
+from attribution_lab.storage.location import ANSWERS_DIR_ENV, SITE_ENV
 from attribution_lab.student import lessons
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -251,6 +252,20 @@ def test_my_answers_reads_the_answers_file_without_creating_one(kursk, tmp_path:
     sid = kursk.statement_ids[0]
     AnswersStore(path, kursk).save(record_check(kursk, new_submission(kursk, now=now_iso()), sid, {"origin": "writer"}, now=now_iso()))
     assert lessons.my_answers(kursk, path)["answers"][sid]["current"] == {"origin": "writer"}
+
+
+def test_answers_location_is_the_files_path_and_on_the_site_the_rule_that_finds_it(
+    kursk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lesson 00 prints where the answers file is: in a kernel its full path; on a page of the
+    static site, whose kernels save into a folder of the build, the file's name and the folder it
+    lives in, never the build's own path."""
+    monkeypatch.setenv(ANSWERS_DIR_ENV, str(tmp_path))
+    assert lessons.answers_location(kursk) == str(tmp_path / "answers-kursk.json")
+    monkeypatch.setenv(SITE_ENV, "1")
+    shown = lessons.answers_location(kursk)
+    assert str(tmp_path) not in shown
+    assert shown.startswith("answers-kursk.json, in the module's folder") and "notebooks/ and exercises/" in shown
 
 
 def test_overview_gives_every_lesson_with_its_minutes() -> None:

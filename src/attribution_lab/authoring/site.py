@@ -20,6 +20,9 @@ from pathlib import Path
 from ..core.plan import LESSONS
 from ..storage.location import ANSWERS_DIR_ENV, SITE_ENV
 
+#: How the folder the site is built in is named (the test checks no page shows it to a reader).
+BUILD_FOLDER_PREFIX = "attribution-lab-site-"
+
 #: The notebooks the site shows, in the order of its contents: the lessons, then the instructors' two.
 EXTRA_NOTEBOOKS = ("10_instructor_class_report.ipynb", "11_making_a_case.ipynb")
 
@@ -67,7 +70,7 @@ def build_site(root: Path, out: Path) -> Path:
     Raises RuntimeError with Sphinx's output when the build fails (a lesson cell that raises fails it).
     """
     root, out = Path(root).resolve(), Path(out).resolve()
-    with tempfile.TemporaryDirectory(prefix="attribution-lab-site-") as work:
+    with tempfile.TemporaryDirectory(prefix=BUILD_FOLDER_PREFIX) as work:
         source = Path(work) / "source"
         (source / "notebooks").mkdir(parents=True)
         notebooks = site_notebooks(root)

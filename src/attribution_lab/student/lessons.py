@@ -36,7 +36,7 @@ from ..core.plan import (
 from ..core.submission import Submission, answers_of
 from ..storage.answers_store import AnswersStore
 from ..storage.cases import load_case
-from ..storage.location import SITE_ENV, default_answers_path
+from ..storage.location import SITE_ENV, answers_file_name, default_answers_path
 from .text import format_choices, format_statement
 
 
@@ -73,6 +73,17 @@ def _panel_as_text(case: Case, fields: tuple[str, ...], ids: tuple[str, ...]) ->
     choices = "\n\n".join(format_choices(case, f) for f in fields)
     return Markdown(f"*In JupyterLab a panel asks here, statement by statement: {names}. The statements and the choices:*\n\n"
                     f"```text\n{statements_text(case, ids)}\n\n{choices}\n```")
+
+
+def answers_location(case: Case) -> str:
+    """Where the student's answers file for the case is, as lesson 00 shows it: its full path. On
+    the static site (``make site``) the lesson runs in a folder of the build, whose path would tell
+    a reader nothing about their own computer, so the page gives the rule that finds the file.
+    """
+    if os.environ.get(SITE_ENV) == "1":
+        return (f"{answers_file_name(case.id)}, in the module's folder: the folder that holds notebooks/ and exercises/ "
+                "(run this cell in JupyterLab to see its full path)")
+    return str(default_answers_path(case.id))
 
 
 def my_answers(case: Case, answers_path: str | Path | None = None) -> Submission:
@@ -303,6 +314,7 @@ def worksheets_text(case: Case | None = None, answers_path: str | Path | None = 
 __all__ = [
     "LESSONS",
     "Lesson",
+    "answers_location",
     "article_text",
     "chain_example",
     "check_cues",
