@@ -31,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command_names(parser: argparse.ArgumentParser | None = None) -> tuple[str, ...]:
+    """The sub-commands of the parser (default: :func:`build_parser`'s), in the order ``--help`` lists them."""
+    parser = parser or build_parser()
+    found = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return tuple(found[0].choices) if found else ()
+
+
 def package_version() -> str:
     """The installed package's version (``unknown`` when it runs from a folder not installed)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -59,4 +66,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-__all__ = ["COMMAND_MODULES", "build_parser", "main", "package_version"]
+__all__ = ["COMMAND_MODULES", "build_parser", "command_names", "main", "package_version"]
