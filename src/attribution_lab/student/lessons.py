@@ -36,7 +36,7 @@ from ..core.plan import (
 from ..core.submission import Submission, answers_of
 from ..storage.answers_store import AnswersStore
 from ..storage.cases import load_case
-from ..storage.location import SITE_ENV, answers_file_name, default_answers_path
+from ..storage.location import MODULE_FOLDERS, SITE_ENV, answers_file_name, default_answers_path
 from .text import format_choices, format_statement
 
 
@@ -81,7 +81,8 @@ def answers_location(case: Case) -> str:
     a reader nothing about their own computer, so the page gives the rule that finds the file.
     """
     if os.environ.get(SITE_ENV) == "1":
-        return (f"{answers_file_name(case.id)}, in the module's folder: the folder that holds notebooks/ and exercises/ "
+        holds = " and ".join(f"{name}/" for name in MODULE_FOLDERS)
+        return (f"{answers_file_name(case.id)}, in the module's folder: the folder that holds {holds} "
                 "(run this cell in JupyterLab to see its full path)")
     return str(default_answers_path(case.id))
 
