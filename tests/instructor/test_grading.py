@@ -20,7 +20,7 @@ from attribution_lab.core.plan import asked
 from attribution_lab.core.submission import new_submission, record_check, score_submission
 from attribution_lab.errors import SubmissionError
 from attribution_lab.formats.answers import encode, submission_problems
-from attribution_lab.formats.answers_quick import allowed_values, answers_in_their_fields, decode_frame, parse_quickly
+from attribution_lab.formats.answers_quick import allowed_values, parse_quickly, quick_frame
 from attribution_lab.formats.limits import MAX_SUBMISSION_BYTES
 from attribution_lab.instructor import collect
 from attribution_lab.instructor.results import safe_cell
@@ -67,9 +67,7 @@ def _grade(capsys, *args: str) -> tuple[int, str, str]:
 
 def _quickly_read(raw: bytes) -> bool:
     """Whether the quick reading takes the file without asking the full check."""
-    allowed = allowed_values(CASE)
-    frame = decode_frame(raw, allowed)
-    return frame is not None and answers_in_their_fields(frame, allowed)
+    return quick_frame(raw, allowed_values(CASE)) is not None
 
 
 def test_quick_check_accepts_every_synthetic_submission_the_schema_accepts():

@@ -61,7 +61,7 @@ def test_cell_labels_land_where_texts_would():
             assert ink2 == pytest.approx(ink1, rel=0.15)
 
 
-def test_report_canvas_draws_texts_as_matplotlib_does():
+def test_quick_text_canvas_draws_texts_as_matplotlib_does():
     """A title, a rotated tick label and a math text drawn on the report's canvas put their ink
     where matplotlib's own Agg canvas does: the same extent within 2 pixels, as much ink, the same
     centre within 2 pixels (glyphs at whole instead of fractional pixels)."""

@@ -90,9 +90,7 @@ def parse_quickly(raw: bytes, case: Case, file: str) -> Submission:
     ``parse_submission``, which either accepts it too or raises :class:`SubmissionError` with every
     problem.
     """
-    allowed = allowed_values(case)
-    frame = decode_frame(raw, allowed)
-    if frame is not None and answers_in_their_fields(frame, allowed):
+    if quick_frame(raw, allowed_values(case)) is not None:
         # The same bytes as plain data: dicts with the keys in the file's order and lists, as
         # json.loads gives them (the structs would give the fields in the schema's order and
         # chains as tuples). Decoding twice costs less than walking the parsed file in Python.
@@ -235,6 +233,14 @@ def answers_in_their_fields(data: QuickSubmission[str, str], allowed: AllowedVal
         if not given <= allowed.labels[name]:
             return False
     return True
+
+
+def quick_frame(raw: bytes, allowed: AllowedValues) -> QuickSubmission[str, str] | None:
+    """The file as the quick reading takes it: decoded by :func:`decode_frame`, with every answer a
+    label of its own field (:func:`answers_in_their_fields`); None when the full check must decide.
+    """
+    frame = decode_frame(raw, allowed)
+    return frame if frame is not None and answers_in_their_fields(frame, allowed) else None
 
 
 def decode_frame(raw: bytes, allowed: AllowedValues) -> QuickSubmission[str, str] | None:

@@ -78,11 +78,10 @@ class Scorer:
         points = self._points[sid]["chain"][tuple(value)] = self.result(sid, "chain", value).credit * weight
         return points
 
-    def _points_of(self, answers: Mapping[str, Any], which: str, per_field: bool = True) -> Totals | None:
-        """Totals of the ``which`` answers, or None when a value is not certainly valid.
-
-        The hot loop of grading: the tables hold every valid label, so one look-up both checks a
-        value and scores it; a missing key (unknown field or label) means "not certainly valid".
+    def _points_of(self, answers: Mapping[str, Any], which: str) -> Totals | None:
+        """Totals of the ``which`` answers of a checked submission (:meth:`grade`), or None when a
+        value is not certainly valid: the tables hold every valid label, so one look-up both checks
+        a value and scores it; a missing key (unknown field or label) means "not certainly valid".
         """
         by_field = dict.fromkeys(FIELDS, 0.0)
         earned_by_statement = [0.0] * len(self._position)
@@ -103,13 +102,12 @@ class Scorer:
                                 return None
                     else:
                         return None
-                    if per_field:
-                        by_field[f] += points
+                    by_field[f] += points
                     earned += points
                 earned_by_statement[position[sid]] = earned
         except (KeyError, TypeError):  # an unknown field or label, or an unhashable chain link
             return None
-        return sum(earned_by_statement), self.out_of, ({f: by_field[f] for f in self.fields} if per_field else {})
+        return sum(earned_by_statement), self.out_of, {f: by_field[f] for f in self.fields}
 
     def _chain_seen(self, sid: str, values: QuickValues[str]) -> bool:
         """Score a chain not seen before into the tables; False when it holds a label the case does
